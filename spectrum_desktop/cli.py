@@ -1,0 +1,14 @@
+"""The command-line face of the services: validate, send, history, resend, sandbox."""
+
+from __future__ import annotations
+
+import argparse
+
+EXIT_OK = 0
+EXIT_NOT_ALL_SUCCEEDED = 1
+EXIT_BAD_INPUT = 2
+EXIT_UNREACHABLE = 3
+
+
+def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
+    """Register every command-line subcommand on the top-level parser."""
