@@ -1,4 +1,7 @@
-"""The command-line face of the services: validate, send, history, resend, sandbox."""
+"""The command-line face of the services: validate, send, history, resend, sandbox.
+
+Each subcommand lives in its own module with a `register(subparsers)` function.
+"""
 
 from __future__ import annotations
 
