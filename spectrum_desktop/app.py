@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import importlib
+import logging
+import os
 import sys
+from collections.abc import Callable
 
 from spectrum_desktop import APP_DISPLAY_NAME, __version__, cli
+from spectrum_desktop.logging_setup import configure_logging
+
+log = logging.getLogger(__name__)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -15,6 +22,11 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--selftest",
+        action="store_true",
+        help="start offscreen, open the window, send one order to the built-in sandbox, exit 0 on success",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     cli.add_subcommands(subparsers)
     return parser
@@ -22,17 +34,58 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    log_path = configure_logging()
+    log.info("Spectrum Desktop %s starting", __version__)
     if args.command:
         return args.handler(args)
-    return run_window()
+    if args.selftest:
+        return run_selftest_mode(log_path)
+    return run_window(log_path)
 
 
-def run_window() -> int:
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+def window_factory() -> Callable[[], object]:
+    try:
+        startup = importlib.import_module("spectrum_desktop.ui.startup")
+    except ModuleNotFoundError as exc:
+        if exc.name != "spectrum_desktop.ui.startup":
+            raise
+        return _placeholder_window
+    return startup.build_main_window
 
-    app = QApplication.instance() or QApplication(sys.argv)
+
+def _placeholder_window():
+    from PySide6.QtWidgets import QLabel, QMainWindow
+
     window = QMainWindow()
     window.setWindowTitle(APP_DISPLAY_NAME)
     window.setCentralWidget(QLabel("Spectrum Desktop"))
+    return window
+
+
+def run_selftest_mode(log_path) -> int:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PySide6.QtWidgets import QApplication
+
+    from spectrum_desktop.ui.crash_dialog import install_crash_hook
+    from spectrum_desktop.ui.selftest import run_selftest
+
+    install_crash_hook(log_path, show_dialog=False)
+    app = QApplication.instance() or QApplication(sys.argv)
+
+    def report(line: str) -> None:
+        log.info(line)
+        print(line, flush=True)
+
+    return run_selftest(app, window_factory(), report)
+
+
+def run_window(log_path) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from spectrum_desktop.ui.crash_dialog import install_crash_hook
+
+    install_crash_hook(log_path)
+    app = QApplication.instance() or QApplication(sys.argv)
+    window = window_factory()()
     window.show()
     return app.exec()

@@ -1,0 +1,38 @@
+"""Last-resort handler: an uncaught error leaves a log line and a message box."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from types import TracebackType
+
+log = logging.getLogger(__name__)
+
+
+def crash_message(exc: BaseException, log_path: Path) -> str:
+    return (
+        f"Spectrum Desktop hit an unexpected problem ({type(exc).__name__}) and must close.\n\n"
+        f"Your orders already sent are safe. Please send the log file to support:\n{log_path}"
+    )
+
+
+def install_crash_hook(log_path: Path, show_dialog: bool = True) -> None:
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        log.critical("Unhandled error, application closing", exc_info=(exc_type, exc, tb))
+        print(f"spectrum-desktop: crashed ({exc_type.__name__}); see log {log_path}", file=sys.stderr)
+        if show_dialog:
+            _show_box(crash_message(exc, log_path))
+
+    sys.excepthook = hook
+
+
+def _show_box(text: str) -> None:
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        if QApplication.instance() is None:
+            QApplication(sys.argv)
+        QMessageBox.critical(None, "Spectrum Desktop", text)
+    except Exception:  # the box is best effort; the log line is already written
+        log.exception("Could not show the crash message box")
