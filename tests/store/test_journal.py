@@ -1,0 +1,138 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from spectrum_desktop.domain.states import FailureReason, OrderKind, SubmissionState
+from spectrum_desktop.domain.submission import RecipeSetResult
+from spectrum_desktop.store.crypto import BodyCipher, BodyUnreadable
+from spectrum_desktop.store.database import Database
+from spectrum_desktop.store.journal import HistoryQuery, Journal, SubmissionNotFound
+
+BODY = '{"purchaseOrderNumber": "PO-1", "shipTo": {"address1": "12 Secret Lane", "email": "jo@example.com"}}'
+
+
+def _record(journal, po="PO-1", env="staging", body=BODY):
+    return journal.record(env, OrderKind.FULL, "/api/order", [po], [f"RS-{po}"], [f"SKU-{po}"], body)
+
+
+def test_record_is_committed_before_send_and_visible_to_another_connection(journal, database):
+    submission_id = _record(journal)
+    journal.mark_sending(submission_id)
+    other = Database(database.path)
+    row = other.connect().execute("SELECT state, attempts FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+    assert tuple(row) == ("sending", 1)
+    other.close()
+
+
+def test_finish_stores_outcome_results_and_attempt(journal):
+    submission_id = _record(journal)
+    journal.mark_sending(submission_id)
+    results = [RecipeSetResult("RS-PO-1", False, "sku unknown", "PO-1", "SKU-PO-1")]
+    journal.finish(submission_id, SubmissionState.PARTIAL, http_status=200, message="1 of 2", results=results,
+                   response_body='{"statuses": []}')
+    record = journal.get(submission_id)
+    assert record.state is SubmissionState.PARTIAL
+    assert record.results == tuple(results)
+    assert record.purchase_orders == ("PO-1",)
+    assert journal.response_body(submission_id) == '{"statuses": []}'
+    [attempt] = journal.attempts(submission_id)
+    assert attempt.state is SubmissionState.PARTIAL and attempt.finished_at is not None
+
+
+def test_failure_reason_round_trips(journal):
+    submission_id = _record(journal)
+    journal.mark_sending(submission_id)
+    journal.finish(submission_id, SubmissionState.FAILED, FailureReason.RATE_LIMITED, 403, "slow down")
+    record = journal.get(submission_id)
+    assert record.reason is FailureReason.RATE_LIMITED and record.http_status == 403
+
+
+def test_bodies_are_encrypted_on_disk(journal, database):
+    submission_id = _record(journal)
+    assert journal.request_body(submission_id) == BODY
+    database.connect().execute("PRAGMA wal_checkpoint(FULL)")
+    for path in database.path.parent.iterdir():
+        data = path.read_bytes()
+        assert b"Secret Lane" not in data and b"jo@example.com" not in data
+        if path.name.endswith("sqlite3"):
+            assert b"PO-1" in data  # searchable fields stay in clear
+
+
+def test_without_a_keyring_bodies_stay_in_memory_only(database):
+    journal = Journal(database, BodyCipher(None))
+    assert not journal.bodies_persistent and "keyring" in journal.notice
+    submission_id = _record(journal)
+    assert journal.request_body(submission_id) == BODY
+    row = database.connect().execute("SELECT request_body FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+    assert row[0] is None
+    assert Journal(database, BodyCipher(None)).request_body(submission_id) is None
+
+
+def test_a_changed_key_gives_a_readable_error(journal, database):
+    submission_id = _record(journal)
+    from cryptography.fernet import Fernet
+
+    with pytest.raises(BodyUnreadable, match="key"):
+        Journal(database, BodyCipher(Fernet.generate_key())).request_body(submission_id)
+
+
+def test_recover_turns_sending_into_unknown_and_returns_those_rows(journal, database):
+    sending = _record(journal, "PO-A")
+    journal.mark_sending(sending)
+    done = _record(journal, "PO-B")
+    journal.mark_sending(done)
+    journal.finish(done, SubmissionState.SUCCEEDED, http_status=200)
+    queued = _record(journal, "PO-C")
+    reopened = Journal(Database(database.path), BodyCipher(None))
+    recovered = reopened.recover()
+    assert [r.id for r in recovered] == [sending]
+    assert recovered[0].state is SubmissionState.UNKNOWN
+    assert journal.get(queued).state is SubmissionState.QUEUED
+    assert journal.get(done).state is SubmissionState.SUCCEEDED
+    assert journal.attempts(sending)[0].state is SubmissionState.UNKNOWN
+    assert reopened.recover() == []
+
+
+def test_history_filters_pages_and_counts(journal, database):
+    ids = {}
+    for i in range(5):
+        for env in ("staging", "production"):
+            sid = _record(journal, f"PO-{env}-{i}", env)
+            journal.mark_sending(sid)
+            state = SubmissionState.FAILED if i % 2 == 0 else SubmissionState.SUCCEEDED
+            journal.finish(sid, state)
+            ids[(env, i)] = sid
+    page = journal.history(HistoryQuery(environment_id="staging", states=frozenset({SubmissionState.FAILED}),
+                                        page_size=2))
+    assert page.total == 3
+    assert [r.id for r in page.rows] == [ids[("staging", 4)], ids[("staging", 2)]]
+    second = journal.history(HistoryQuery(environment_id="staging", states=frozenset({SubmissionState.FAILED}),
+                                          page=1, page_size=2))
+    assert [r.id for r in second.rows] == [ids[("staging", 0)]]
+    found = journal.history(HistoryQuery(search="RS-PO-production-3"))
+    assert [r.id for r in found.rows] == [ids[("production", 3)]]
+    assert journal.history(HistoryQuery(search="SKU-PO-staging")).total == 5
+    future = datetime.now(UTC) + timedelta(hours=1)
+    assert journal.history(HistoryQuery(since=future)).total == 0
+    assert journal.history(HistoryQuery(until=future)).total == 10
+
+
+def test_search_wildcards_are_literal(journal):
+    _record(journal, "PO-1")
+    assert journal.history(HistoryQuery(search="%")).total == 0
+
+
+def test_succeeded_before_matches_whole_po_in_same_environment(journal):
+    sid = _record(journal, "PO-7")
+    journal.mark_sending(sid)
+    journal.finish(sid, SubmissionState.SUCCEEDED)
+    assert journal.succeeded_before("staging", "PO-7")
+    assert not journal.succeeded_before("staging", "PO-")
+    assert not journal.succeeded_before("production", "PO-7")
+
+
+def test_unknown_id_is_a_clear_error(journal):
+    with pytest.raises(SubmissionNotFound, match="no submission number 99"):
+        journal.get(99)
+    with pytest.raises(SubmissionNotFound):
+        journal.mark_sending(99)
