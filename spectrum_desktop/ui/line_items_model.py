@@ -1,0 +1,112 @@
+"""Line items as a Qt table model: one row per line item, fast for thousands of rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+COLUMNS: list[tuple[str, str]] = [
+    ("recipeSetId", "Recipe set ID"),
+    ("sku", "SKU"),
+    ("quantity", "Quantity"),
+    ("proofStatus", "Proof status"),
+    ("giftMessage", "Gift message"),
+    ("shipmentVendor", "Shipment vendor"),
+    ("shipmentTracking", "Tracking"),
+    ("estimatedDeliveryDate", "Estimated delivery"),
+]
+KEYS = [key for key, _ in COLUMNS]
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class LineItemsModel(QAbstractTableModel):
+    """Holds line items as JSON-shaped dicts; unknown keys are kept as they came."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, Any]] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section][1]
+        return str(section + 1)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return None
+        value = self._rows[index.row()].get(KEYS[index.column()])
+        return "" if value is None else str(value)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        key = KEYS[index.column()]
+        row = self._rows[index.row()]
+        text = str(value).strip()
+        if key == "quantity":
+            row[key] = int(text) if text.lstrip("-").isdigit() else text
+        elif text:
+            row[key] = text
+        else:
+            row.pop(key, None)
+        self.dataChanged.emit(index, index, [role])
+        return True
+
+    def line_items(self) -> list[dict[str, Any]]:
+        return [dict(row) for row in self._rows]
+
+    def set_line_items(self, items: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._rows = [dict(item) for item in items]
+        self.endResetModel()
+
+    def insert_row(self, position: int, item: dict[str, Any] | None = None) -> int:
+        position = max(0, min(position, len(self._rows)))
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.insert(position, dict(item) if item else {"quantity": 1})
+        self.endInsertRows()
+        return position
+
+    def duplicate_row(self, row: int) -> int:
+        return self.insert_row(row + 1, self._rows[row])
+
+    def remove_row(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self.endRemoveRows()
+
+    def move_row(self, row: int, offset: int) -> int:
+        target = row + offset
+        if not (0 <= row < len(self._rows) and 0 <= target < len(self._rows)):
+            return row
+        destination = target + 1 if offset > 0 else target
+        self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), destination)
+        self._rows.insert(target, self._rows.pop(row))
+        self.endMoveRows()
+        return target
+
+    def paste_tsv(self, start_row: int, start_column: int, text: str) -> int:
+        """Spreadsheet rows (tab-separated) overwrite from the given cell, adding rows as needed."""
+        lines = [line for line in text.splitlines() if line.strip()]
+        for offset, line in enumerate(lines):
+            row = start_row + offset
+            if row >= len(self._rows):
+                self.insert_row(row, {})
+            for column_offset, cell in enumerate(line.split("\t")):
+                column = start_column + column_offset
+                if column < len(COLUMNS):
+                    self.setData(self.index(row, column), cell)
+        return len(lines)

@@ -1,0 +1,170 @@
+"""The order form: kind, header fields, line items table and a live JSON preview."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spectrum_desktop.domain.states import OrderKind
+from spectrum_desktop.ui.line_items_model import LineItemsModel
+
+KIND_LABELS = {
+    OrderKind.ACK: "Acknowledgement",
+    OrderKind.ACK_RECIPESET: "Acknowledgement (RecipeSet format, deprecated)",
+    OrderKind.FULL: "Full order details",
+}
+HEADER_FIELDS = [
+    ("purchaseOrderNumber", "Purchase order number"),
+    ("orderDate", "Order date"),
+    ("accountNumber", "Account number"),
+    ("organizationId", "Organization ID"),
+    ("emailAddress", "E-mail"),
+    ("phoneNumber", "Phone"),
+]
+
+
+class OrderEditor(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("orderEditor")
+        self._extra: dict[str, Any] = {}
+        self.kind_combo = QComboBox(objectName="kind")
+        self.kind_combo.setAccessibleName("Kind of request")
+        for kind, label in KIND_LABELS.items():
+            self.kind_combo.addItem(label, kind)
+        form = QFormLayout()
+        form.addRow("Kind", self.kind_combo)
+        self.fields: dict[str, QLineEdit] = {}
+        for key, label in HEADER_FIELDS:
+            edit = QLineEdit(objectName=key)
+            edit.setAccessibleName(label)
+            edit.textChanged.connect(self._on_changed)
+            form.addRow(label, edit)
+            self.fields[key] = edit
+        self.kind_combo.currentIndexChanged.connect(self._on_changed)
+
+        self.model = LineItemsModel(self)
+        self.table = QTableView(objectName="lineItems")
+        self.table.setAccessibleName("Line items")
+        self.table.setModel(self.model)
+        self.model.dataChanged.connect(self._on_changed)
+        self.model.rowsInserted.connect(self._on_changed)
+        self.model.rowsRemoved.connect(self._on_changed)
+        self.model.rowsMoved.connect(self._on_changed)
+        self.model.modelReset.connect(self._on_changed)
+        self._add_table_shortcuts()
+
+        self.preview = QPlainTextEdit(objectName="jsonPreview", readOnly=True)
+        self.preview.setAccessibleName("JSON preview of what will be sent")
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(form)
+        top_layout.addWidget(self.table)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="editorSplitter")
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+        self._refresh_preview()
+
+    def _add_table_shortcuts(self) -> None:
+        bindings = [
+            ("Ctrl+Shift+Return", self.add_line_item),
+            ("Ctrl+D", self.duplicate_line_item),
+            ("Ctrl+Shift+Delete", self.delete_line_item),
+            ("Alt+Up", lambda: self.move_line_item(-1)),
+            ("Alt+Down", lambda: self.move_line_item(1)),
+            (QKeySequence.StandardKey.Paste, self.paste_rows),
+        ]
+        for keys, slot in bindings:
+            shortcut = QShortcut(QKeySequence(keys), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
+    def _current_row(self) -> int:
+        index = self.table.currentIndex()
+        return index.row() if index.isValid() else self.model.rowCount() - 1
+
+    def _select(self, row: int, column: int = 0) -> None:
+        self.table.setCurrentIndex(self.model.index(row, column))
+
+    def add_line_item(self) -> None:
+        self._select(self.model.insert_row(self._current_row() + 1))
+
+    def duplicate_line_item(self) -> None:
+        row = self._current_row()
+        if row >= 0:
+            self._select(self.model.duplicate_row(row))
+
+    def delete_line_item(self) -> None:
+        row = self._current_row()
+        if row >= 0:
+            self.model.remove_row(row)
+            if self.model.rowCount():
+                self._select(min(row, self.model.rowCount() - 1))
+
+    def move_line_item(self, offset: int) -> None:
+        index = self.table.currentIndex()
+        if index.isValid():
+            self._select(self.model.move_row(index.row(), offset), index.column())
+
+    def paste_rows(self) -> None:
+        index = self.table.currentIndex()
+        row, column = (index.row(), index.column()) if index.isValid() else (self.model.rowCount(), 0)
+        self.model.paste_tsv(row, column, QApplication.clipboard().text())
+
+    def kind(self) -> OrderKind:
+        return OrderKind(self.kind_combo.currentData())
+
+    def order(self) -> dict[str, Any]:
+        order: dict[str, Any] = dict(self._extra)
+        for key, edit in self.fields.items():
+            text = edit.text().strip()
+            if text:
+                order[key] = text
+            else:
+                order.pop(key, None)
+        order["lineItems"] = self.model.line_items()
+        return order
+
+    def load(self, order: dict[str, Any], kind: OrderKind | None = None) -> None:
+        self.blockSignals(True)
+        try:
+            self._extra = {k: v for k, v in order.items() if k not in self.fields and k != "lineItems"}
+            for key, edit in self.fields.items():
+                value = order.get(key)
+                edit.setText("" if value is None else str(value))
+            if kind is None:
+                kind = OrderKind.FULL if ("customerAddress" in order or "shippingAddress" in order) else OrderKind.ACK
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
+            self.model.set_line_items(list(order.get("lineItems") or []))
+        finally:
+            self.blockSignals(False)
+        self._on_changed()
+
+    def _on_changed(self, *args: object) -> None:
+        self._refresh_preview()
+        self.changed.emit()
+
+    def _refresh_preview(self) -> None:
+        self.preview.setPlainText(json.dumps(self.order(), indent=2, ensure_ascii=False))

@@ -1,0 +1,93 @@
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel
+
+from spectrum_desktop.ui.startup import build_main_window
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    win = build_main_window()
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_opens_on_the_local_sandbox_with_the_band_and_title(window):
+    band = window.findChild(QLabel, "environmentBand")
+    assert "Local sandbox" in band.text()
+    assert "PRODUCTION" not in band.text()
+    assert window.windowTitle().startswith("Local sandbox")
+
+
+def test_switching_to_production_says_so_plainly_and_is_remembered(window, qtbot, tmp_path):
+    seen = []
+    window.environment_changed.connect(seen.append)
+    combo = window.environment_combo
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_End)
+    assert seen == ["production"]
+    assert window.findChild(QLabel, "environmentBand").text().startswith("PRODUCTION")
+    assert window.windowTitle().startswith("PRODUCTION")
+    window.close()
+    again = build_main_window()
+    qtbot.addWidget(again)
+    assert again.active_environment().name == "Production"
+
+
+def test_typing_an_order_updates_the_json_preview(window, qtbot):
+    editor = window.editor
+    qtbot.keyClicks(editor.fields["purchaseOrderNumber"], "PO-1001")
+    editor.table.setFocus()
+    qtbot.keyClick(editor.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    editor.model.setData(editor.model.index(0, 0), "RS-1")
+    editor.model.setData(editor.model.index(0, 2), "3")
+    preview = json.loads(editor.preview.toPlainText())
+    assert preview["purchaseOrderNumber"] == "PO-1001"
+    assert preview["lineItems"] == [{"recipeSetId": "RS-1", "quantity": 3}]
+
+
+def test_keyboard_duplicate_move_and_delete_rows(window, qtbot):
+    window.load_order({"purchaseOrderNumber": "PO", "lineItems": [{"recipeSetId": "A"}, {"recipeSetId": "B"}]})
+    editor = window.editor
+    editor.table.setFocus()
+    editor.table.setCurrentIndex(editor.model.index(0, 0))
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(editor.table, Qt.Key.Key_D, ctrl)
+    assert [r["recipeSetId"] for r in window.current_order()["lineItems"]] == ["A", "A", "B"]
+    editor.table.setCurrentIndex(editor.model.index(2, 0))
+    qtbot.keyClick(editor.table, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert [r["recipeSetId"] for r in window.current_order()["lineItems"]] == ["A", "B", "A"]
+    assert editor.table.currentIndex().row() == 1
+    qtbot.keyClick(editor.table, Qt.Key.Key_Delete, ctrl | Qt.KeyboardModifier.ShiftModifier)
+    assert [r["recipeSetId"] for r in window.current_order()["lineItems"]] == ["A", "A"]
+
+
+def test_paste_tab_separated_rows_from_a_spreadsheet(window, qtbot):
+    editor = window.editor
+    QApplication.clipboard().setText("RS-1\tSKU-1\t2\nRS-2\tSKU-2\t5\n")
+    editor.table.setFocus()
+    qtbot.keyClick(editor.table, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_order()["lineItems"] == [
+        {"recipeSetId": "RS-1", "sku": "SKU-1", "quantity": 2},
+        {"recipeSetId": "RS-2", "sku": "SKU-2", "quantity": 5},
+    ]
+
+
+def test_pages_can_be_added_with_a_shortcut(window, qtbot):
+    page = QLabel("history page")
+    window.add_page(page, "History", "Ctrl+2")
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.pages.currentWidget() is page
+    window.show_page("Order")
+    assert window.pages.currentWidget() is window.editor
+
+
+def test_loading_an_order_keeps_unknown_fields(window):
+    order = {"purchaseOrderNumber": "PO-7", "orderReference": "ref", "lineItems": [{"recipeSetId": "X", "quantity": 1}]}
+    window.load_order(order)
+    assert window.current_order() == order
