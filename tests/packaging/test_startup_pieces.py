@@ -1,0 +1,89 @@
+import logging
+import struct
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from spectrum_desktop.logging_setup import LOG_FILE_NAME, configure_logging, default_log_dir
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    root = logging.getLogger()
+    before = list(root.handlers)
+    yield tmp_path
+    for handler in list(root.handlers):
+        if handler not in before:
+            root.removeHandler(handler)
+            handler.close()
+
+
+def test_log_goes_to_a_file_under_the_app_home(home):
+    path = configure_logging()
+    logging.getLogger("spectrum_desktop.test").warning("hello from the test")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert path == default_log_dir() / LOG_FILE_NAME == home / "logs" / LOG_FILE_NAME
+    assert "hello from the test" in path.read_text(encoding="utf-8")
+
+
+def test_crash_hook_writes_a_readable_log_line(home):
+    from spectrum_desktop.ui.crash_dialog import crash_message, install_crash_hook
+
+    path = configure_logging()
+    saved = sys.excepthook
+    try:
+        install_crash_hook(path, show_dialog=False)
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError:
+            sys.excepthook(*sys.exc_info())
+    finally:
+        sys.excepthook = saved
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = path.read_text(encoding="utf-8")
+    assert "CRITICAL" in text and "Unhandled error" in text and "RuntimeError: boom" in text
+    assert str(path) in crash_message(RuntimeError("x"), path)
+
+
+def test_icons_are_valid_ico_and_icns(tmp_path):
+    sys.path.insert(0, str(ROOT / "packaging"))
+    try:
+        from icons import generate
+    finally:
+        sys.path.remove(str(ROOT / "packaging"))
+    paths = generate(ROOT / "resources" / "spectrum-desktop.svg", tmp_path)
+    assert all(p.stat().st_size > 0 for p in paths)
+    png = (tmp_path / "spectrum-desktop-256.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (256, 256)
+    ico = (tmp_path / "spectrum-desktop.ico").read_bytes()
+    assert struct.unpack("<HHH", ico[:6]) == (0, 1, 4)
+    icns = (tmp_path / "spectrum-desktop.icns").read_bytes()
+    assert icns[:4] == b"icns" and struct.unpack(">I", icns[4:8])[0] == len(icns)
+
+
+def test_selftest_reports_which_send_hooks_are_missing(qapp, capsys):
+    from PySide6.QtWidgets import QMainWindow
+
+    from spectrum_desktop.ui.selftest import EXIT_SEND_UNAVAILABLE, run_selftest
+
+    lines: list[str] = []
+    assert run_selftest(qapp, QMainWindow, lines.append) == EXIT_SEND_UNAVAILABLE
+    assert "main window opened" in lines[0]
+    assert "send_current" in lines[1]
+
+
+def test_outcome_reading_uses_per_recipe_set_results():
+    from spectrum_desktop.ui.selftest import outcome_succeeded
+
+    good = SimpleNamespace(recipe_set_results=[SimpleNamespace(ok=True), SimpleNamespace(ok=True)])
+    mixed = SimpleNamespace(recipe_set_results=[SimpleNamespace(ok=True), SimpleNamespace(ok=False)])
+    assert outcome_succeeded(good) == (True, "2/2 recipeSets succeeded")
+    assert outcome_succeeded(mixed)[0] is False
+    assert outcome_succeeded(SimpleNamespace(succeeded=False))[0] is False
