@@ -70,12 +70,21 @@ class MainWindow(QMainWindow):
         order_menu = self.menuBar().addMenu("&Order")
         self.send_action = order_menu.addAction("Sen&d", QKeySequence("Ctrl+Return"), self._not_yet)
         self.send_action.setEnabled(False)
-        self.send_action.setToolTip("Sending is not available yet in this build.")
+        self.editor.validated.connect(self._on_validated)
+        self._on_validated(self.editor.result)
         edit_menu = self.menuBar().addMenu("&Edit")
         self.preferences_action = edit_menu.addAction(
             "&Preferences…", QKeySequence.StandardKey.Preferences, self._not_yet
         )
         self.view_menu = self.menuBar().addMenu("&View")
+
+    def _on_validated(self, result) -> None:
+        if result is None or not result.ok:
+            count = len(result.errors) if result is not None else 0
+            first = f" First: {result.errors[0].label}: {result.errors[0].message}." if count else ""
+            self.send_action.setToolTip(f"Fix {count} problem(s) before sending.{first}")
+        else:
+            self.send_action.setToolTip("The order is valid. Sending is not available yet in this build.")
 
     def _not_yet(self) -> None:
         self.statusBar().showMessage("Not available yet in this build.", 4000)

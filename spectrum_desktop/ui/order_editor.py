@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -11,7 +12,10 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QSplitter,
     QTableView,
@@ -20,7 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from spectrum_desktop.domain.states import OrderKind
-from spectrum_desktop.ui.line_items_model import LineItemsModel
+from spectrum_desktop.domain.validation import ValidationResult, validate_order
+from spectrum_desktop.ui.line_items_model import KEYS, LineItemsModel
+
+LINE_ITEM_PATH = re.compile(r"^lineItems\[(\d+)\](?:\.(\w+))?")
+ERROR_STYLE = "QLineEdit { border: 2px solid #c62828; }"
+PATH_ROLE = 0x0100
 
 KIND_LABELS = {
     OrderKind.ACK: "Acknowledgement",
@@ -39,6 +48,7 @@ HEADER_FIELDS = [
 
 class OrderEditor(QWidget):
     changed = Signal()
+    validated = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +80,13 @@ class OrderEditor(QWidget):
         self.model.modelReset.connect(self._on_changed)
         self._add_table_shortcuts()
 
+        self.problems = QListWidget(objectName="problems")
+        self.problems.setAccessibleName("Problems to fix before sending")
+        self.problems.itemActivated.connect(self._jump_to_problem)
+        self.problems.itemClicked.connect(self._jump_to_problem)
+        self.conversions = QLabel(objectName="conversions", wordWrap=True)
+        self.result: ValidationResult | None = None
+
         self.preview = QPlainTextEdit(objectName="jsonPreview", readOnly=True)
         self.preview.setAccessibleName("JSON preview of what will be sent")
 
@@ -77,7 +94,10 @@ class OrderEditor(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addLayout(form)
-        top_layout.addWidget(self.table)
+        top_layout.addWidget(self.table, 3)
+        top_layout.addWidget(self.conversions)
+        top_layout.addWidget(QLabel("Problems (click one to go to the field):"))
+        top_layout.addWidget(self.problems, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="editorSplitter")
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.preview)
@@ -167,4 +187,38 @@ class OrderEditor(QWidget):
         self.changed.emit()
 
     def _refresh_preview(self) -> None:
-        self.preview.setPlainText(json.dumps(self.order(), indent=2, ensure_ascii=False))
+        order = self.order()
+        result = validate_order(order, self.kind())
+        self.result = result
+        self._show_problems(result)
+        shown = result.body if result.body is not None else order
+        self.preview.setPlainText(json.dumps(shown, indent=2, ensure_ascii=False))
+        self.validated.emit(result)
+
+    def _show_problems(self, result: ValidationResult) -> None:
+        self.problems.clear()
+        messages: dict[str, list[str]] = {}
+        for problem in result.problems:
+            item = QListWidgetItem(f"{problem.label}: {problem.message}")
+            item.setData(PATH_ROLE, problem.path)
+            self.problems.addItem(item)
+            messages.setdefault(problem.path, []).append(problem.message)
+        for key, edit in self.fields.items():
+            marked = messages.get(key)
+            edit.setStyleSheet(ERROR_STYLE if marked else "")
+            edit.setToolTip("; ".join(marked) if marked else "")
+        self.conversions.setText(
+            "\n".join(f"{c.label}: “{c.original}” will be sent as {c.converted}" for c in result.conversions)
+        )
+
+    def _jump_to_problem(self, item: QListWidgetItem) -> None:
+        path = item.data(PATH_ROLE) or ""
+        match = LINE_ITEM_PATH.match(path)
+        if match:
+            column = KEYS.index(match.group(2)) if match.group(2) in KEYS else 0
+            self.table.setFocus()
+            self._select(int(match.group(1)), column)
+            return
+        edit = self.fields.get(path.split(".")[0].split("[")[0])
+        if edit is not None:
+            edit.setFocus()

@@ -91,3 +91,54 @@ def test_loading_an_order_keeps_unknown_fields(window):
     order = {"purchaseOrderNumber": "PO-7", "orderReference": "ref", "lineItems": [{"recipeSetId": "X", "quantity": 1}]}
     window.load_order(order)
     assert window.current_order() == order
+
+
+VALID = {
+    "purchaseOrderNumber": "PO-9",
+    "orderDate": "2024-05-01T10:00:00+02:00",
+    "lineItems": [{"recipeSetId": "RS-1", "sku": "SKU-1", "quantity": 1}],
+}
+
+
+def problem_texts(window):
+    return [window.editor.problems.item(i).text() for i in range(window.editor.problems.count())]
+
+
+def test_a_bad_quantity_shows_an_error_that_vanishes_when_fixed(window, qtbot):
+    window.load_order(VALID)
+    assert problem_texts(window) == []
+    assert "valid" in window.send_action.toolTip()
+    editor = window.editor
+    editor.model.setData(editor.model.index(0, 2), "0")
+    texts = problem_texts(window)
+    assert any("Line item 1" in t and "Quantity" in t for t in texts)
+    assert "Fix 1 problem" in window.send_action.toolTip()
+    assert not window.send_action.isEnabled()
+    editor.model.setData(editor.model.index(0, 2), "4")
+    assert problem_texts(window) == []
+    assert json.loads(editor.preview.toPlainText())["lineItems"][0]["quantity"] == 4
+
+
+def test_a_blank_header_field_is_marked_and_clicking_the_problem_goes_there(window, qtbot):
+    window.load_order(VALID)
+    editor = window.editor
+    field = editor.fields["purchaseOrderNumber"]
+    field.selectAll()
+    qtbot.keyClick(field, Qt.Key.Key_Delete)
+    assert "required" in field.toolTip()
+    assert "border" in field.styleSheet()
+    editor.table.setFocus()
+    item = editor.problems.item(0)
+    editor.problems.itemClicked.emit(item)
+    assert field.hasFocus()
+    qtbot.keyClicks(field, "PO-10")
+    assert field.toolTip() == "" and field.styleSheet() == ""
+
+
+def test_clicking_a_line_item_problem_selects_its_cell(window):
+    order = dict(VALID, lineItems=[{"recipeSetId": "A", "sku": "S", "quantity": 1}, {"recipeSetId": "B", "sku": "S", "quantity": -2}])
+    window.load_order(order)
+    editor = window.editor
+    editor.problems.itemClicked.emit(editor.problems.item(0))
+    current = editor.table.currentIndex()
+    assert (current.row(), current.column()) == (1, 2)
