@@ -15,3 +15,5 @@ EXIT_UNREACHABLE = 3
 
 def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
     """Register every command-line subcommand on the top-level parser."""
+    from spectrum_desktop.cli import validate
+    validate.register(subparsers)

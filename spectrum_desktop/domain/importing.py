@@ -1,0 +1,186 @@
+"""Read orders from JSON (one order or an array) and from CSV (one row per SKU line)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+
+class OrderImportError(ValueError):
+    """The input could not be read as orders; the message says where and what to change."""
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None,
+                 row: int | None = None, source: str | None = None) -> None:
+        prefix = f"{source}: " if source else ""
+        super().__init__(prefix + message)
+        self.line = line
+        self.column = column
+        self.row = row
+        self.source = source
+
+
+def _decode(data: str | bytes, source: str | None) -> str:
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise OrderImportError(
+            f"the file is not UTF-8 text (bad byte at position {exc.start}); save it as UTF-8 and try again",
+            source=source,
+        ) from None
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def load_json_text(data: str | bytes, source: str | None = None) -> list[dict]:
+    """Parse one order or an array of orders; returns a list of order dicts."""
+    text = _decode(data, source)
+    if not text.strip():
+        raise OrderImportError("there is nothing to read; paste or choose an order in JSON", source=source)
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise _syntax_error(text, exc, source) from None
+    except (ValueError, RecursionError) as exc:
+        raise OrderImportError(f"the JSON cannot be used: {exc}", source=source) from None
+    orders = value if isinstance(value, list) else [value]
+    if not orders:
+        raise OrderImportError("the list is empty; it must hold at least one order", source=source)
+    for index, order in enumerate(orders):
+        if not isinstance(order, dict):
+            where = f"item {index + 1} of the list" if isinstance(value, list) else "the JSON"
+            raise OrderImportError(f"{where} is not an order; each order must be a JSON object {{...}}", source=source)
+    return orders
+
+
+def _syntax_error(text: str, exc: json.JSONDecodeError, source: str | None) -> OrderImportError:
+    lines = text.splitlines() or [""]
+    line_text = lines[exc.lineno - 1] if exc.lineno - 1 < len(lines) else ""
+    near = line_text.strip()[:80]
+    message = f"JSON syntax error at line {exc.lineno}, column {exc.colno}: {exc.msg}; the line reads: {near!r}"
+    if exc.msg.startswith("Expecting ':' delimiter"):
+        before = text[: exc.pos].rstrip()
+        key_start = before.rfind('"', 0, len(before) - 1)
+        key = before[key_start:] if key_start >= 0 else "the field name"
+        message += f". A colon is missing after {key}: write {key}: followed by the value"
+    elif exc.msg.startswith("Expecting property name") and text[: exc.pos].rstrip().endswith(","):
+        message += ". There is a comma before a closing brace; remove that comma"
+    return OrderImportError(message, line=exc.lineno, column=exc.colno, source=source)
+
+
+ORDER_COLUMNS = [
+    "purchaseOrderNumber", "orderDate", "accountNumber", "organizationId", "priority", "emailAddress",
+    "phoneNumber", "serialNumber", "proofStatus", "estimatedDeliveryDate", "orderReference",
+    "customerServiceContact",
+]
+ADDRESS_PARTS = ["firstName", "lastName", "address1", "address2", "city", "state", "province", "postalCode", "country"]
+LINE_COLUMNS = [
+    "recipeSetId", "sku", "quantity", "proofStatus", "giftMessage", "shipmentVendor", "shipmentTracking",
+    "estimatedDeliveryDate", "serialNumber",
+]
+CSV_COLUMNS = (
+    ORDER_COLUMNS
+    + [f"customerAddress.{p}" for p in ADDRESS_PARTS]
+    + [f"shippingAddress.{p}" for p in ADDRESS_PARTS]
+    + [f"lineItems.{c}" for c in LINE_COLUMNS]
+    + ["lineItems.skuQuantities.sku", "lineItems.skuQuantities.quantity"]
+)
+_KNOWN = set(CSV_COLUMNS)
+
+
+def csv_template() -> str:
+    """A CSV header with every column, plus one example row."""
+    example = {
+        "purchaseOrderNumber": "42015953", "orderDate": "2022-01-31T13:15:05-05:00",
+        "lineItems.recipeSetId": "ABCD1234", "lineItems.sku": "100003-0001-S", "lineItems.quantity": "2",
+    }
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(example)
+    return out.getvalue()
+
+
+def load_csv_text(data: str | bytes, source: str | None = None) -> list[dict]:
+    """Group rows by purchaseOrderNumber and lineItems.recipeSetId into LineItem-format orders."""
+    text = _decode(data, source)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise OrderImportError(f"the CSV cannot be read: {exc}", source=source) from None
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise OrderImportError("the CSV is empty; start from the template (spectrum-desktop validate --csv-template)", source=source)
+    header = [h.strip() for h in rows[0]]
+    for column, name in enumerate(header, start=1):
+        if name not in _KNOWN:
+            raise OrderImportError(f"row 1, column {column}: unknown column {name!r}; use the column names of the template",
+                                   row=1, column=column, source=source)
+    if "purchaseOrderNumber" not in header:
+        raise OrderImportError("row 1: the column purchaseOrderNumber is missing", row=1, source=source)
+    orders: dict[str, dict] = {}
+    items: dict[tuple[str, str], dict] = {}
+    for row_number, cells in enumerate(rows[1:], start=2):
+        if len(cells) > len(header):
+            raise OrderImportError(f"row {row_number} has {len(cells)} cells but the header has {len(header)} columns",
+                                   row=row_number, source=source)
+        values = {name: cell for name, cell in zip(header, cells) if cell.strip()}
+        number = values.get("purchaseOrderNumber", "").strip()
+        if not number:
+            raise OrderImportError(f"row {row_number}, column purchaseOrderNumber: is empty; every row needs the order's number",
+                                   row=row_number, column=header.index("purchaseOrderNumber") + 1, source=source)
+        order = orders.setdefault(number, {})
+        for name, cell in values.items():
+            if "." in name and not name.startswith("lineItems."):
+                group, part = name.split(".", 1)
+                _merge(order.setdefault(group, {}), part, cell, row_number, name, source)
+            elif "." not in name:
+                _merge(order, name, cell, row_number, name, source)
+        recipe = values.get("lineItems.recipeSetId", "").strip()
+        line_values = {n.split(".", 1)[1]: c for n, c in values.items() if n.startswith("lineItems.") and n.count(".") == 1}
+        pair = {n.rsplit(".", 1)[1]: c for n, c in values.items() if n.startswith("lineItems.skuQuantities.")}
+        if not recipe:
+            if line_values or pair:
+                raise OrderImportError(f"row {row_number}, column lineItems.recipeSetId: is empty; line item columns need a recipe set ID",
+                                       row=row_number, source=source)
+            continue
+        item = items.get((number, recipe))
+        if item is None:
+            item = items[(number, recipe)] = {}
+            order.setdefault("lineItems", []).append(item)
+        for part, cell in line_values.items():
+            _merge(item, part, cell, row_number, f"lineItems.{part}", source)
+        if pair:
+            item.setdefault("skuQuantities", []).append(pair)
+    return list(orders.values())
+
+
+def _merge(target: dict, key: str, cell: str, row: int, column: str, source: str | None) -> None:
+    if key in target and target[key] != cell:
+        raise OrderImportError(
+            f"row {row}, column {column}: {cell!r} differs from {target[key]!r} given earlier for the same order or line item",
+            row=row, source=source)
+    target[key] = cell
+
+
+def load_orders(path: str) -> list[dict]:
+    """Read a JSON or CSV file (by suffix; `-` reads JSON or CSV from standard input)."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        stripped = data.lstrip()
+        if stripped[:1] in (b"{", b"[") or not stripped:
+            return load_json_text(data, "standard input")
+        return load_csv_text(data, "standard input")
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise OrderImportError(f"cannot read the file: {exc.strerror}", source=path) from None
+    if path.lower().endswith(".csv"):
+        return load_csv_text(data, path)
+    return load_json_text(data, path)
