@@ -84,10 +84,12 @@ class OrderEditor(QWidget):
         self.problems.setAccessibleName("Problems to fix before sending")
         self.problems.itemActivated.connect(self._jump_to_problem)
         self.problems.itemClicked.connect(self._jump_to_problem)
-        self.conversions = QLabel(objectName="conversions", wordWrap=True)
+        self.conversions = QLabel(objectName="conversions")
+        self.conversions.setWordWrap(True)
         self.result: ValidationResult | None = None
 
-        self.preview = QPlainTextEdit(objectName="jsonPreview", readOnly=True)
+        self.preview = QPlainTextEdit(objectName="jsonPreview")
+        self.preview.setReadOnly(True)
         self.preview.setAccessibleName("JSON preview of what will be sent")
 
         top = QWidget()

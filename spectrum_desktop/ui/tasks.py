@@ -51,7 +51,9 @@ class Task(QObject):
         self._succeeded.connect(self._deliver_success, Qt.ConnectionType.QueuedConnection)
         self._failed.connect(self._deliver_failure, Qt.ConnectionType.QueuedConnection)
         self._progressed.connect(self._show_progress, Qt.ConnectionType.QueuedConnection)
-        self._timer = QTimer(self, singleShot=True, interval=PROGRESS_DELAY_MS)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PROGRESS_DELAY_MS)
         self._timer.timeout.connect(self._open_dialog)
 
     def start(self) -> None:
