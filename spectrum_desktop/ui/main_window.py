@@ -7,11 +7,24 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QLabel, QMainWindow, QTabWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from spectrum_desktop import APP_DISPLAY_NAME
+from spectrum_desktop.domain.importing import OrderImportError, load_json_text, load_orders
 from spectrum_desktop.ui.environment_band import EnvironmentBand
 from spectrum_desktop.ui.environment_choice import EnvironmentChoice
+from spectrum_desktop.ui.errors import show_error
 from spectrum_desktop.ui.order_editor import OrderEditor
 
 
@@ -21,6 +34,7 @@ class MainWindow(QMainWindow):
     def __init__(self, environments: Sequence[EnvironmentChoice], settings: QSettings) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
         self._environments = list(environments)
         self._settings = settings
         self.band = EnvironmentBand()
@@ -63,7 +77,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         self.new_action = file_menu.addAction("&New order", QKeySequence.StandardKey.New, self.new_order)
-        self.open_action = file_menu.addAction("&Open…", QKeySequence.StandardKey.Open, self._not_yet)
+        self.open_action = file_menu.addAction("&Open…", QKeySequence.StandardKey.Open, self._choose_file)
+        self.paste_json_action = file_menu.addAction("&Paste JSON", QKeySequence("Ctrl+Shift+V"), self.paste_json)
         self.save_action = file_menu.addAction("&Save draft", QKeySequence.StandardKey.Save, self._not_yet)
         file_menu.addSeparator()
         self.quit_action = file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
@@ -107,6 +122,50 @@ class MainWindow(QMainWindow):
                 self.pages.setCurrentIndex(index)
                 return
         raise KeyError(f"There is no page called {title!r}.")
+
+    def _choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open order", "", "Orders (*.json *.csv);;All files (*)")
+        if path:
+            self.open_file(path)
+
+    def open_file(self, path: str) -> bool:
+        try:
+            orders = load_orders(path)
+        except (OrderImportError, OSError) as exc:
+            show_error(self, exc, "Could not open the order")
+            return False
+        return self._load_imported(orders)
+
+    def paste_json(self) -> bool:
+        try:
+            orders = load_json_text(QApplication.clipboard().text())
+        except OrderImportError as exc:
+            show_error(self, exc, "Could not read the pasted JSON")
+            return False
+        return self._load_imported(orders)
+
+    def _load_imported(self, orders: list[dict[str, Any]]) -> bool:
+        if not orders:
+            show_error(self, ValueError("The file holds no orders."), "Nothing to open")
+            return False
+        self.load_order(orders[0])
+        if len(orders) > 1:
+            box = QMessageBox(QMessageBox.Icon.Information, "Several orders", f"The file holds {len(orders)} orders; "
+                              "the first one is open here. Use the Bulk page to send them all.",
+                              QMessageBox.StandardButton.Ok, self)
+            box.open()
+        self.show_page("Order")
+        return True
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        local = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if local:
+            self.open_file(local[0])
+            event.acceptProposedAction()
 
     def new_order(self) -> None:
         self.editor.load({"lineItems": []})

@@ -2,7 +2,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from spectrum_desktop.ui.startup import build_main_window
 
@@ -142,3 +142,27 @@ def test_clicking_a_line_item_problem_selects_its_cell(window):
     editor.problems.itemClicked.emit(editor.problems.item(0))
     current = editor.table.currentIndex()
     assert (current.row(), current.column()) == (1, 2)
+
+
+def test_open_a_json_file_fills_the_form(window, tmp_path):
+    path = tmp_path / "order.json"
+    path.write_text(json.dumps(VALID))
+    assert window.open_file(str(path)) is True
+    assert window.current_order() == VALID
+    assert problem_texts(window) == []
+
+
+def test_a_broken_json_file_says_where_the_error_is(window, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{\n "purchaseOrderNumber": "PO",\n}')
+    before = window.current_order()
+    assert window.open_file(str(path)) is False
+    box = window.findChild(QMessageBox, "errorDialog")
+    assert "line 3, column 1" in box.text()
+    assert window.current_order() == before
+
+
+def test_paste_json_with_ctrl_shift_v(window, qtbot):
+    QApplication.clipboard().setText(json.dumps(VALID))
+    qtbot.keyClick(window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.current_order()["purchaseOrderNumber"] == "PO-9"
