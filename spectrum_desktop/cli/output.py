@@ -1,0 +1,49 @@
+"""Shared CLI output: a readable table of submissions and their per-recipeSet results, or JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+
+from spectrum_desktop.domain.submission import SubmissionRecord
+
+
+def record_dict(record: SubmissionRecord) -> dict:
+    return {
+        "id": record.id,
+        "environment": record.environment_id,
+        "base_url": record.base_url,
+        "kind": str(record.kind),
+        "purchase_orders": list(record.purchase_orders),
+        "state": str(record.state),
+        "reason": str(record.reason) if record.reason else None,
+        "http_status": record.http_status,
+        "message": record.message,
+        "attempts": record.attempts,
+        "created_at": record.created_at.isoformat(),
+        "original_id": record.original_id,
+        "results": [
+            {"recipeSetId": r.recipe_set_id, "success": r.success, "message": r.message} for r in record.results
+        ],
+    }
+
+
+def print_records(records: Iterable[SubmissionRecord], as_json: bool, out=None) -> None:
+    out = out or sys.stdout
+    records = list(records)
+    if as_json:
+        json.dump([record_dict(r) for r in records], out, indent=2)
+        out.write("\n")
+        return
+    header = f"{'ID':>6}  {'ENVIRONMENT':<14} {'PURCHASE ORDER':<18} {'STATE':<18} {'HTTP':>4}  MESSAGE"
+    out.write(header + "\n")
+    for r in records:
+        state = str(r.state) + (f" ({r.reason})" if r.reason else "")
+        http = str(r.http_status) if r.http_status is not None else "-"
+        out.write(
+            f"{r.id:>6}  {r.environment_id:<14} {','.join(r.purchase_orders):<18} {state:<18} {http:>4}  {r.message}\n"
+        )
+        for result in r.results:
+            mark = "ok  " if result.success else "FAIL"
+            out.write(f"{'':>8}{mark} recipeSet {result.recipe_set_id}: {result.message}\n")

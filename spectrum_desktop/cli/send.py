@@ -1,0 +1,72 @@
+"""`spectrum-desktop send FILE... (--env NAME | --base-url URL)`: validate, journal and send orders."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from spectrum_desktop.cli.output import print_records
+from spectrum_desktop.cli.targeting import EXIT_CODES_HELP, confirm_production, exit_code_for
+from spectrum_desktop.domain.states import OrderKind
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("send", help="send orders from JSON or CSV files", epilog=EXIT_CODES_HELP)
+    parser.add_argument("files", nargs="+", metavar="FILE", help="JSON (one order or an array) or CSV; - for stdin")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--env", help="environment name or id")
+    where.add_argument("--base-url", help="an ad-hoc target (recorded as such in history)")
+    parser.add_argument("--kind", choices=[k.value for k in OrderKind])
+    parser.add_argument("--batch-size", type=int, help="override the environment's batch size for this run")
+    parser.add_argument("--rate-limit", help="N/SECONDS, override the environment's rate limit for this run")
+    parser.add_argument("--yes", action="store_true", help="do not ask before sending to production")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from spectrum_desktop.cli import EXIT_BAD_INPUT
+    from spectrum_desktop.domain.importing import OrderImportError, load_orders
+    from spectrum_desktop.services.context import AppContext
+    from spectrum_desktop.services.errors import InvalidOrder, ServiceError
+    from spectrum_desktop.services.submit import already_succeeded, prepare, submit
+
+    kind = OrderKind(args.kind) if args.kind else None
+    raws: list[dict] = []
+    try:
+        for name in args.files:
+            raws.extend(load_orders(name))
+    except (OrderImportError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    bad = 0
+    for number, raw in enumerate(raws, 1):
+        try:
+            prepare(raw, kind)
+        except InvalidOrder as error:
+            bad += 1
+            print(f"error: order {number}: {error}", file=sys.stderr)
+    if bad or not raws:
+        print("Nothing was sent." if raws else "error: no orders in the input.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    context = AppContext()
+    try:
+        target = context.ad_hoc_target(args.base_url) if args.base_url else context.target(
+            context.environment(args.env)
+        )
+        if not confirm_production(target, args.yes, len(raws)):
+            return EXIT_BAD_INPUT
+        records = []
+        for raw in raws:
+            order = prepare(raw, kind)
+            if already_succeeded(context.journal, target, order.purchase_order):
+                print(f"warning: purchase order {order.purchase_order} already succeeded in {target.name}; "
+                      "sending again.", file=sys.stderr)
+            records.append(submit(context.journal, target, raw, kind))
+    except ServiceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        context.close()
+    print_records(records, args.json)
+    return exit_code_for(records)

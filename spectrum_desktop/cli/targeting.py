@@ -1,0 +1,36 @@
+"""Shared CLI rules: production confirmation and the exit code for a set of outcomes."""
+
+from __future__ import annotations
+
+import sys
+
+from spectrum_desktop.domain.states import FailureReason, SubmissionState
+from spectrum_desktop.domain.submission import SubmissionRecord
+
+EXIT_CODES_HELP = (
+    "exit codes: 0 everything succeeded; 1 something was sent and not all succeeded (or outcome unknown); "
+    "2 bad input or usage, nothing sent; 3 could not reach or authenticate to the server"
+)
+
+DONE = {SubmissionState.SUCCEEDED, SubmissionState.ALREADY_SUBMITTED}
+NO_CONTACT = {FailureReason.UNREACHABLE, FailureReason.UNAUTHORIZED}
+
+
+def confirm_production(target, assume_yes: bool, count: int) -> bool:
+    if not target.is_production or assume_yes:
+        return True
+    if not sys.stdin.isatty():
+        print(f"error: {target.name} is production; add --yes to send without asking.", file=sys.stderr)
+        return False
+    answer = input(f"Send {count} order(s) to PRODUCTION ({target.name})? Type yes to continue: ")
+    return answer.strip().lower() == "yes"
+
+
+def exit_code_for(records: list[SubmissionRecord]) -> int:
+    from spectrum_desktop.cli import EXIT_NOT_ALL_SUCCEEDED, EXIT_OK, EXIT_UNREACHABLE
+
+    if all(r.state in DONE for r in records):
+        return EXIT_OK
+    if all(r.state == SubmissionState.FAILED and r.reason in NO_CONTACT for r in records):
+        return EXIT_UNREACHABLE
+    return EXIT_NOT_ALL_SUCCEEDED

@@ -1,0 +1,70 @@
+"""One small application context built from the data directory: journal, environments, tokens, targets."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from spectrum_desktop.services.errors import MissingToken, SandboxUnavailable, UnknownEnvironment
+from spectrum_desktop.services.submit import Target
+
+if TYPE_CHECKING:
+    from spectrum_desktop.domain.environment import Environment
+
+AD_HOC = "ad-hoc"
+
+
+class AppContext:
+    """Opened once per process (GUI or CLI) and passed to the use cases. Nothing global."""
+
+    @cached_property
+    def database(self):
+        from spectrum_desktop.store.database import Database
+
+        return Database()
+
+    @cached_property
+    def journal(self):
+        from spectrum_desktop.store.crypto import BodyCipher
+        from spectrum_desktop.store.journal import Journal
+
+        journal = Journal(self.database, BodyCipher.from_keyring())
+        self.recovered = journal.recover()
+        return journal
+
+    @cached_property
+    def settings(self):
+        from spectrum_desktop.store.environments import EnvironmentSettings
+
+        return EnvironmentSettings()
+
+    @cached_property
+    def tokens(self):
+        from spectrum_desktop.store.tokens import TokenStore
+
+        return TokenStore()
+
+    def environment(self, name_or_id: str) -> Environment:
+        environment = self.settings.load().get(name_or_id)
+        if environment is None:
+            raise UnknownEnvironment(name_or_id)
+        return environment
+
+    def target(self, environment: Environment) -> Target:
+        if environment.is_sandbox:
+            raise SandboxUnavailable()
+        token = self.tokens.get(environment.id)
+        if not token:
+            raise MissingToken(environment.name)
+        return Target(environment.id, environment.name, environment.base_url, token, environment.is_production,
+                      environment.connect_timeout, environment.read_timeout)
+
+    def ad_hoc_target(self, base_url: str) -> Target:
+        token = self.tokens.get(AD_HOC)
+        if not token:
+            raise MissingToken(base_url)
+        return Target(AD_HOC, base_url, base_url.rstrip("/"), token)
+
+    def close(self) -> None:
+        if "database" in self.__dict__:
+            self.database.close()

@@ -1,0 +1,33 @@
+"""Typed service errors whose messages tell the user what to do next."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base of every error the services raise; `str(error)` is meant for the user."""
+
+
+class InvalidOrder(ServiceError):
+    """The order did not pass validation; nothing was sent."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("The order has problems and was not sent: " + "; ".join(problems))
+
+
+class UnknownEnvironment(ServiceError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"There is no environment called {name!r}. Check the name in Settings › Environments.")
+
+
+class MissingToken(ServiceError):
+    def __init__(self, environment_name: str) -> None:
+        super().__init__(
+            f"No API token is saved for {environment_name}. Add it in Settings › Environments "
+            "or set SPECTRUM_API_TOKEN."
+        )
+
+
+class SandboxUnavailable(ServiceError):
+    def __init__(self) -> None:
+        super().__init__("The local sandbox is not available in this build yet. Choose another environment.")
