@@ -17,3 +17,6 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
     """Register every command-line subcommand on the top-level parser."""
     from spectrum_desktop.cli import validate
     validate.register(subparsers)
+    from spectrum_desktop.cli import history, resend, send  # helper F
+    for module in (send, history, resend):  # helper F
+        module.register(subparsers)
