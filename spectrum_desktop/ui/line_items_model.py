@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+ERROR_BACKGROUND = QColor("#ffcdd2")
 
 COLUMNS: list[tuple[str, str]] = [
     ("recipeSetId", "Recipe set ID"),
@@ -27,6 +30,7 @@ class LineItemsModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[dict[str, Any]] = []
+        self._problems: dict[tuple[int, int], str] = {}
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else len(self._rows)
@@ -42,6 +46,11 @@ class LineItemsModel(QAbstractTableModel):
         return str(section + 1)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if index.isValid() and role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole):
+            problem = self._problems.get((index.row(), index.column()))
+            if problem is None:
+                return None
+            return problem if role == Qt.ItemDataRole.ToolTipRole else ERROR_BACKGROUND
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return None
         value = self._rows[index.row()].get(KEYS[index.column()])
@@ -64,6 +73,19 @@ class LineItemsModel(QAbstractTableModel):
             row.pop(key, None)
         self.dataChanged.emit(index, index, [role])
         return True
+
+    def set_problems(self, problems: dict[tuple[int, int], str]) -> None:
+        """Mark cells in error: (row, column) -> message shown as the cell's tooltip."""
+        touched = set(problems) | set(self._problems)
+        self._problems = dict(problems)
+        roles = [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole]
+        for row, column in touched:
+            if row < len(self._rows):
+                index = self.index(row, column)
+                self.dataChanged.emit(index, index, roles)
+
+    def problem_at(self, row: int, column: int) -> str | None:
+        return self._problems.get((row, column))
 
     def line_items(self) -> list[dict[str, Any]]:
         return [dict(row) for row in self._rows]

@@ -73,7 +73,7 @@ class OrderEditor(QWidget):
         self.table = QTableView(objectName="lineItems")
         self.table.setAccessibleName("Line items")
         self.table.setModel(self.model)
-        self.model.dataChanged.connect(self._on_changed)
+        self.model.dataChanged.connect(self._on_cell_changed)
         self.model.rowsInserted.connect(self._on_changed)
         self.model.rowsRemoved.connect(self._on_changed)
         self.model.rowsMoved.connect(self._on_changed)
@@ -184,6 +184,10 @@ class OrderEditor(QWidget):
             self.blockSignals(False)
         self._on_changed()
 
+    def _on_cell_changed(self, top_left, bottom_right, roles=()) -> None:
+        if not roles or Qt.ItemDataRole.EditRole in roles or Qt.ItemDataRole.DisplayRole in roles:
+            self._on_changed()
+
     def _on_changed(self, *args: object) -> None:
         self._refresh_preview()
         self.changed.emit()
@@ -205,6 +209,12 @@ class OrderEditor(QWidget):
             item.setData(PATH_ROLE, problem.path)
             self.problems.addItem(item)
             messages.setdefault(problem.path, []).append(problem.message)
+        cells: dict[tuple[int, int], str] = {}
+        for path, texts in messages.items():
+            match = LINE_ITEM_PATH.match(path)
+            if match and match.group(2) in KEYS:
+                cells[(int(match.group(1)), KEYS.index(match.group(2)))] = "; ".join(texts)
+        self.model.set_problems(cells)
         for key, edit in self.fields.items():
             marked = messages.get(key)
             edit.setStyleSheet(ERROR_STYLE if marked else "")

@@ -166,3 +166,14 @@ def test_paste_json_with_ctrl_shift_v(window, qtbot):
     QApplication.clipboard().setText(json.dumps(VALID))
     qtbot.keyClick(window, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.current_order()["purchaseOrderNumber"] == "PO-9"
+
+
+def test_a_line_item_cell_in_error_is_marked_with_its_message(window):
+    window.load_order(VALID)
+    editor = window.editor
+    editor.model.setData(editor.model.index(0, 2), "0")
+    tip = editor.model.data(editor.model.index(0, 2), Qt.ItemDataRole.ToolTipRole)
+    assert "1 or more" in tip
+    assert editor.model.data(editor.model.index(0, 2), Qt.ItemDataRole.BackgroundRole) is not None
+    editor.model.setData(editor.model.index(0, 2), "2")
+    assert editor.model.data(editor.model.index(0, 2), Qt.ItemDataRole.ToolTipRole) is None

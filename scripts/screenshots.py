@@ -1,0 +1,64 @@
+"""Write screenshots of the main window's main states (offscreen) for the README and for review.
+
+Usage: python scripts/screenshots.py [OUTPUT_DIR]   (default docs/screenshots)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+VALID = {
+    "purchaseOrderNumber": "PO-2024-0815",
+    "orderDate": "2024-05-01T10:00:00+02:00",
+    "lineItems": [
+        {"recipeSetId": "RS-1001", "sku": "MUG-BLUE-11OZ", "quantity": 2},
+        {"recipeSetId": "RS-1002", "sku": "TEE-WHITE-L", "quantity": 1, "giftMessage": "Happy birthday!"},
+    ],
+}
+WITH_ERRORS = {
+    "purchaseOrderNumber": "",
+    "orderDate": "2024-05-01T10:00:00+02:00",
+    "lineItems": [
+        {"recipeSetId": "RS-1001", "sku": "MUG-BLUE-11OZ", "quantity": 0},
+        {"recipeSetId": "", "sku": "TEE-WHITE-L", "quantity": 1},
+    ],
+}
+
+
+def main() -> int:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["SPECTRUM_DESKTOP_HOME"] = home
+        app = QApplication.instance() or QApplication([])
+        from spectrum_desktop.ui.startup import build_main_window
+
+        window = build_main_window()
+        window.resize(1200, 760)
+        window.show()
+
+        def shoot(name: str) -> None:
+            app.processEvents()
+            path = out / f"{name}.png"
+            window.grab().save(str(path))
+            print(path)
+
+        shoot("empty-form")
+        window.load_order(WITH_ERRORS)
+        shoot("errors-shown")
+        window.load_order(VALID)
+        window.set_environment("production")
+        shoot("production-band")
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
