@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+EXE = "/work/venv/bin/spectrum-desktop"
+EXAMPLES = Path(__file__).parent / "examples"
+
+
+def _run(*args, stdin=None, home):
+    env = {**os.environ, "SPECTRUM_DESKTOP_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([EXE, "validate", *args], input=stdin, capture_output=True, text=True, env=env, timeout=60)
+
+
+@pytest.fixture()
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    return tmp_path
+
+
+def test_reference_examples_are_valid(home):
+    done = _run(*sorted(str(p) for p in EXAMPLES.glob("*.json")), home=home)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.count(": valid") == 5
+    assert "'8/6/2019 4:05PM' will be sent as '2019-08-06T16:05:00" in done.stdout
+
+
+def test_invalid_order_from_stdin_exits_2_with_label_and_path(home):
+    order = {"purchaseOrderNumber": "1", "orderDate": "2022-01-01",
+             "lineItems": [{"recipeSetId": "A", "sku": "S", "quantity": 1},
+                           {"recipeSetId": "B", "skuQuantities": [{"sku": "X", "quantity": "two"}]}]}
+    done = _run("-", stdin=json.dumps(order), home=home)
+    assert done.returncode == 2
+    assert "Line item 2 › SKU quantity 1 › Quantity (lineItems[1].skuQuantities[0].quantity)" in done.stdout
+    assert "whole number of 1 or more" in done.stdout
+
+
+def test_kind_full_requires_addresses(home, tmp_path):
+    path = tmp_path / "order.json"
+    path.write_text((EXAMPLES / "ack_lineitem.json").read_text())
+    done = _run("--kind", "full", str(path), home=home)
+    assert done.returncode == 2
+    assert "customerAddress" in done.stdout and "shippingAddress" in done.stdout
+
+
+def test_syntax_error_names_repair(home, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{\n  "purchaseOrderNumber": "1",\n  "priority" "normal"\n}')
+    done = _run(str(path), home=home)
+    assert done.returncode == 2
+    assert "line 3, column 14" in done.stdout and "colon is missing" in done.stdout
+
+
+def test_csv_template_round_trips_through_validate(home, tmp_path):
+    template = _run("--csv-template", home=home)
+    assert template.returncode == 0
+    path = tmp_path / "orders.csv"
+    path.write_text(template.stdout)
+    done = _run(str(path), home=home)
+    assert done.returncode == 0, done.stdout
+    assert "order 1 (42015953, ack): valid" in done.stdout

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from spectrum_desktop.domain.importing import CSV_COLUMNS, OrderImportError, csv_template, load_csv_text, load_json_text
+from spectrum_desktop.domain.validation import validate_many
+
+REFERENCE_MISTAKE = '{\n  "purchaseOrderNumber": "42015953",\n  "priority" "normal",\n  "lineItems": []\n}'
+
+
+def test_missing_colon_names_line_column_and_repair():
+    with pytest.raises(OrderImportError) as caught:
+        load_json_text(REFERENCE_MISTAKE)
+    error = caught.value
+    assert (error.line, error.column) == (3, 14)
+    assert '"priority" "normal"' in str(error)
+    assert 'colon is missing after "priority"' in str(error)
+
+
+def test_trailing_comma_is_explained():
+    with pytest.raises(OrderImportError, match="remove that comma"):
+        load_json_text('{"error": "x",\n}')
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("", "nothing to read"),
+    ("[]", "empty"),
+    ("[1]", "not an order"),
+    ('"text"', "not an order"),
+    ('{"a": NaN}', "NaN"),
+])
+def test_unusable_json(text, words):
+    with pytest.raises(OrderImportError, match=words):
+        load_json_text(text)
+
+
+def test_bytes_that_are_not_utf8():
+    with pytest.raises(OrderImportError, match="UTF-8"):
+        load_json_text(b"\xff\xfe{")
+
+
+def test_single_object_and_array():
+    assert load_json_text(b'{"a": 1}') == [{"a": 1}]
+    assert load_json_text('[{"a": 1}, {"b": 2}]') == [{"a": 1}, {"b": 2}]
+
+
+def _csv(*rows):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def test_csv_groups_rows_into_orders_and_line_items():
+    text = _csv(
+        {"purchaseOrderNumber": "1", "orderDate": "2022-01-01", "lineItems.recipeSetId": "A",
+         "lineItems.skuQuantities.sku": "X", "lineItems.skuQuantities.quantity": "3"},
+        {"purchaseOrderNumber": "1", "lineItems.recipeSetId": "A",
+         "lineItems.skuQuantities.sku": "Y", "lineItems.skuQuantities.quantity": "4"},
+        {"purchaseOrderNumber": "1", "lineItems.recipeSetId": "B", "lineItems.sku": "Z", "lineItems.quantity": "1"},
+        {"purchaseOrderNumber": "2", "orderDate": "2022-01-02", "lineItems.recipeSetId": "A",
+         "lineItems.sku": "Z", "lineItems.quantity": "5"},
+    )
+    first, second = load_csv_text(text)
+    assert first["lineItems"] == [
+        {"recipeSetId": "A", "skuQuantities": [{"sku": "X", "quantity": "3"}, {"sku": "Y", "quantity": "4"}]},
+        {"recipeSetId": "B", "sku": "Z", "quantity": "1"},
+    ]
+    results = validate_many([first, second])
+    assert all(r.ok for r in results)
+    assert results[0].body["lineItems"][0]["skuQuantities"][1]["quantity"] == 4
+
+
+def test_csv_errors_name_row_and_column():
+    with pytest.raises(OrderImportError, match="row 1, column 2: unknown column 'purchaseOrderNumbr'"):
+        load_csv_text("orderDate,purchaseOrderNumbr\n2022-01-01,1\n")
+    with pytest.raises(OrderImportError, match="row 3, column orderDate") as caught:
+        load_csv_text(_csv({"purchaseOrderNumber": "1", "orderDate": "2022-01-01"},
+                           {"purchaseOrderNumber": "1", "orderDate": "2022-01-02"}))
+    assert caught.value.row == 3
+    with pytest.raises(OrderImportError, match="row 2, column purchaseOrderNumber"):
+        load_csv_text(_csv({"orderDate": "2022-01-01"}))
+
+
+def test_csv_template_has_every_column_and_a_valid_example():
+    (order,) = load_csv_text(csv_template())
+    assert csv_template().splitlines()[0].split(",") == CSV_COLUMNS
+    assert validate_many([order])[0].ok
