@@ -90,3 +90,32 @@ def test_quick_work_never_shows_progress(qtbot):
     qtbot.wait(400)
     assert results == ["done"]
     assert parent.findChild(QWidget, "taskProgress") is None
+
+
+def test_the_gui_thread_keeps_ticking_during_slow_work(qtbot):
+    from PySide6.QtCore import QTimer
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    ticks = []
+    timer = QTimer(parent)
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+
+    def slow(report, cancel):
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            sum(range(20000))  # busy work, holds the GIL in short slices
+        return "done"
+
+    results = []
+    task = tasks.run(parent, slow, results.append, progress="Sending")
+    with qtbot.waitSignal(task.finished, timeout=5000):
+        pass
+    timer.stop()
+    gaps = [later - earlier for earlier, later in zip(ticks, ticks[1:])]
+    assert results == ["done"]
+    assert len(ticks) > 30
+    print(f"longest gap {max(gaps) * 1000:.0f} ms over {len(ticks)} ticks")
+    assert max(gaps) < 0.1, f"longest gap {max(gaps) * 1000:.0f} ms"
