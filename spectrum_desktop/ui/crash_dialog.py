@@ -9,6 +9,8 @@ from types import TracebackType
 
 log = logging.getLogger(__name__)
 
+EXIT_CRASHED = 70
+
 
 def crash_message(exc: BaseException, log_path: Path) -> str:
     return (
@@ -23,6 +25,7 @@ def install_crash_hook(log_path: Path, show_dialog: bool = True) -> None:
         print(f"spectrum-desktop: crashed ({exc_type.__name__}); see log {log_path}", file=sys.stderr)
         if show_dialog:
             _show_box(crash_message(exc, log_path))
+        _quit_event_loop()
 
     sys.excepthook = hook
 
@@ -36,3 +39,11 @@ def _show_box(text: str) -> None:
         QMessageBox.critical(None, "Spectrum Desktop", text)
     except Exception:  # the box is best effort; the log line is already written
         log.exception("Could not show the crash message box")
+
+
+def _quit_event_loop() -> None:
+    # An error inside a Qt slot would otherwise leave the window running in an unknown state.
+    app_module = sys.modules.get("PySide6.QtWidgets")
+    app = app_module.QApplication.instance() if app_module else None
+    if app is not None:
+        app.exit(EXIT_CRASHED)

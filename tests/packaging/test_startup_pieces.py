@@ -87,3 +87,27 @@ def test_outcome_reading_uses_per_recipe_set_results():
     assert outcome_succeeded(good) == (True, "2/2 recipeSets succeeded")
     assert outcome_succeeded(mixed)[0] is False
     assert outcome_succeeded(SimpleNamespace(succeeded=False))[0] is False
+
+
+def test_crash_inside_a_slot_ends_the_event_loop_with_the_crash_code(home, qapp):
+    from PySide6.QtCore import QTimer
+
+    from spectrum_desktop.ui.crash_dialog import EXIT_CRASHED, install_crash_hook
+
+    path = configure_logging()
+    saved = sys.excepthook
+    try:
+        install_crash_hook(path, show_dialog=False)
+
+        def explode() -> None:
+            raise ValueError("slot failed")
+
+        QTimer.singleShot(0, explode)
+        QTimer.singleShot(5000, lambda: qapp.exit(0))
+        code = qapp.exec()
+    finally:
+        sys.excepthook = saved
+    assert code == EXIT_CRASHED
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert "ValueError: slot failed" in path.read_text(encoding="utf-8")
