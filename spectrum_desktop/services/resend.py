@@ -23,10 +23,19 @@ class BodyNotKept(ServiceError):
 def resend(
     journal: Journal, submission_id: int, target_for: Callable[[SubmissionRecord], Target]
 ) -> SubmissionRecord:
-    """Send the original's request body again. A 409 is recorded as already submitted (delivered)."""
+    """Send the original's request body again. A 409 is recorded as already submitted (delivered).
+
+    An unknown row whose body was kept for its session only is reconciled instead (looked up in Spectrum).
+    """
     original = journal.get(submission_id)
     body = journal.request_body(submission_id)
     if body is None:
+        if original.state == SubmissionState.UNKNOWN:
+            from spectrum_desktop.services.reconcile import reconcile
+
+            outcome = reconcile(journal, submission_id, target_for(original))
+            if outcome.delivered:
+                return outcome.record
         raise BodyNotKept(submission_id)
     return submit(journal, target_for(original), json.loads(body), original.kind, original_id=original.id)
 

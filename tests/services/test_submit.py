@@ -69,3 +69,41 @@ def test_invalid_order_is_not_journaled_or_sent(journal, server):
     with pytest.raises(InvalidOrder, match="not sent"):
         submit(journal, target(server), {"purchaseOrderNumber": ""})
     assert server.requests == 0
+
+
+def test_reconcile_unknown_row_found_and_not_found(journal, server):
+    from spectrum_desktop.services.reconcile import reconcile
+
+    arrived = submit(journal, target(server, read_timeout=0.2), order("SLOW-2", "R7"))
+    never = journal.record("staging", arrived.kind, "/api/order/acknowledgement", ["PO-NEVER"], ["R1"], [], "{}")
+    journal.mark_sending(never)
+    journal.finish(never, SubmissionState.UNKNOWN)
+    assert arrived.state == SubmissionState.UNKNOWN
+    import time
+
+    deadline = time.monotonic() + 10
+    while "SLOW-2" not in server.acknowledged and time.monotonic() < deadline:
+        time.sleep(0.05)
+    found = reconcile(journal, arrived.id, target(server))
+    assert found.delivered and found.record.state == SubmissionState.ALREADY_SUBMITTED
+    assert found.line_items[0]["recipeSetId"] == "R7"
+    missing = reconcile(journal, never, target(server))
+    assert not missing.delivered and journal.get(never).state == SubmissionState.UNKNOWN
+
+
+def test_resend_of_session_only_unknown_row_reconciles(tmp_path, server):
+    db = Database(tmp_path / "s.sqlite3")
+    session_only = Journal(db, BodyCipher(None))
+    record = submit(session_only, target(server, read_timeout=0.2), order("SLOW-3"))
+    db.close()
+    db = Database(tmp_path / "s.sqlite3")
+    later = Journal(db, BodyCipher(None))
+    import time
+
+    deadline = time.monotonic() + 10
+    while "SLOW-3" not in server.acknowledged and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert later.request_body(record.id) is None
+    assert resend(later, record.id, lambda original: target(server)).state == SubmissionState.ALREADY_SUBMITTED
+    assert server.requests == 1
+    db.close()
