@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
-import platformdirs
-
-from spectrum_desktop import APP_NAME
+from spectrum_desktop.store import paths
 
 LOG_FILE_NAME = "spectrum-desktop.log"
 MAX_BYTES = 1_000_000
@@ -18,10 +15,7 @@ _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def default_log_dir() -> Path:
-    home = os.environ.get("SPECTRUM_DESKTOP_HOME")
-    if home:
-        return Path(home) / "logs"
-    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+    return paths.log_dir()
 
 
 def configure_logging(log_dir: Path | None = None, level: int = logging.INFO) -> Path:
