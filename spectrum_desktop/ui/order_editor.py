@@ -10,7 +10,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QCheckBox,
     QComboBox,
+    QHBoxLayout,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -25,11 +27,13 @@ from PySide6.QtWidgets import (
 
 from spectrum_desktop.domain.states import OrderKind
 from spectrum_desktop.domain.validation import ValidationResult, validate_order
+from spectrum_desktop.ui.address_panel import AddressPanel
 from spectrum_desktop.ui.line_items_model import KEYS, LineItemsModel
 
 LINE_ITEM_PATH = re.compile(r"^lineItems\[(\d+)\](?:\.(\w+))?")
 ERROR_STYLE = "QLineEdit { border: 2px solid #c62828; }"
 PATH_ROLE = 0x0100
+ADDRESS_KEYS = ("customerAddress", "shippingAddress")
 
 KIND_LABELS = {
     OrderKind.ACK: "Acknowledgement",
@@ -68,6 +72,7 @@ class OrderEditor(QWidget):
             form.addRow(label, edit)
             self.fields[key] = edit
         self.kind_combo.currentIndexChanged.connect(self._on_changed)
+        self._build_addresses()
 
         self.model = LineItemsModel(self)
         self.table = QTableView(objectName="lineItems")
@@ -96,6 +101,7 @@ class OrderEditor(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addLayout(form)
+        top_layout.addWidget(self.addresses)
         top_layout.addWidget(self.table, 3)
         top_layout.addWidget(self.conversions)
         top_layout.addWidget(QLabel("Problems (click one to go to the field):"))
@@ -108,6 +114,36 @@ class OrderEditor(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
         self._refresh_preview()
+
+    def _build_addresses(self) -> None:
+        self.addresses = QWidget(objectName="addresses")
+        self.customer = AddressPanel("Customer address", "customerAddress")
+        self.shipping = AddressPanel("Shipping address", "shippingAddress")
+        self.same_as_customer = QCheckBox("Shipping address same as customer", objectName="sameAsCustomer")
+        self.same_as_customer.setChecked(True)
+        self.shipping.setEnabled(False)
+        self.same_as_customer.toggled.connect(self._on_same_toggled)
+        self.customer.changed.connect(self._on_customer_changed)
+        self.shipping.changed.connect(self._on_changed)
+        layout = QVBoxLayout(self.addresses)
+        layout.setContentsMargins(0, 0, 0, 0)
+        panels = QHBoxLayout()
+        panels.addWidget(self.customer)
+        panels.addWidget(self.shipping)
+        layout.addWidget(self.same_as_customer)
+        layout.addLayout(panels)
+        self.addresses.setVisible(False)
+
+    def _on_same_toggled(self, same: bool) -> None:
+        self.shipping.setEnabled(not same)
+        if same:
+            self.shipping.load(self.customer.values())
+        self._on_changed()
+
+    def _on_customer_changed(self) -> None:
+        if self.same_as_customer.isChecked():
+            self.shipping.load(self.customer.values())
+        self._on_changed()
 
     def _add_table_shortcuts(self) -> None:
         bindings = [
@@ -167,12 +203,26 @@ class OrderEditor(QWidget):
             else:
                 order.pop(key, None)
         order["lineItems"] = self.model.line_items()
+        if self.kind() is OrderKind.FULL:
+            order["customerAddress"] = self.customer.values()
+            shipping = self.customer if self.same_as_customer.isChecked() else self.shipping
+            order["shippingAddress"] = shipping.values()
         return order
 
     def load(self, order: dict[str, Any], kind: OrderKind | None = None) -> None:
         self.blockSignals(True)
         try:
-            self._extra = {k: v for k, v in order.items() if k not in self.fields and k != "lineItems"}
+            skip = {"lineItems", *ADDRESS_KEYS}
+            self._extra = {k: v for k, v in order.items() if k not in self.fields and k not in skip}
+            customer = order.get("customerAddress") or {}
+            shipping = order.get("shippingAddress") or {}
+            self.customer.load(customer)
+            same = not shipping or shipping == customer
+            self.same_as_customer.blockSignals(True)
+            self.same_as_customer.setChecked(same)
+            self.same_as_customer.blockSignals(False)
+            self.shipping.setEnabled(not same)
+            self.shipping.load(customer if same else shipping)
             for key, edit in self.fields.items():
                 value = order.get(key)
                 edit.setText("" if value is None else str(value))
@@ -189,6 +239,7 @@ class OrderEditor(QWidget):
             self._on_changed()
 
     def _on_changed(self, *args: object) -> None:
+        self.addresses.setVisible(self.kind() is OrderKind.FULL)
         self._refresh_preview()
         self.changed.emit()
 
@@ -215,6 +266,9 @@ class OrderEditor(QWidget):
             if match and match.group(2) in KEYS:
                 cells[(int(match.group(1)), KEYS.index(match.group(2)))] = "; ".join(texts)
         self.model.set_problems(cells)
+        for panel in (self.customer, self.shipping):
+            prefix = panel.key + "."
+            panel.mark({p[len(prefix):]: "; ".join(t) for p, t in messages.items() if p.startswith(prefix)})
         for key, edit in self.fields.items():
             marked = messages.get(key)
             edit.setStyleSheet(ERROR_STYLE if marked else "")
@@ -231,6 +285,13 @@ class OrderEditor(QWidget):
             self.table.setFocus()
             self._select(int(match.group(1)), column)
             return
-        edit = self.fields.get(path.split(".")[0].split("[")[0])
+        head, _, rest = path.partition(".")
+        if head in ADDRESS_KEYS:
+            panel = self.customer if head == "customerAddress" or self.same_as_customer.isChecked() else self.shipping
+            widget = panel.widget_for(rest)
+            if widget is not None:
+                widget.setFocus()
+            return
+        edit = self.fields.get(head.split("[")[0])
         if edit is not None:
             edit.setFocus()

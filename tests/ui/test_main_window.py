@@ -177,3 +177,50 @@ def test_a_line_item_cell_in_error_is_marked_with_its_message(window):
     assert editor.model.data(editor.model.index(0, 2), Qt.ItemDataRole.BackgroundRole) is not None
     editor.model.setData(editor.model.index(0, 2), "2")
     assert editor.model.data(editor.model.index(0, 2), Qt.ItemDataRole.ToolTipRole) is None
+
+
+ADDRESS = {
+    "firstName": "Ada", "lastName": "Lovelace", "address1": "1 Main St", "city": "Springfield",
+    "state": "IL", "postalCode": "62701", "country": "US",
+}
+
+
+def test_full_order_shows_addresses_and_shipping_follows_customer(window, qtbot):
+    window.load_order(VALID)
+    editor = window.editor
+    assert not editor.addresses.isVisible()
+    editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("full"))
+    assert editor.addresses.isVisible()
+    assert editor.same_as_customer.isChecked()
+    for name, value in ADDRESS.items():
+        if name != "country":
+            qtbot.keyClicks(editor.customer.fields[name], value)
+    editor.customer.country.setCurrentIndex(editor.customer.country.findData("US"))
+    order = window.current_order()
+    assert order["customerAddress"] == ADDRESS
+    assert order["shippingAddress"] == ADDRESS
+    assert editor.shipping.fields["city"].text() == "Springfield"
+    assert problem_texts(window) == []
+    editor.same_as_customer.setChecked(False)
+    editor.shipping.fields["city"].clear()
+    qtbot.keyClicks(editor.shipping.fields["city"], "Shelbyville")
+    order = window.current_order()
+    assert order["shippingAddress"]["city"] == "Shelbyville"
+    assert order["customerAddress"]["city"] == "Springfield"
+
+
+def test_switching_kind_keeps_what_was_typed(window, qtbot):
+    window.load_order(dict(VALID, customerAddress=ADDRESS, shippingAddress=ADDRESS))
+    editor = window.editor
+    assert editor.kind() == "full"
+    editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("ack"))
+    assert "customerAddress" not in window.current_order()
+    editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("full"))
+    assert window.current_order()["customerAddress"] == ADDRESS
+
+
+def test_a_missing_address_field_is_marked_in_its_panel(window):
+    window.load_order(dict(VALID, customerAddress=dict(ADDRESS, city="")))
+    city = window.editor.customer.fields["city"]
+    assert city.toolTip() != ""
+    assert any("city" in t.lower() for t in problem_texts(window))
