@@ -1,0 +1,51 @@
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from spectrum_desktop.domain.environment import SANDBOX_URL, Environment, RequestFormat
+from spectrum_desktop.store.environments import EnvironmentSettings, SettingsError, default_settings
+
+
+def test_first_run_gives_the_three_defaults_with_sandbox_active(home):
+    settings = EnvironmentSettings().load()
+    assert [e.name for e in settings.environments] == ["Local sandbox", "Staging", "Production"]
+    assert settings.active.is_sandbox and settings.active.base_url == SANDBOX_URL
+    assert settings.get("production").is_production
+    assert settings.get("Staging").base_url == "https://staging.spectrumcustomizer.com"
+    assert settings.get("production").base_url == "https://api.spectrumcustomizer.com"
+
+
+def test_save_and_load_round_trip_in_config_dir(home):
+    store = EnvironmentSettings()
+    environments = [*default_settings().environments,
+                    Environment(id="dev", name="Dev", base_url="http://127.0.0.1:8080",
+                                request_format=RequestFormat.RECIPE_SET, batch_size=10)]
+    saved = store.update(environments, "dev")
+    assert store.path.parent == home / "config"
+    assert EnvironmentSettings().load() == saved
+    assert "token" not in json.loads(store.path.read_text())["environments"][0]
+
+
+@pytest.mark.parametrize("url", ["http://staging.example.com", "ftp://x", "not a url"])
+def test_unsafe_or_broken_urls_are_refused_with_a_reason(url):
+    with pytest.raises(ValidationError, match="https://"):
+        Environment(id="x", name="X", base_url=url)
+
+
+def test_invalid_edit_is_refused_and_nothing_saved(home):
+    store = EnvironmentSettings()
+    bad = [e.model_dump() for e in default_settings().environments]
+    bad[1]["batch_size"] = 0
+    with pytest.raises(SettingsError, match="batch_size"):
+        store.update(bad, "staging")
+    assert not store.path.exists()
+    with pytest.raises(SettingsError, match="not in the list"):
+        store.update(list(default_settings().environments), "nowhere")
+
+
+def test_a_broken_file_says_how_to_fix_it(home):
+    store = EnvironmentSettings()
+    store.path.write_text('{"environments": [], "active_id": "x"}')
+    with pytest.raises(SettingsError, match="Fix or delete it"):
+        store.load()
