@@ -91,3 +91,18 @@ def test_csv_template_has_every_column_and_a_valid_example():
     (order,) = load_csv_text(csv_template())
     assert csv_template().splitlines()[0].split(",") == CSV_COLUMNS
     assert validate_many([order])[0].ok
+
+
+def test_csv_full_order_with_addresses_repeated_on_each_row():
+    address = {"firstName": "John", "lastName": "Smith", "address1": "123 Fake Street", "city": "Portland",
+               "state": "OR", "postalCode": "97205", "country": "US"}
+    common = {"purchaseOrderNumber": "9", "orderDate": "2022-01-01",
+              **{f"customerAddress.{k}": v for k, v in address.items()},
+              **{f"shippingAddress.{k}": v for k, v in address.items()}}
+    text = _csv({**common, "lineItems.recipeSetId": "A", "lineItems.sku": "S", "lineItems.quantity": "1"},
+                {**common, "lineItems.recipeSetId": "B", "lineItems.sku": "T", "lineItems.quantity": "2"})
+    (order,) = load_csv_text(text)
+    (result,) = validate_many([order])
+    assert result.kind == "full" and result.ok, [str(p) for p in result.problems]
+    assert result.body["shippingAddress"] == address
+    assert [item["quantity"] for item in result.body["lineItems"]] == [1, 2]
