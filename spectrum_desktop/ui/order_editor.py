@@ -47,7 +47,20 @@ HEADER_FIELDS = [
     ("organizationId", "Organization ID"),
     ("emailAddress", "E-mail"),
     ("phoneNumber", "Phone"),
+    ("priority", "Priority"),
+    ("proofStatus", "Proof status"),
+    ("serialNumber", "Serial number"),
+    ("orderReference", "Order reference"),
+    ("customerServiceContact", "Customer-service contact"),
+    ("estimatedDeliveryDate", "Estimated delivery date"),
 ]
+RECIPESET_FIELDS = {"purchaseOrderNumber", "orderDate", "accountNumber", "organizationId"}
+PLACEHOLDERS = {
+    "orderDate": "e.g. 2024-05-01T10:00:00+02:00 or 05/01/2024 10:00",
+    "proofStatus": "Requested or Fulfilled",
+    "priority": "lower, normal or higher",
+    "emailAddress": "name@example.com",
+}
 
 
 class OrderEditor(QWidget):
@@ -63,11 +76,13 @@ class OrderEditor(QWidget):
         for kind, label in KIND_LABELS.items():
             self.kind_combo.addItem(label, kind)
         form = QFormLayout()
+        self.form = form
         form.addRow("Kind", self.kind_combo)
         self.fields: dict[str, QLineEdit] = {}
         for key, label in HEADER_FIELDS:
             edit = QLineEdit(objectName=key)
             edit.setAccessibleName(label)
+            edit.setPlaceholderText(PLACEHOLDERS.get(key, ""))
             edit.textChanged.connect(self._on_changed)
             form.addRow(label, edit)
             self.fields[key] = edit
@@ -196,9 +211,12 @@ class OrderEditor(QWidget):
 
     def order(self) -> dict[str, Any]:
         order: dict[str, Any] = dict(self._extra)
+        recipe_sets = self.kind() is OrderKind.ACK_RECIPESET
         for key, edit in self.fields.items():
             text = edit.text().strip()
-            if text:
+            if recipe_sets and key not in RECIPESET_FIELDS:
+                order.pop(key, None)
+            elif text:
                 order[key] = text
             else:
                 order.pop(key, None)
@@ -239,7 +257,10 @@ class OrderEditor(QWidget):
             self._on_changed()
 
     def _on_changed(self, *args: object) -> None:
-        self.addresses.setVisible(self.kind() is OrderKind.FULL)
+        kind = self.kind()
+        self.addresses.setVisible(kind is OrderKind.FULL)
+        for key, edit in self.fields.items():
+            self.form.setRowVisible(edit, kind is not OrderKind.ACK_RECIPESET or key in RECIPESET_FIELDS)
         self._refresh_preview()
         self.changed.emit()
 

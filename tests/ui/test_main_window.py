@@ -224,3 +224,15 @@ def test_a_missing_address_field_is_marked_in_its_panel(window):
     city = window.editor.customer.fields["city"]
     assert city.toolTip() != ""
     assert any("city" in t.lower() for t in problem_texts(window))
+
+
+def test_recipeset_kind_shows_only_its_header_fields(window):
+    window.load_order(dict(VALID, orderReference="REF-1"))
+    editor = window.editor
+    assert editor.fields["orderReference"].isVisible()
+    editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("ack-recipeset"))
+    assert not editor.fields["orderReference"].isVisible()
+    assert editor.fields["accountNumber"].isVisible()
+    assert "orderReference" not in window.current_order()
+    editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("ack"))
+    assert window.current_order()["orderReference"] == "REF-1"
