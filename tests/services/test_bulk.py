@@ -1,0 +1,38 @@
+import threading
+
+from spectrum_desktop.domain.states import SubmissionState
+from spectrum_desktop.services.bulk import send_many
+from spectrum_desktop.services.pacing import RateBudget
+from spectrum_desktop.services.submit import Target
+from tests.services.spectrum_server import TOKEN, SpectrumServer, order
+from tests.services.test_submit import journal  # noqa: F401  (fixture)
+
+
+def test_batches_split_on_413_and_every_order_is_journaled(journal):  # noqa: F811
+    with SpectrumServer(max_batch=3) as server:
+        target = Target("staging", "Staging", server.url, TOKEN)
+        seen = []
+        orders = [order(f"B-{n}", "FAIL-1" if n == 4 else "R1") for n in range(10)]
+        outcome = send_many(journal, target, orders, batch_size=5, budget=RateBudget(100, 1.0), progress=seen.append)
+    states = {r.purchase_orders[0]: r.state for r in outcome.records}
+    assert len(states) == 10 and states["B-4"] == SubmissionState.FAILED
+    assert all(s == SubmissionState.SUCCEEDED for po, s in states.items() if po != "B-4")
+    assert outcome.requests == 2 + 4  # two 413s, each split into halves of 2 and 3
+    assert seen[-1].done == seen[-1].total == 10
+    assert len(server.acknowledged) == 10
+
+
+def test_rate_budget_gives_no_403_and_cancel_leaves_rest_queued(journal):  # noqa: F811
+    with SpectrumServer(rate=(3, 0.5)) as server:
+        target = Target("staging", "Staging", server.url, TOKEN)
+        cancel = threading.Event()
+
+        def stop_after_four(progress):
+            if progress.done >= 4:
+                cancel.set()
+
+        outcome = send_many(journal, target, [order(f"C-{n}") for n in range(10)], batch_size=1,
+                            budget=RateBudget(3, 0.5), progress=stop_after_four, cancel=cancel)
+    assert server.forbidden == 0
+    assert outcome.cancelled and len(outcome.records) == 4 and len(outcome.queued_ids) == 6
+    assert all(journal.get(i).state == SubmissionState.QUEUED for i in outcome.queued_ids)
