@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     for path in args.files:
         shown = "standard input" if path == "-" else path
         try:
-            orders = load_orders(path)
+            orders = load_orders(path, recipe_sets=kind is OrderKind.ACK_RECIPESET)
         except OrderImportError as exc:
             print(f"{shown}: cannot read: {exc}" if exc.source is None else f"cannot read {exc}")
             all_valid = False

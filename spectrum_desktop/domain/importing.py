@@ -107,8 +107,11 @@ def csv_template() -> str:
     return out.getvalue()
 
 
-def load_csv_text(data: str | bytes, source: str | None = None) -> list[dict]:
-    """Group rows by purchaseOrderNumber and lineItems.recipeSetId into LineItem-format orders."""
+def load_csv_text(data: str | bytes, source: str | None = None, *, recipe_sets: bool = False) -> list[dict]:
+    """Group rows by purchaseOrderNumber and lineItems.recipeSetId into orders.
+
+    With `recipe_sets` the line items are written as the deprecated format's `recipeSets`.
+    """
     text = _decode(data, source)
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
@@ -153,7 +156,7 @@ def load_csv_text(data: str | bytes, source: str | None = None) -> list[dict]:
         item = items.get((number, recipe))
         if item is None:
             item = items[(number, recipe)] = {}
-            order.setdefault("lineItems", []).append(item)
+            order.setdefault("recipeSets" if recipe_sets else "lineItems", []).append(item)
         for part, cell in line_values.items():
             _merge(item, part, cell, row_number, f"lineItems.{part}", source)
         if pair:
@@ -169,18 +172,21 @@ def _merge(target: dict, key: str, cell: str, row: int, column: str, source: str
     target[key] = cell
 
 
-def load_orders(path: str) -> list[dict]:
-    """Read a JSON or CSV file (by suffix; `-` reads JSON or CSV from standard input)."""
+def load_orders(path: str, *, recipe_sets: bool = False) -> list[dict]:
+    """Read a JSON or CSV file (by suffix; `-` reads JSON or CSV from standard input).
+
+    `recipe_sets` makes CSV rows into the deprecated format's `recipeSets`.
+    """
     if path == "-":
         data = sys.stdin.buffer.read()
         stripped = data.lstrip()
         if stripped[:1] in (b"{", b"[") or not stripped:
             return load_json_text(data, "standard input")
-        return load_csv_text(data, "standard input")
+        return load_csv_text(data, "standard input", recipe_sets=recipe_sets)
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise OrderImportError(f"cannot read the file: {exc.strerror}", source=path) from None
     if path.lower().endswith(".csv"):
-        return load_csv_text(data, path)
+        return load_csv_text(data, path, recipe_sets=recipe_sets)
     return load_json_text(data, path)

@@ -63,3 +63,12 @@ def test_csv_template_round_trips_through_validate(home, tmp_path):
     done = _run(str(path), home=home)
     assert done.returncode == 0, done.stdout
     assert "order 1 (42015953, ack): valid" in done.stdout
+
+
+def test_csv_with_kind_ack_recipeset(home, tmp_path):
+    path = tmp_path / "sets.csv"
+    path.write_text("purchaseOrderNumber,orderDate,lineItems.recipeSetId,lineItems.skuQuantities.sku,"
+                    "lineItems.skuQuantities.quantity\n7,2022-01-01,A,X,0\n")
+    done = _run("--kind", "ack-recipeset", str(path), home=home)
+    assert done.returncode == 2
+    assert "Recipe set 1 › SKU quantity 1 › Quantity (recipeSets[0].skuQuantities[0].quantity)" in done.stdout

@@ -106,3 +106,12 @@ def test_csv_full_order_with_addresses_repeated_on_each_row():
     assert result.kind == "full" and result.ok, [str(p) for p in result.problems]
     assert result.body["shippingAddress"] == address
     assert [item["quantity"] for item in result.body["lineItems"]] == [1, 2]
+
+
+def test_csv_as_deprecated_recipe_sets():
+    text = _csv({"purchaseOrderNumber": "1", "orderDate": "2022-01-01", "lineItems.recipeSetId": "A",
+                 "lineItems.skuQuantities.sku": "X", "lineItems.skuQuantities.quantity": "3"})
+    (order,) = load_csv_text(text, recipe_sets=True)
+    (result,) = validate_many([order])
+    assert result.kind == "ack-recipeset" and result.ok
+    assert result.body["recipeSets"] == [{"recipeSetId": "A", "skuQuantities": [{"sku": "X", "quantity": 3}]}]
