@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     where.add_argument("--env", help="environment name or id")
     where.add_argument("--base-url", help="an ad-hoc target (recorded as such in history)")
     parser.add_argument("--kind", choices=[k.value for k in OrderKind])
-    parser.add_argument("--batch-size", type=int, help="override the environment's batch size for this run")
+    parser.add_argument("--batch-size", type=int, choices=range(1, 1001), metavar="N", help="override the environment's batch size for this run")
     parser.add_argument("--rate-limit", help="N/SECONDS, override the environment's rate limit for this run")
     parser.add_argument("--yes", action="store_true", help="do not ask before sending to production")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
@@ -29,7 +29,15 @@ def run(args: argparse.Namespace) -> int:
     from spectrum_desktop.domain.importing import OrderImportError, load_orders
     from spectrum_desktop.services.context import AppContext
     from spectrum_desktop.services.errors import InvalidOrder, ServiceError
-    from spectrum_desktop.services.submit import already_succeeded, prepare, submit
+    from spectrum_desktop.services.bulk import send_many
+    from spectrum_desktop.services.pacing import RateBudget
+    from spectrum_desktop.services.submit import already_succeeded, prepare
+
+    try:
+        rate = _rate(args.rate_limit) if args.rate_limit else None
+    except ValueError:
+        print("error: --rate-limit takes N/SECONDS, for example 100/60.", file=sys.stderr)
+        return EXIT_BAD_INPUT
 
     kind = OrderKind(args.kind) if args.kind else None
     raws: list[dict] = []
@@ -56,13 +64,18 @@ def run(args: argparse.Namespace) -> int:
         )
         if not confirm_production(target, args.yes, len(raws)):
             return EXIT_BAD_INPUT
-        records = []
         for raw in raws:
             order = prepare(raw, kind)
             if already_succeeded(context.journal, target, order.purchase_order):
                 print(f"warning: purchase order {order.purchase_order} already succeeded in {target.name}; "
                       "sending again.", file=sys.stderr)
-            records.append(submit(context.journal, target, raw, kind))
+        environment = None if args.base_url else context.environment(args.env)
+        requests, seconds = rate or (
+            (environment.rate_limit_requests, environment.rate_limit_seconds) if environment else (100, 60.0)
+        )
+        batch_size = args.batch_size or (environment.batch_size if environment else 50)
+        outcome = send_many(context.journal, target, raws, kind, batch_size, RateBudget(requests, seconds))
+        records = outcome.records
     except ServiceError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -70,3 +83,11 @@ def run(args: argparse.Namespace) -> int:
         context.close()
     print_records(records, args.json)
     return exit_code_for(records)
+
+
+def _rate(text: str) -> tuple[int, float]:
+    count, _, seconds = text.partition("/")
+    requests, window = int(count), float(seconds)
+    if requests < 1 or window <= 0:
+        raise ValueError(text)
+    return requests, window

@@ -71,8 +71,6 @@ class SpectrumServer:
                     self._answer(200, [server.acknowledge(o) for o in body])
                     return
                 po = body["purchaseOrderNumber"]
-                if po.startswith("SLOW"):
-                    time.sleep(server.slow_seconds)
                 if po.startswith("ERR"):
                     self._answer(500, {"error": "Error message with trace log ID 42."})
                     return
@@ -88,6 +86,8 @@ class SpectrumServer:
 
     def acknowledge(self, body: dict) -> dict | None:
         po = body["purchaseOrderNumber"]
+        if po.startswith("SLOW"):
+            time.sleep(self.slow_seconds)
         items = body.get("lineItems") or body.get("recipeSets") or []
         with self.lock:
             if po in self.acknowledged:
