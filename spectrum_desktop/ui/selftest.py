@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -16,11 +17,16 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_SEND_UNAVAILABLE = 3
 
-SELFTEST_ORDER: dict[str, Any] = {
-    "kind": "order_acknowledgement",
-    "orderNumber": "SELFTEST-1",
-    "recipeSets": [{"recipeSetNumber": 1, "status": "accepted"}],
-}
+
+def selftest_order() -> dict[str, Any]:
+    """One valid recipe-set acknowledgement; a fresh purchase order number so a rerun is not a duplicate."""
+    return {
+        "purchaseOrderNumber": f"SELFTEST-{int(time.time())}",
+        "orderDate": "2024-01-31T13:15:05-05:00",
+        "accountNumber": "2000690402",
+        "organizationId": "1000345201",
+        "recipeSets": [{"recipeSetId": "SELFTEST1", "skuQuantities": [{"sku": "100003-0001-S", "quantity": 1}]}],
+    }
 
 
 def run_selftest(app: QApplication, build_window: Callable[[], QWidget], report: Callable[[str], None]) -> int:
@@ -43,7 +49,7 @@ def _send_one(window: Any, report: Callable[[str], None]) -> int:
     loop = QEventLoop()
     window.send_finished.connect(lambda outcome: (outcomes.append(outcome), loop.quit()))
     QTimer.singleShot(SEND_TIMEOUT_MS, loop.quit)
-    window.load_order(dict(SELFTEST_ORDER))
+    window.load_order(selftest_order())
     window.send_current()
     if not outcomes:
         loop.exec()

@@ -111,3 +111,43 @@ def test_crash_inside_a_slot_ends_the_event_loop_with_the_crash_code(home, qapp)
     for handler in logging.getLogger().handlers:
         handler.flush()
     assert "ValueError: slot failed" in path.read_text(encoding="utf-8")
+
+
+def test_selftest_order_is_valid_for_the_domain():
+    from spectrum_desktop.domain.validation import validate_order
+    from spectrum_desktop.ui.selftest import selftest_order
+
+    result = validate_order(selftest_order())
+    assert result.ok, result.problems
+
+
+def _window_sending(outcome):
+    from PySide6.QtCore import QTimer, Signal
+    from PySide6.QtWidgets import QMainWindow
+
+    class SendingWindow(QMainWindow):
+        send_finished = Signal(object)
+
+        def __init__(self):
+            super().__init__()
+            self.loaded = None
+
+        def load_order(self, order):
+            self.loaded = order
+
+        def send_current(self):
+            QTimer.singleShot(10, lambda: self.send_finished.emit(outcome))
+
+    return SendingWindow
+
+
+@pytest.mark.parametrize(
+    ("ok", "expected_code", "expected_word"), [(True, 0, "selftest OK"), (False, 1, "selftest FAILED")]
+)
+def test_selftest_waits_for_send_finished_and_checks_each_recipe_set(qapp, ok, expected_code, expected_word):
+    from spectrum_desktop.ui.selftest import run_selftest
+
+    outcome = SimpleNamespace(recipe_set_results=[SimpleNamespace(ok=ok)])
+    lines: list[str] = []
+    assert run_selftest(qapp, _window_sending(outcome), lines.append) == expected_code
+    assert expected_word in lines[-1]
