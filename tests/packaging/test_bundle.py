@@ -2,6 +2,7 @@
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,8 @@ def _window_can_send() -> bool:
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory) -> Path:
+    if shutil.which("objdump") is None:
+        pytest.skip("PyInstaller on Linux needs objdump and strip: install binutils (add it to .ci/run APT_PACKAGES)")
     out = tmp_path_factory.mktemp("bundle")
     subprocess.run(
         [sys.executable, str(ROOT / "packaging" / "build.py"), "--dist", str(out / "dist"), "--work", str(out / "work")],
