@@ -1,0 +1,346 @@
+"""A local emulator of the Spectrum order API on a stdlib ThreadingHTTPServer.
+
+Implements the acknowledgement (single and multiple), full order and order
+lookup endpoints, the token check, the vendor's rate limit and the magic values
+in `magic.py`. Thread safe; records what it received so tests can check the wire.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from spectrum_desktop.sandbox import magic
+from spectrum_desktop.sandbox.ratelimit import SlidingWindow
+
+API_VERSION = "3.0.21055.9-sandbox"
+TOKEN_HEADER = "SPECTRUM_API_TOKEN"
+MAX_BODY_BYTES = 2 * 1024 * 1024
+ACK_PATH = "/api/order/acknowledgement"
+ACKS_PATH = "/api/order/acknowledgements"
+ORDER_PATH = "/api/order"
+LOOKUP_PREFIX = "/api/order/order-number/"
+CONTROL_PREFIX = "/_sandbox/"
+ADDRESS_FIELDS = ("firstName", "lastName", "address1", "city", "state", "postalCode", "country")
+
+
+def _now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request as the sandbox saw it (body parsed when it was JSON)."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+    status: int
+
+
+@dataclass
+class _State:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    received: list[Received] = field(default_factory=list)
+    orders: dict[str, dict] = field(default_factory=dict)
+    acknowledged: dict[str, str] = field(default_factory=dict)  # PO -> lastModification
+    accepted_counts: dict[str, int] = field(default_factory=dict)
+    accept_failures: bool = False
+
+
+class _Reply(Exception):
+    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None, raw: bytes | None = None,
+                 content_type: str = "application/json") -> None:
+        super().__init__(status)
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+        self.raw = raw
+        self.content_type = content_type
+
+
+def _error(status: int, message: str, **headers: str) -> _Reply:
+    return _Reply(status, {"lastModification": _now_iso(), "error": message, "apiVersion": API_VERSION}, headers)
+
+
+class SandboxServer:
+    """The local Spectrum emulator. Use as a context manager or call start()/stop().
+
+    token=None generates a random token (read it from `.token`). rate_limit is
+    (requests, seconds) per endpoint, or None for no limit. slow_delay is how long
+    a `SLOW...` order waits before answering.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, token: str | None = None,
+                 rate_limit: tuple[int, float] | None = (100, 60.0), slow_delay: float = 35.0,
+                 max_body_bytes: int = MAX_BODY_BYTES, socket_timeout: float = 10.0) -> None:
+        self.token = token if token is not None else "sandbox-" + secrets.token_urlsafe(12)
+        self.slow_delay = slow_delay
+        self.max_body_bytes = max_body_bytes
+        self._limiter = SlidingWindow(*rate_limit) if rate_limit else None
+        self._state = _State()
+        self._stopping = threading.Event()
+        handler = type("_BoundHandler", (_Handler,), {"sandbox": self, "timeout": socket_timeout})
+        self._httpd = ThreadingHTTPServer((host, port), handler)
+        self._httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    def __repr__(self) -> str:
+        return f"SandboxServer(url={self.url!r})"
+
+    @property
+    def url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> "SandboxServer":
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._httpd.serve_forever, name="spectrum-sandbox", daemon=True)
+            self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve on the calling thread until stop() (used by the CLI)."""
+        self._httpd.serve_forever()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._httpd.server_close()
+
+    def __enter__(self) -> "SandboxServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- controls and records (thread safe) ---
+    def set_accept_failures(self, accept: bool = True) -> None:
+        """From now on, `FAIL...` recipeSets succeed (used to test resending failures)."""
+        with self._state.lock:
+            self._state.accept_failures = accept
+
+    def received(self) -> list[Received]:
+        with self._state.lock:
+            return list(self._state.received)
+
+    def accepted_count(self, purchase_order_number: str) -> int:
+        """How many times an acknowledgement or order for this PO was accepted (never >1 if no duplicates)."""
+        with self._state.lock:
+            return self._state.accepted_counts.get(purchase_order_number, 0)
+
+    def accepted_counts(self) -> dict[str, int]:
+        with self._state.lock:
+            return dict(self._state.accepted_counts)
+
+    def reset(self) -> None:
+        """Forget every order and record (accept_failures back to False)."""
+        with self._state.lock:
+            lock = self._state.lock
+            self._state = _State(lock=lock)
+
+    # --- request handling ---
+    def _record(self, method: str, path: str, headers: dict[str, str], body: Any, status: int) -> None:
+        safe_headers = {k: v for k, v in headers.items() if k.upper() != TOKEN_HEADER}
+        with self._state.lock:
+            self._state.received.append(Received(method, path, safe_headers, body, status))
+
+    def _rate_check(self, path: str) -> None:
+        if self._limiter is None:
+            return
+        admitted, remaining, reset = self._limiter.admit(path)
+        headers = {"X-RateLimit-Limit": str(self._limiter.limit), "X-RateLimit-Remaining": str(remaining),
+                   "X-RateLimit-Reset": str(max(1, int(reset + 0.999)))}
+        if not admitted:
+            headers["Retry-After"] = headers["X-RateLimit-Reset"]
+            raise _error(403, "Rate limit exceeded. Wait before sending again.", **headers)
+
+    def _magic_before(self, po: str) -> None:
+        if po.startswith(magic.ERR500):
+            trace = uuid.uuid4().hex
+            raise _error(500, f"An unexpected error occurred. Trace log ID: {trace}")
+        if po.startswith(magic.HTML502):
+            page = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
+            raise _Reply(502, None, raw=page, content_type="text/html")
+        if po.startswith(magic.RATE403):
+            raise _error(403, "Rate limit exceeded.", **{"Retry-After": "1", "X-RateLimit-Limit": "100",
+                                                         "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "1"})
+        if po.startswith(magic.DENY403):
+            raise _error(403, "Forbidden: this token may not use this endpoint.")
+
+    def _acknowledge(self, order: Any, full: bool) -> tuple[int, dict]:
+        problems = _validate(order, full)
+        if problems:
+            return 400, {"lastModification": _now_iso(), "error": "; ".join(problems), "apiVersion": API_VERSION}
+        po = order["purchaseOrderNumber"]
+        self._magic_before(po)
+        items = order.get("lineItems") or order.get("recipeSets") or []
+        with self._state.lock:
+            if po in self._state.acknowledged:
+                return 409, {"lastModification": self._state.acknowledged[po],
+                             "error": "Purchase order has already been submitted.", "apiVersion": API_VERSION}
+            accept_failures = self._state.accept_failures
+            statuses = []
+            for item in items:
+                rid = str(item.get("recipeSetId"))
+                failed = rid.startswith(magic.FAIL_RECIPE_SET) and not accept_failures
+                statuses.append({"recipeSetId": rid, "success": not failed,
+                                 "message": "RecipeSet could not be processed (sandbox FAIL value)."
+                                 if failed else "Processed Successfully"})
+            all_ok = all(s["success"] for s in statuses)
+            if all_ok:
+                self._state.acknowledged[po] = _now_iso()
+                self._state.accepted_counts[po] = self._state.accepted_counts.get(po, 0) + 1
+            self._state.orders[po] = order
+        return 200, {"purchaseOrderNumber": po, "statuses": statuses, "allSuccessful": all_ok}
+
+    def handle(self, method: str, path: str, headers: dict[str, str], body: Any) -> _Reply:
+        if path.startswith(CONTROL_PREFIX):
+            return self._control(method, path[len(CONTROL_PREFIX):])
+        if headers.get(TOKEN_HEADER.lower()) != self.token:
+            return _error(401, "Unauthorized: missing or wrong SPECTRUM_API_TOKEN.")
+        endpoint = LOOKUP_PREFIX if path.startswith(LOOKUP_PREFIX) else path
+        self._rate_check(endpoint)
+        if method == "GET" and path.startswith(LOOKUP_PREFIX):
+            po = path[len(LOOKUP_PREFIX):]
+            with self._state.lock:
+                order = self._state.orders.get(po)
+            if order is None:
+                return _error(404, f"Order {po} was not found.")
+            return _Reply(200, order)
+        if method != "POST" or path not in (ACK_PATH, ACKS_PATH, ORDER_PATH):
+            return _error(404, f"No endpoint {method} {path}.")
+        if body is _NOT_JSON:
+            return _error(400, "The request body is not valid JSON.")
+        if path == ACKS_PATH:
+            if not isinstance(body, list) or not body:
+                return _error(400, "The body must be a non-empty JSON array of orders.")
+            results = []
+            for order in body:
+                try:
+                    status, result = self._acknowledge(order, full=False)
+                except _Reply as reply:
+                    raise reply
+                if status != 200:
+                    result = {"purchaseOrderNumber": order.get("purchaseOrderNumber") if isinstance(order, dict)
+                              else None, **result}
+                results.append(result)
+            return _Reply(200, results)
+        status, result = self._acknowledge(body, full=(path == ORDER_PATH))
+        return _Reply(status, result)
+
+    def _control(self, method: str, command: str) -> _Reply:
+        if method == "POST" and command == "accept-failures":
+            self.set_accept_failures(True)
+        elif method == "POST" and command == "reject-failures":
+            self.set_accept_failures(False)
+        elif method == "POST" and command == "reset":
+            self.reset()
+        elif not (method == "GET" and command == "counts"):
+            return _error(404, f"Unknown sandbox control {command}.")
+        return _Reply(200, {"acceptedCounts": self.accepted_counts()})
+
+
+_NOT_JSON = object()
+
+
+def _validate(order: Any, full: bool) -> list[str]:
+    if not isinstance(order, dict):
+        return ["Each order must be a JSON object."]
+    problems = []
+    for name in ("purchaseOrderNumber", "orderDate"):
+        if not isinstance(order.get(name), str) or not order.get(name):
+            problems.append(f"{name} is required.")
+    items_key = "recipeSets" if "recipeSets" in order and not full else "lineItems"
+    items = order.get(items_key)
+    if not isinstance(items, list) or not items:
+        problems.append(f"{items_key} is required and must not be empty.")
+    else:
+        for index, item in enumerate(items):
+            if not isinstance(item, dict) or not item.get("recipeSetId"):
+                problems.append(f"{items_key}[{index}].recipeSetId is required.")
+    if full:
+        for name in ("customerAddress", "shippingAddress"):
+            address = order.get(name)
+            if not isinstance(address, dict):
+                problems.append(f"{name} is required.")
+                continue
+            problems.extend(f"{name}.{f} is required." for f in ADDRESS_FIELDS if not address.get(f))
+    return problems
+
+
+class _Handler(BaseHTTPRequestHandler):
+    sandbox: SandboxServer
+    server_version = "SpectrumSandbox/1"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        return  # silent: paths carry purchase order numbers only, but tests need quiet output
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._serve("GET")
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._serve("POST")
+
+    def _read_body(self) -> Any:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            raise _error(400, "Content-Length is not a number.") from None
+        if length > self.sandbox.max_body_bytes:
+            self.close_connection = True
+            raise _error(413, f"The request body is larger than {self.sandbox.max_body_bytes} bytes.")
+        raw = self.rfile.read(length) if length else b""
+        if self.command != "POST" or self.path.startswith(CONTROL_PREFIX):
+            return None
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if ctype != "application/json":
+            raise _error(415, "Content-Type must be application/json.")
+        try:
+            return json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            return _NOT_JSON
+
+    def _serve(self, method: str) -> None:
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        path = self.path.split("?")[0]
+        body: Any = None
+        try:
+            body = self._read_body()
+            reply = self.sandbox.handle(method, path, headers, body)
+        except _Reply as raised:
+            reply = raised
+        except Exception as error:  # the sandbox never crashes on garbage
+            reply = _error(500, f"Sandbox internal error ({type(error).__name__}). Trace log ID: {uuid.uuid4().hex}")
+        self.sandbox._record(method, path, headers, None if body is _NOT_JSON else body, reply.status)
+        po = body.get("purchaseOrderNumber", "") if isinstance(body, dict) else ""
+        if isinstance(po, str) and po.startswith(magic.SLOW):
+            self.sandbox._stopping.wait(self.sandbox.slow_delay)
+        if isinstance(po, str) and po.startswith(magic.DROP):
+            self.close_connection = True
+            return
+        raw = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
+        if po.startswith(magic.BADJSON) if isinstance(po, str) else False:
+            raw = b'{"purchaseOrderNumber": "' + po.encode() + b'", "statuses": [ {'
+        try:
+            self.send_response(reply.status)
+            self.send_header("Content-Type", reply.content_type + "; charset=utf-8")
+            self.send_header("Content-Length", str(len(raw)))
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(raw)
+        except OSError:
+            self.close_connection = True
