@@ -40,6 +40,9 @@ class SpectrumServer:
                 self.wfile.write(data)
 
             def do_GET(self):
+                if self.headers.get("SPECTRUM_API_TOKEN") != TOKEN:
+                    self._answer(401, {"error": "Unauthorized"})
+                    return
                 po = self.path.rsplit("/", 1)[-1]
                 with server.lock:
                     found = server.acknowledged.get(po)

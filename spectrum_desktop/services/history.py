@@ -1,0 +1,76 @@
+"""History for the window and the command line: pages, filters, one row's detail, CSV export."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TextIO
+
+from spectrum_desktop.domain.states import SubmissionState
+from spectrum_desktop.domain.submission import AttemptRecord, RecipeSetResult, SubmissionRecord
+from spectrum_desktop.store.journal import HistoryPage, HistoryQuery, Journal
+
+EXPORT_COLUMNS = [
+    "id", "environment", "base_url", "kind", "purchase_orders", "recipe_set_ids", "skus", "state", "reason",
+    "http_status", "message", "attempts", "created_at", "updated_at", "original_id",
+]
+
+
+def page(
+    journal: Journal,
+    environment_id: str | None = None,
+    states: Iterable[SubmissionState] = (),
+    search: str = "",
+    page_number: int = 0,
+    page_size: int = 200,
+) -> HistoryPage:
+    """Newest first; `HistoryPage(rows, total)`."""
+    return journal.history(HistoryQuery(environment_id=environment_id, states=frozenset(states), search=search,
+                                        page=page_number, page_size=page_size))
+
+
+@dataclass(frozen=True)
+class SubmissionDetail:
+    record: SubmissionRecord
+    results: list[RecipeSetResult]
+    attempts: list[AttemptRecord]
+    request_body: str | None
+    response_body: str | None
+    notice: str
+    """Set when the bodies cannot be shown (kept for their session only, or no keyring key)."""
+
+
+def detail(journal: Journal, submission_id: int) -> SubmissionDetail:
+    """One row with its decrypted bodies, for display only."""
+    from spectrum_desktop.store.crypto import BodyUnreadable
+
+    record = journal.get(submission_id)
+    notice = ""
+    try:
+        request, response = journal.request_body(submission_id), journal.response_body(submission_id)
+    except BodyUnreadable as error:
+        request = response = None
+        notice = str(error)
+    if request is None and not notice:
+        notice = "The contents of this order were kept only for the session that sent it."
+    return SubmissionDetail(record, journal.results(submission_id), journal.attempts(submission_id),
+                            request, response, notice)
+
+
+def export_csv(journal: Journal, records: Iterable[SubmissionRecord], out: TextIO,
+               include_personal_data: bool = False) -> int:
+    """Write rows as CSV; request bodies (names, addresses, e-mails, phones) only when asked. Returns rows written."""
+    columns = EXPORT_COLUMNS + (["request_body"] if include_personal_data else [])
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    count = 0
+    for r in records:
+        row = [r.id, r.environment_id, r.base_url, r.kind, " ".join(r.purchase_orders), " ".join(r.recipe_set_ids),
+               " ".join(r.skus), r.state, r.reason or "", r.http_status or "", r.message, r.attempts,
+               r.created_at.isoformat(), r.updated_at.isoformat(), r.original_id or ""]
+        if include_personal_data:
+            row.append(journal.request_body(r.id) or "")
+        writer.writerow(row)
+        count += 1
+    return count
