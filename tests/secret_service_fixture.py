@@ -55,16 +55,6 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     previous = keyring.get_keyring()
     try:
         _wait_for(socket)
-        keyring_daemon = subprocess.Popen(
-            [daemon, "--foreground", "--unlock", "--components=secrets"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=(root / "gnome-keyring.log").open("wb"),
-            env=env,
-        )
-        assert keyring_daemon.stdin is not None
-        keyring_daemon.stdin.write(b"throwaway-test-password")
-        keyring_daemon.stdin.close()
         for name in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "HOME", "XDG_DATA_HOME"):
             monkeypatch.setenv(name, env[name])
         monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.SecretService.Keyring")
@@ -73,18 +63,49 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
         backend = SecretService.Keyring()
         # The unlocked "login" keyring, so nothing ever waits on a password prompt.
         backend.preferred_collection = "/org/freedesktop/secrets/collection/login"
-        _wait_until_ready(backend, root / "gnome-keyring.log")
+        log_path = root / "gnome-keyring.log"
+        # A loaded machine occasionally leaves the daemon without its login keyring; start it again then.
+        for _ in range(3):
+            keyring_daemon = _start_daemon(daemon, env, log_path)
+            error = _wait_until_ready(backend, timeout=5)
+            if error is None:
+                break
+            _stop(keyring_daemon)
+            keyring_daemon = None
+        else:
+            log = log_path.read_text(errors="replace")[-500:]
+            _missing(f"gnome-keyring did not become ready: {error} {log}")
         keyring.set_keyring(backend)
         yield address
     finally:
         keyring.set_keyring(previous)
         for process in (keyring_daemon, bus):
             if process is not None:
-                process.terminate()
-                try:
-                    process.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+                _stop(process)
+
+
+def _start_daemon(daemon: str, env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [daemon, "--foreground", "--unlock", "--components=secrets"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            env=env,
+        )
+    assert process.stdin is not None
+    process.stdin.write(b"throwaway-test-password")
+    process.stdin.close()
+    return process
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _wait_for(socket: Path) -> None:
@@ -95,15 +116,17 @@ def _wait_for(socket: Path) -> None:
         time.sleep(0.05)
 
 
-def _wait_until_ready(backend: keyring.backend.KeyringBackend, log_path: Path) -> None:
-    deadline = time.monotonic() + 15
+def _wait_until_ready(backend: keyring.backend.KeyringBackend, timeout: float) -> str | None:
+    """None when the keyring stores and returns a secret; else the last error."""
+    deadline = time.monotonic() + timeout
     while True:
         try:
             backend.set_password("spectrum-desktop-fixture", "probe", "ok")
             if backend.get_password("spectrum-desktop-fixture", "probe") == "ok":
-                return
+                return None
+            last = "probe secret not returned"
         except Exception as error:  # noqa: BLE001 - the daemon is still starting
-            if time.monotonic() > deadline:
-                log = log_path.read_text(errors="replace")[-500:]
-                _missing(f"gnome-keyring did not become ready: {type(error).__name__}: {error} {log}")
+            last = f"{type(error).__name__}: {error}"
+        if time.monotonic() > deadline:
+            return last
         time.sleep(0.1)

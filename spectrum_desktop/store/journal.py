@@ -61,6 +61,10 @@ def _unlist(text: str) -> tuple[str, ...]:
     return tuple(part for part in text.split("|") if part)
 
 
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _record(row: sqlite3.Row) -> SubmissionRecord:
     return SubmissionRecord(
         id=row["id"],
@@ -280,7 +284,7 @@ class Journal:
             where.append("created_at < ?")
             params.append(query.until.astimezone(UTC).isoformat(timespec="microseconds"))
         if query.search.strip():
-            term = "%|" + query.search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            term = "%|" + _escape_like(query.search.strip()) + "%"
             where.append(
                 "(purchase_orders LIKE ? ESCAPE '\\' OR recipe_set_ids LIKE ? ESCAPE '\\' OR skus LIKE ? ESCAPE '\\')"
             )
@@ -297,12 +301,13 @@ class Journal:
     def succeeded_before(self, environment_id: str, purchase_order: str) -> bool:
         """Has this purchase order already been delivered in this environment?"""
         row = self._db.connect().execute(
-            "SELECT 1 FROM submissions WHERE environment_id = ? AND state IN (?, ?) AND purchase_orders LIKE ? LIMIT 1",
+            "SELECT 1 FROM submissions WHERE environment_id = ? AND state IN (?, ?)"
+            " AND purchase_orders LIKE ? ESCAPE '\\' LIMIT 1",
             (
                 environment_id,
                 SubmissionState.SUCCEEDED,
                 SubmissionState.ALREADY_SUBMITTED,
-                "%|" + purchase_order + "|%",
+                "%|" + _escape_like(purchase_order) + "|%",
             ),
         ).fetchone()
         return row is not None

@@ -136,3 +136,12 @@ def test_unknown_id_is_a_clear_error(journal):
         journal.get(99)
     with pytest.raises(SubmissionNotFound):
         journal.mark_sending(99)
+
+
+def test_succeeded_before_treats_wildcards_literally(journal):
+    sid = _record(journal, "PO_1")
+    journal.mark_sending(sid)
+    journal.finish(sid, SubmissionState.SUCCEEDED)
+    assert journal.succeeded_before("staging", "PO_1")
+    assert not journal.succeeded_before("staging", "PO%")
+    assert not journal.succeeded_before("staging", "POX1")
