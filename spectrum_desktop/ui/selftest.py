@@ -69,7 +69,11 @@ def outcome_succeeded(outcome: object) -> tuple[bool, str]:
     results = getattr(outcome, "recipe_set_results", None) or getattr(outcome, "results", None)
     if results:
         states = [_is_success(r) for r in results]
-        return all(states), f"{sum(states)}/{len(states)} recipeSets succeeded"
+        detail = f"{sum(states)}/{len(states)} recipeSets succeeded"
+        overall = getattr(outcome, "state", None)
+        if overall is not None and not _is_success(outcome):
+            return False, f"{detail}, submission {getattr(overall, 'value', overall)}"
+        return all(states), detail
     if _is_success(outcome):
         return True, "overall success"
     return False, repr(outcome)[:200]

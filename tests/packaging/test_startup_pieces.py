@@ -151,3 +151,15 @@ def test_selftest_waits_for_send_finished_and_checks_each_recipe_set(qapp, ok, e
     lines: list[str] = []
     assert run_selftest(qapp, _window_sending(outcome), lines.append) == expected_code
     assert expected_word in lines[-1]
+
+
+def test_outcome_reading_with_the_domain_result_types():
+    from spectrum_desktop.domain.states import SubmissionState
+    from spectrum_desktop.domain.submission import RecipeSetResult
+    from spectrum_desktop.ui.selftest import outcome_succeeded
+
+    ok = RecipeSetResult(recipe_set_id="SELFTEST1", success=True)
+    bad = RecipeSetResult(recipe_set_id="SELFTEST2", success=False, message="unknown sku")
+    assert outcome_succeeded(SimpleNamespace(state=SubmissionState.SUCCEEDED, results=(ok,)))[0] is True
+    assert outcome_succeeded(SimpleNamespace(state=SubmissionState.PARTIAL, results=(ok, bad)))[0] is False
+    assert outcome_succeeded(SimpleNamespace(state=SubmissionState.FAILED, results=()))[0] is False
