@@ -96,6 +96,11 @@ def test_crash_inside_a_slot_ends_the_event_loop_with_the_crash_code(home, qapp)
 
     path = configure_logging()
     saved = sys.excepthook
+    # A fallback that fired after this test would set Qt's quit flag outside exec()
+    # and make every later nested event loop (qtbot.waitSignal) return at once.
+    fallback = QTimer()
+    fallback.setSingleShot(True)
+    fallback.timeout.connect(lambda: qapp.exit(0))
     try:
         install_crash_hook(path, show_dialog=False)
 
@@ -103,9 +108,10 @@ def test_crash_inside_a_slot_ends_the_event_loop_with_the_crash_code(home, qapp)
             raise ValueError("slot failed")
 
         QTimer.singleShot(0, explode)
-        QTimer.singleShot(5000, lambda: qapp.exit(0))
+        fallback.start(5000)
         code = qapp.exec()
     finally:
+        fallback.stop()
         sys.excepthook = saved
     assert code == EXIT_CRASHED
     for handler in logging.getLogger().handlers:
