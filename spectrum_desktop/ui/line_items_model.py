@@ -18,8 +18,21 @@ COLUMNS: list[tuple[str, str]] = [
     ("shipmentVendor", "Shipment vendor"),
     ("shipmentTracking", "Tracking"),
     ("estimatedDeliveryDate", "Estimated delivery"),
+    ("skuQuantities", "SKU quantities"),
 ]
 KEYS = [key for key, _ in COLUMNS]
+SKU_QUANTITIES_COLUMN = KEYS.index("skuQuantities")
+RECIPE_SET_KEYS = ("recipeSetId", "skuQuantities")
+
+
+def sku_summary(pairs: object) -> str:
+    """How the SKU quantities column reads: "SKU-1 × 2, SKU-2 × 1" (edited in the sub-table below)."""
+    if not isinstance(pairs, list):
+        return "" if pairs is None else str(pairs)
+    return ", ".join(
+        f"{pair.get('sku', '?')} × {pair.get('quantity', '?')}" if isinstance(pair, dict) else str(pair)
+        for pair in pairs
+    )
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -54,13 +67,17 @@ class LineItemsModel(QAbstractTableModel):
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return None
         value = self._rows[index.row()].get(KEYS[index.column()])
+        if index.column() == SKU_QUANTITIES_COLUMN:
+            return sku_summary(value)
         return "" if value is None else str(value)
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if index.column() == SKU_QUANTITIES_COLUMN:
+            return super().flags(index)
         return super().flags(index) | Qt.ItemFlag.ItemIsEditable
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole or index.column() == SKU_QUANTITIES_COLUMN:
             return False
         key = KEYS[index.column()]
         row = self._rows[index.row()]
@@ -86,6 +103,21 @@ class LineItemsModel(QAbstractTableModel):
 
     def problem_at(self, row: int, column: int) -> str | None:
         return self._problems.get((row, column))
+
+    def sku_quantities(self, row: int) -> list[dict[str, Any]]:
+        pairs = self._rows[row].get("skuQuantities")
+        return [dict(p) if isinstance(p, dict) else p for p in pairs] if isinstance(pairs, list) else []
+
+    def set_sku_quantities(self, row: int, pairs: list[dict[str, Any]]) -> None:
+        """Replace a line item's SKU quantities (none left removes the key)."""
+        if not 0 <= row < len(self._rows):
+            return
+        if pairs:
+            self._rows[row]["skuQuantities"] = [dict(p) for p in pairs]
+        else:
+            self._rows[row].pop("skuQuantities", None)
+        index = self.index(row, SKU_QUANTITIES_COLUMN)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.EditRole])
 
     def line_items(self) -> list[dict[str, Any]]:
         return [dict(row) for row in self._rows]
@@ -129,6 +161,6 @@ class LineItemsModel(QAbstractTableModel):
                 self.insert_row(row, {})
             for column_offset, cell in enumerate(line.split("\t")):
                 column = start_column + column_offset
-                if column < len(COLUMNS):
+                if column < SKU_QUANTITIES_COLUMN:
                     self.setData(self.index(row, column), cell)
         return len(lines)

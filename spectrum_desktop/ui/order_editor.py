@@ -25,13 +25,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spectrum_desktop.domain.models import Priority, ProofStatus
 from spectrum_desktop.domain.states import OrderKind
-from spectrum_desktop.domain.validation import ValidationResult, validate_order
+from spectrum_desktop.domain.validation import (
+    PRIORITIES,
+    PROOF_STATUSES,
+    ValidationResult,
+    infer_kind,
+    validate_order,
+)
 from spectrum_desktop.ui.address_panel import AddressPanel
-from spectrum_desktop.ui.line_items_model import KEYS, LineItemsModel
+from spectrum_desktop.ui.line_items_model import KEYS, RECIPE_SET_KEYS, LineItemsModel
+from spectrum_desktop.ui.order_date import OrderDateField
+from spectrum_desktop.ui.sku_quantities import SKU_KEYS, SkuQuantitiesPanel
 
-LINE_ITEM_PATH = re.compile(r"^lineItems\[(\d+)\](?:\.(\w+))?")
-ERROR_STYLE = "QLineEdit { border: 2px solid #c62828; }"
+LINE_ITEM_PATH = re.compile(r"^(?:lineItems|recipeSets)\[(\d+)\](?:\.(\w+))?")
+SKU_PATH = re.compile(r"^(?:lineItems|recipeSets)\[(\d+)\]\.skuQuantities\[(\d+)\](?:\.(\w+))?")
+ERROR_STYLE = "border: 2px solid #c62828;"
 PATH_ROLE = 0x0100
 ADDRESS_KEYS = ("customerAddress", "shippingAddress")
 
@@ -56,11 +66,47 @@ HEADER_FIELDS = [
 ]
 RECIPESET_FIELDS = {"purchaseOrderNumber", "orderDate", "accountNumber", "organizationId"}
 PLACEHOLDERS = {
-    "orderDate": "e.g. 2024-05-01T10:00:00+02:00 or 05/01/2024 10:00",
-    "proofStatus": "Requested or Fulfilled",
-    "priority": "lower, normal or higher",
     "emailAddress": "name@example.com",
 }
+NOT_SET = "(not set)"
+CHOICES = {
+    "priority": [member.value for member in Priority],
+    "proofStatus": [member.value for member in ProofStatus],
+}
+# Spellings the API also accepts (e.g. priority 2, proof status "requested") are shown as their choice.
+CHOICE_SPELLINGS = {"priority": PRIORITIES, "proofStatus": PROOF_STATUSES}
+
+
+def field_text(widget: QWidget) -> str:
+    if isinstance(widget, QComboBox):
+        return str(widget.currentData() or "")
+    return widget.text().strip()
+
+
+def set_field_text(widget: QWidget, value: object) -> None:
+    text = "" if value is None else str(value)
+    if isinstance(widget, QComboBox):
+        while widget.count() > 1 + len(CHOICES.get(widget.objectName(), ())):
+            widget.removeItem(widget.count() - 1)
+        index = widget.findData(text)
+        if index < 0:
+            index = widget.findData(CHOICE_SPELLINGS.get(widget.objectName(), {}).get(text.strip().lower(), text))
+        if index < 0:
+            # A value that is not one of the choices stays visible (and is reported) instead of vanishing.
+            widget.addItem(f"{text} (not allowed)", text)
+            index = widget.count() - 1
+        widget.setCurrentIndex(index)
+    else:
+        widget.setText(text)
+
+
+def choice_box(key: str, label: str) -> QComboBox:
+    box = QComboBox(objectName=key)
+    box.setAccessibleName(label)
+    box.addItem(NOT_SET, "")
+    for value in CHOICES[key]:
+        box.addItem(value, value)
+    return box
 
 
 class OrderEditor(QWidget):
@@ -78,14 +124,25 @@ class OrderEditor(QWidget):
         form = QFormLayout()
         self.form = form
         form.addRow("Kind", self.kind_combo)
-        self.fields: dict[str, QLineEdit] = {}
+        self.fields: dict[str, QLineEdit | QComboBox] = {}
+        self._rows: dict[str, QWidget] = {}
+        self.order_date = OrderDateField()
         for key, label in HEADER_FIELDS:
-            edit = QLineEdit(objectName=key)
-            edit.setAccessibleName(label)
-            edit.setPlaceholderText(PLACEHOLDERS.get(key, ""))
-            edit.textChanged.connect(self._on_changed)
-            form.addRow(label, edit)
+            row: QWidget
+            if key in CHOICES:
+                edit = row = choice_box(key, label)
+                edit.currentIndexChanged.connect(self._on_changed)
+            else:
+                if key == "orderDate":
+                    edit, row = self.order_date.edit, self.order_date
+                else:
+                    edit = row = QLineEdit(objectName=key)
+                    edit.setAccessibleName(label)
+                    edit.setPlaceholderText(PLACEHOLDERS.get(key, ""))
+                edit.textChanged.connect(self._on_changed)
+            form.addRow(label, row)
             self.fields[key] = edit
+            self._rows[key] = row
         self.kind_combo.currentIndexChanged.connect(self._on_changed)
         self._build_addresses()
 
@@ -99,6 +156,13 @@ class OrderEditor(QWidget):
         self.model.rowsMoved.connect(self._on_changed)
         self.model.modelReset.connect(self._on_changed)
         self._add_table_shortcuts()
+        self.sku_panel = SkuQuantitiesPanel()
+        self.sku_panel.changed.connect(self.model.set_sku_quantities)
+        self.table.selectionModel().currentRowChanged.connect(self._show_current_sku_quantities)
+        for signal in (self.model.modelReset, self.model.rowsRemoved, self.model.rowsMoved, self.model.rowsInserted):
+            signal.connect(self._show_current_sku_quantities)
+        self._messages: dict[str, list[str]] = {}
+        self._columns_kind: OrderKind | None = None
 
         self.problems = QListWidget(objectName="problems")
         self.problems.setAccessibleName("Problems to fix before sending")
@@ -118,6 +182,7 @@ class OrderEditor(QWidget):
         top_layout.addLayout(form)
         top_layout.addWidget(self.addresses)
         top_layout.addWidget(self.table, 3)
+        top_layout.addWidget(self.sku_panel, 1)
         top_layout.addWidget(self.conversions)
         top_layout.addWidget(QLabel("Problems (click one to go to the field):"))
         top_layout.addWidget(self.problems, 1)
@@ -128,6 +193,7 @@ class OrderEditor(QWidget):
         self.splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.splitter)
+        self.order_date.set_now()
         self._refresh_preview()
 
     def _build_addresses(self) -> None:
@@ -213,14 +279,20 @@ class OrderEditor(QWidget):
         order: dict[str, Any] = dict(self._extra)
         recipe_sets = self.kind() is OrderKind.ACK_RECIPESET
         for key, edit in self.fields.items():
-            text = edit.text().strip()
+            text = field_text(edit)
             if recipe_sets and key not in RECIPESET_FIELDS:
                 order.pop(key, None)
             elif text:
                 order[key] = text
             else:
                 order.pop(key, None)
-        order["lineItems"] = self.model.line_items()
+        items = self.model.line_items()
+        if recipe_sets:
+            order["recipeSets"] = [
+                {k: v for k, v in item.items() if k in RECIPE_SET_KEYS or k not in KEYS} for item in items
+            ]
+        else:
+            order["lineItems"] = items
         if self.kind() is OrderKind.FULL:
             order["customerAddress"] = self.customer.values()
             shipping = self.customer if self.same_as_customer.isChecked() else self.shipping
@@ -230,7 +302,7 @@ class OrderEditor(QWidget):
     def load(self, order: dict[str, Any], kind: OrderKind | None = None) -> None:
         self.blockSignals(True)
         try:
-            skip = {"lineItems", *ADDRESS_KEYS}
+            skip = {"lineItems", "recipeSets", *ADDRESS_KEYS}
             self._extra = {k: v for k, v in order.items() if k not in self.fields and k not in skip}
             customer = order.get("customerAddress") or {}
             shipping = order.get("shippingAddress") or {}
@@ -242,12 +314,14 @@ class OrderEditor(QWidget):
             self.shipping.setEnabled(not same)
             self.shipping.load(customer if same else shipping)
             for key, edit in self.fields.items():
-                value = order.get(key)
-                edit.setText("" if value is None else str(value))
+                set_field_text(edit, order.get(key))
             if kind is None:
-                kind = OrderKind.FULL if ("customerAddress" in order or "shippingAddress" in order) else OrderKind.ACK
+                kind = infer_kind(order)
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind))
-            self.model.set_line_items(list(order.get("lineItems") or []))
+            items = order.get("lineItems")
+            if items is None and kind is OrderKind.ACK_RECIPESET:
+                items = order.get("recipeSets")
+            self.model.set_line_items([item for item in items or [] if isinstance(item, dict)])
         finally:
             self.blockSignals(False)
         self._on_changed()
@@ -256,11 +330,20 @@ class OrderEditor(QWidget):
         if not roles or Qt.ItemDataRole.EditRole in roles or Qt.ItemDataRole.DisplayRole in roles:
             self._on_changed()
 
+    def new_order(self) -> None:
+        """An empty form of the current kind with the order date set to now."""
+        self.load({"lineItems": []}, self.kind())
+        self.order_date.set_now()
+
     def _on_changed(self, *args: object) -> None:
         kind = self.kind()
-        self.addresses.setVisible(kind is OrderKind.FULL)
-        for key, edit in self.fields.items():
-            self.form.setRowVisible(edit, kind is not OrderKind.ACK_RECIPESET or key in RECIPESET_FIELDS)
+        if kind is not self._columns_kind:
+            self._columns_kind = kind
+            self.addresses.setVisible(kind is OrderKind.FULL)
+            for key, row in self._rows.items():
+                self.form.setRowVisible(row, kind is not OrderKind.ACK_RECIPESET or key in RECIPESET_FIELDS)
+            for column, key in enumerate(KEYS):
+                self.table.setColumnHidden(column, kind is OrderKind.ACK_RECIPESET and key not in RECIPE_SET_KEYS)
         self._refresh_preview()
         self.changed.emit()
 
@@ -287,6 +370,8 @@ class OrderEditor(QWidget):
             if match and match.group(2) in KEYS:
                 cells[(int(match.group(1)), KEYS.index(match.group(2)))] = "; ".join(texts)
         self.model.set_problems(cells)
+        self._messages = messages
+        self._mark_sku_cells()
         for panel in (self.customer, self.shipping):
             prefix = panel.key + "."
             panel.mark({p[len(prefix):]: "; ".join(t) for p, t in messages.items() if p.startswith(prefix)})
@@ -294,9 +379,31 @@ class OrderEditor(QWidget):
             marked = messages.get(key)
             edit.setStyleSheet(ERROR_STYLE if marked else "")
             edit.setToolTip("; ".join(marked) if marked else "")
+        date_conversion = next((c.converted for c in result.conversions if c.path == "orderDate"), None)
+        self.order_date.show_conversion(date_conversion)
         self.conversions.setText(
             "\n".join(f"{c.label}: “{c.original}” will be sent as {c.converted}" for c in result.conversions)
         )
+
+    def _sku_problems(self, line_item: int) -> dict[tuple[int, int], str]:
+        cells: dict[tuple[int, int], str] = {}
+        for path, texts in self._messages.items():
+            match = SKU_PATH.match(path)
+            if match and int(match.group(1)) == line_item:
+                column = SKU_KEYS.index(match.group(3)) if match.group(3) in SKU_KEYS else 0
+                cells[(int(match.group(2)), column)] = "; ".join(texts)
+        return cells
+
+    def _mark_sku_cells(self) -> None:
+        row = self.sku_panel.line_item
+        if row is not None:
+            self.sku_panel.model.set_problems(self._sku_problems(row))
+
+    def _show_current_sku_quantities(self, *args: object) -> None:
+        index = self.table.currentIndex()
+        row = index.row() if index.isValid() and index.row() < self.model.rowCount() else None
+        pairs = self.model.sku_quantities(row) if row is not None else []
+        self.sku_panel.show_line_item(row, pairs, self._sku_problems(row) if row is not None else {})
 
     def _jump_to_problem(self, item: QListWidgetItem) -> None:
         path = item.data(PATH_ROLE) or ""
@@ -305,6 +412,11 @@ class OrderEditor(QWidget):
             column = KEYS.index(match.group(2)) if match.group(2) in KEYS else 0
             self.table.setFocus()
             self._select(int(match.group(1)), column)
+            sku = SKU_PATH.match(path)
+            if sku:
+                column = SKU_KEYS.index(sku.group(3)) if sku.group(3) in SKU_KEYS else 0
+                self.sku_panel.table.setFocus()
+                self.sku_panel.table.setCurrentIndex(self.sku_panel.model.index(int(sku.group(2)), column))
             return
         head, _, rest = path.partition(".")
         if head in ADDRESS_KEYS:

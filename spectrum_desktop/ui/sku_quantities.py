@@ -1,0 +1,185 @@
+"""The SKU quantities of one line item, edited in a small table under the line items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+
+ERROR_BACKGROUND = QColor("#ffcdd2")
+SKU_COLUMNS = [("sku", "SKU"), ("quantity", "Quantity")]
+SKU_KEYS = [key for key, _ in SKU_COLUMNS]
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def quantity_value(text: str) -> int | str:
+    """A whole number becomes an int; anything else stays text so validation can say what is wrong."""
+    text = text.strip()
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+class SkuQuantitiesModel(QAbstractTableModel):
+    """Pairs of {sku, quantity}; unknown keys in a pair are kept."""
+
+    edited = Signal()
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[dict[str, Any]] = []
+        self._problems: dict[tuple[int, int], str] = {}
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(SKU_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return SKU_COLUMNS[section][1] if orientation == Qt.Orientation.Horizontal else str(section + 1)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole):
+            problem = self._problems.get((index.row(), index.column()))
+            if problem is None:
+                return None
+            return problem if role == Qt.ItemDataRole.ToolTipRole else ERROR_BACKGROUND
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return None
+        value = self._rows[index.row()].get(SKU_KEYS[index.column()])
+        return "" if value is None else str(value)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        return super().flags(index) | Qt.ItemFlag.ItemIsEditable
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        key = SKU_KEYS[index.column()]
+        row = self._rows[index.row()]
+        text = str(value).strip()
+        if key == "quantity" and text:
+            row[key] = quantity_value(text)
+        elif text:
+            row[key] = text
+        else:
+            row.pop(key, None)
+        self.dataChanged.emit(index, index, [role])
+        self.edited.emit()
+        return True
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [dict(row) for row in self._rows]
+
+    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+        self.beginResetModel()
+        self._rows = [dict(row) if isinstance(row, dict) else {"sku": str(row)} for row in rows]
+        self._problems = {}
+        self.endResetModel()
+
+    def insert_row(self, position: int) -> int:
+        position = max(0, min(position, len(self._rows)))
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._rows.insert(position, {"quantity": 1})
+        self.endInsertRows()
+        self.edited.emit()
+        return position
+
+    def remove_row(self, row: int) -> None:
+        if not 0 <= row < len(self._rows):
+            return
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._rows[row]
+        self.endRemoveRows()
+        self.edited.emit()
+
+    def set_problems(self, problems: dict[tuple[int, int], str]) -> None:
+        touched = set(problems) | set(self._problems)
+        self._problems = dict(problems)
+        roles = [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole]
+        for row, column in touched:
+            if row < len(self._rows):
+                index = self.index(row, column)
+                self.dataChanged.emit(index, index, roles)
+
+    def problem_at(self, row: int, column: int) -> str | None:
+        return self._problems.get((row, column))
+
+
+class SkuQuantitiesPanel(QGroupBox):
+    """Shows the SKU quantities of the line item chosen in the line items table; `changed` gives the new list."""
+
+    changed = Signal(int, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("SKU quantities", parent)
+        self.setObjectName("skuQuantitiesPanel")
+        self.line_item: int | None = None
+        self.model = SkuQuantitiesModel(self)
+        self.table = QTableView(objectName="skuQuantities")
+        self.table.setAccessibleName("SKU quantities of the chosen line item")
+        self.table.setModel(self.model)
+        self.caption = QLabel("Choose a line item to see its SKU quantities.", objectName="skuQuantitiesCaption")
+        self.add_button = QPushButton("Add SKU", objectName="addSkuQuantity")
+        self.add_button.setToolTip("Add a SKU and quantity to this line item (Ctrl+Shift+Return in the table)")
+        self.remove_button = QPushButton("Remove SKU", objectName="removeSkuQuantity")
+        self.remove_button.setToolTip("Remove the chosen SKU (Ctrl+Shift+Delete in the table)")
+        for button in (self.add_button, self.remove_button):
+            button.setAutoDefault(False)
+        self.add_button.clicked.connect(self.add_row)
+        self.remove_button.clicked.connect(self.remove_row)
+        for keys, slot in (("Ctrl+Shift+Return", self.add_row), ("Ctrl+Shift+Delete", self.remove_row)):
+            shortcut = QShortcut(QKeySequence(keys), self.table)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self.model.edited.connect(self._emit_changed)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.caption, 1)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table)
+        self._set_enabled(False)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in (self.table, self.add_button, self.remove_button):
+            widget.setEnabled(enabled)
+
+    def show_line_item(self, row: int | None, pairs: list[dict[str, Any]],
+                       problems: dict[tuple[int, int], str] | None = None) -> None:
+        self.line_item = row
+        self.model.set_rows(pairs if row is not None else [])
+        self.model.set_problems(problems or {})
+        self._set_enabled(row is not None)
+        self.caption.setText(
+            f"Line item {row + 1}: {len(pairs)} SKU(s)" if row is not None
+            else "Choose a line item to see its SKU quantities."
+        )
+
+    def add_row(self) -> None:
+        if self.line_item is None:
+            return
+        current = self.table.currentIndex()
+        position = current.row() + 1 if current.isValid() else self.model.rowCount()
+        row = self.model.insert_row(position)
+        self.table.setCurrentIndex(self.model.index(row, 0))
+
+    def remove_row(self) -> None:
+        current = self.table.currentIndex()
+        if self.line_item is None or not current.isValid():
+            return
+        self.model.remove_row(current.row())
+        if self.model.rowCount():
+            self.table.setCurrentIndex(self.model.index(min(current.row(), self.model.rowCount() - 1), 0))
+
+    def _emit_changed(self) -> None:
+        if self.line_item is not None:
+            self.caption.setText(f"Line item {self.line_item + 1}: {self.model.rowCount()} SKU(s)")
+            self.changed.emit(self.line_item, self.model.rows())
