@@ -133,10 +133,11 @@ class SpectrumClient:
                 summary = Accepted(http_status=outcome.http_status, attempts=outcome.attempts,
                                    purchase_order_number="")
             many = ManyOutcome(outcome=summary, results=results, http_status=outcome.http_status,
-                               attempts=outcome.attempts)
+                               attempts=outcome.attempts, response_text=outcome.response_text)
         else:
             many = ManyOutcome(outcome=outcome, results={po: outcome for po in pos},
-                               http_status=outcome.http_status, attempts=outcome.attempts)
+                               http_status=outcome.http_status, attempts=outcome.attempts,
+                               response_text=outcome.response_text)
         counts: dict[str, int] = {}
         for result in many.results.values():
             counts[result.label] = counts.get(result.label, 0) + 1
@@ -222,10 +223,10 @@ class SpectrumClient:
         if many is not None and 200 <= status < 300:
             results = many_results(parse_json(text), many, status)
             if results is None:
-                return Unrecognised(http_status=status, body=text,
+                return Unrecognised(http_status=status, body=text, response_text=text,
                                     content_type=response.headers.get("Content-Type", "")), False
-            return _ManyAnswer(status, results), False
-        outcome = classify(status, response.headers, text, lookup=lookup)
+            return _ManyAnswer(status, results, text), False
+        outcome = replace(classify(status, response.headers, text, lookup=lookup), response_text=text)
         retryable = isinstance(outcome, (ServerError, RateLimited)) or (
             isinstance(outcome, Unrecognised) and status in (502, 503, 504))
         return outcome, retryable
@@ -237,6 +238,7 @@ class _ManyAnswer:
 
     http_status: int
     results: dict[str, Outcome]
+    response_text: str
     attempts: int = 1
 
 

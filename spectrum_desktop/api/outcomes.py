@@ -14,6 +14,7 @@ class Outcome:
 
     http_status: int | None = None
     attempts: int = 1
+    response_text: str = field(default="", repr=False)  # the answer's body as received ("" when none)
 
     # Class-level facts, not fields: how a journal records this outcome.
     state = SubmissionState.UNKNOWN
@@ -233,6 +234,7 @@ class ManyOutcome:
     results: dict[str, Outcome]
     http_status: int | None = None
     attempts: int = 1
+    response_text: str = field(default="", repr=False)
 
     @property
     def all_accepted(self) -> bool:

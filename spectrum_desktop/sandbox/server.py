@@ -28,6 +28,8 @@ ACKS_PATH = "/api/order/acknowledgements"
 ORDER_PATH = "/api/order"
 LOOKUP_PREFIX = "/api/order/order-number/"
 CONTROL_PREFIX = "/_sandbox/"
+POLL_SECONDS = 0.05  # how quickly stop() is noticed
+MANY_SHAPES = ("array", "wrapped", "single")
 ADDRESS_FIELDS = ("firstName", "lastName", "address1", "city", "state", "postalCode", "country")
 
 
@@ -44,6 +46,7 @@ class Received:
     headers: dict[str, str]
     body: Any
     status: int
+    at: float = 0.0  # time.monotonic() when the request was answered (rate-limit checks)
 
 
 @dataclass
@@ -76,12 +79,18 @@ class SandboxServer:
 
     token=None generates a random token (read it from `.token`). rate_limit is
     (requests, seconds) per endpoint, or None for no limit. slow_delay is how long
-    a `SLOW...` order waits before answering.
+    a `SLOW...` order waits before answering. many_shape is how the (undocumented)
+    multiple-acknowledgement answer is shaped: "array" of results, "wrapped" as
+    {"results": [...]}, or "single" (one order sent -> one result object).
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, token: str | None = None,
                  rate_limit: tuple[int, float] | None = (100, 60.0), slow_delay: float = 35.0,
-                 max_body_bytes: int = MAX_BODY_BYTES, socket_timeout: float = 10.0) -> None:
+                 max_body_bytes: int = MAX_BODY_BYTES, socket_timeout: float = 10.0,
+                 many_shape: str = "array") -> None:
+        if many_shape not in MANY_SHAPES:
+            raise ValueError(f"many_shape must be one of {', '.join(MANY_SHAPES)}")
+        self.many_shape = many_shape
         self.token = token if token is not None else "sandbox-" + secrets.token_urlsafe(12)
         self.slow_delay = slow_delay
         self.max_body_bytes = max_body_bytes
@@ -103,13 +112,14 @@ class SandboxServer:
 
     def start(self) -> "SandboxServer":
         if self._thread is None:
-            self._thread = threading.Thread(target=self._httpd.serve_forever, name="spectrum-sandbox", daemon=True)
+            self._thread = threading.Thread(target=self._httpd.serve_forever, args=(POLL_SECONDS,),
+                                            name="spectrum-sandbox", daemon=True)
             self._thread.start()
         return self
 
     def serve_forever(self) -> None:
         """Serve on the calling thread until stop() (used by the CLI)."""
-        self._httpd.serve_forever()
+        self._httpd.serve_forever(POLL_SECONDS)
 
     def stop(self) -> None:
         self._stopping.set()
@@ -154,7 +164,7 @@ class SandboxServer:
     def _record(self, method: str, path: str, headers: dict[str, str], body: Any, status: int) -> None:
         safe_headers = {k: v for k, v in headers.items() if k.upper() != TOKEN_HEADER}
         with self._state.lock:
-            self._state.received.append(Received(method, path, safe_headers, body, status))
+            self._state.received.append(Received(method, path, safe_headers, body, status, time.monotonic()))
 
     def _rate_check(self, path: str) -> None:
         if self._limiter is None:
@@ -234,8 +244,12 @@ class SandboxServer:
                     raise reply
                 if status != 200:
                     result = {"purchaseOrderNumber": order.get("purchaseOrderNumber") if isinstance(order, dict)
-                              else None, **result}
+                              else None, "status": status, **result}
                 results.append(result)
+            if self.many_shape == "wrapped":
+                return _Reply(200, {"results": results})
+            if self.many_shape == "single" and len(results) == 1:
+                return _Reply(200, results[0])
             return _Reply(200, results)
         status, result = self._acknowledge(body, full=(path == ORDER_PATH))
         return _Reply(status, result)
