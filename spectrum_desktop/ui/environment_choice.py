@@ -1,20 +1,27 @@
-"""What the window needs to know about an environment to show and pick it."""
+"""The environments the window offers, read from the services' settings (never hard-coded here)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spectrum_desktop.domain.environment import SANDBOX_URL, Environment
+
+FALLBACK = Environment(id="local-sandbox", name="Local sandbox", base_url=SANDBOX_URL, colour="#2e7d32")
+
 
 @dataclass(frozen=True)
-class EnvironmentChoice:
-    id: str
-    name: str
-    colour: str
-    is_production: bool = False
+class EnvironmentList:
+    """What the combo shows, which one the settings call active, and why the file could not be read (if so)."""
+
+    environments: tuple[Environment, ...]
+    active_id: str
+    problem: str = ""
 
 
-FIRST_RUN_CHOICES = (
-    EnvironmentChoice("sandbox", "Local sandbox", "#2e7d32"),
-    EnvironmentChoice("staging", "Staging", "#f57c00"),
-    EnvironmentChoice("production", "Production", "#c62828", is_production=True),
-)
+def load_environments(context) -> EnvironmentList:
+    """Read the settings; an unreadable file falls back to the Local sandbox only and says why."""
+    try:
+        settings = context.settings.load()
+    except ValueError as error:  # SettingsError: the message says what to fix
+        return EnvironmentList((FALLBACK,), FALLBACK.id, str(error))
+    return EnvironmentList(tuple(settings.environments), settings.active_id)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QSettings, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSplitter,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -21,32 +21,55 @@ from PySide6.QtWidgets import (
 )
 
 from spectrum_desktop import APP_DISPLAY_NAME
+from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.importing import OrderImportError, load_json_text, load_orders
 from spectrum_desktop.ui.environment_band import EnvironmentBand
-from spectrum_desktop.ui.environment_choice import EnvironmentChoice
+from spectrum_desktop.ui.environment_choice import load_environments
 from spectrum_desktop.ui.errors import show_error
 from spectrum_desktop.ui.order_editor import OrderEditor
+from spectrum_desktop.ui.result_panel import ResultPanel
+from spectrum_desktop.ui.send_flow import SendFlow
 
 
 class MainWindow(QMainWindow):
     environment_changed = Signal(str)
+    send_finished = Signal(object)
+    """The SubmissionRecord of a send that went out (whatever its outcome)."""
+    send_not_sent = Signal(str)
+    """Why nothing was sent (the user cancelled at a question, a missing token, an invalid order...)."""
+    token_requested = Signal(str)
+    """The user asked to set the token of this environment id (the result panel's "Set token…")."""
 
-    def __init__(self, environments: Sequence[EnvironmentChoice], settings: QSettings) -> None:
+    def __init__(self, context: Any, settings: QSettings) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.setAcceptDrops(True)
-        self._environments = list(environments)
+        self.context = context
+        listed = load_environments(context)
+        self._environments: list[Environment] = list(listed.environments)
+        self._default_environment = listed.active_id
         self._settings = settings
         self.band = EnvironmentBand()
         self.pages = QTabWidget(objectName="pages")
         self.editor = OrderEditor()
         self.add_page(self.editor, "Order", "Ctrl+1")
+        self.results = ResultPanel()
+        self.sender_flow = SendFlow(self, context, self.results)
+        self.sender_flow.finished.connect(self._on_send_done)
+        self.sender_flow.not_sent.connect(self._on_not_sent)
+        self.results.token_requested.connect(lambda: self.token_requested.emit(self.active_environment().id))
+        self.splitter = QSplitter(Qt.Orientation.Vertical, objectName="resultSplitter")
+        self.splitter.addWidget(self.pages)
+        self.splitter.addWidget(self.results)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setCollapsible(1, False)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.band)
-        layout.addWidget(self.pages)
+        layout.addWidget(self.splitter)
         self.setCentralWidget(central)
         self._build_toolbar()
         self._build_menus()
@@ -83,7 +106,8 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.quit_action = file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         order_menu = self.menuBar().addMenu("&Order")
-        self.send_action = order_menu.addAction("Sen&d", QKeySequence("Ctrl+Return"), self._not_yet)
+        self.send_action = order_menu.addAction("Sen&d", QKeySequence("Ctrl+Return"), self.send_current)
+        self.send_action.setObjectName("sendAction")
         self.send_action.setEnabled(False)
         self.editor.validated.connect(self._on_validated)
         self._on_validated(self.editor.result)
@@ -93,13 +117,52 @@ class MainWindow(QMainWindow):
         )
         self.view_menu = self.menuBar().addMenu("&View")
 
-    def _on_validated(self, result) -> None:
+    def _on_validated(self, result=None) -> None:
+        result = self.editor.result if result is None else result
+        busy = hasattr(self, "sender_flow") and self.sender_flow.busy()
         if result is None or not result.ok:
             count = len(result.errors) if result is not None else 0
             first = f" First: {result.errors[0].label}: {result.errors[0].message}." if count else ""
             self.send_action.setToolTip(f"Fix {count} problem(s) before sending.{first}")
+            self.send_action.setEnabled(False)
+        elif busy:
+            self.send_action.setToolTip("A send is under way; wait for its result (or cancel it).")
+            self.send_action.setEnabled(False)
         else:
-            self.send_action.setToolTip("The order is valid. Sending is not available yet in this build.")
+            name = self.active_environment().name if self.environment_combo.count() else "the server"
+            self.send_action.setToolTip(f"The order is valid. Send it to {name} (Ctrl+Return).")
+            self.send_action.setEnabled(True)
+
+    def send_current(self) -> bool:
+        """Send the order in the form to the active environment (asks first on production).
+
+        The outcome arrives as send_finished(record) or send_not_sent(reason). False when nothing started.
+        """
+        result = self.editor.result
+        if result is None or not result.ok:
+            problems = "; ".join(f"{p.label}: {p.message}" for p in (result.errors if result else []))
+            self._reveal_results()
+            self.sender_flow._failed_before_sending(ValueError(f"Fix the order first. {problems}"))
+            return False
+        started = self.sender_flow.start(self.active_environment(), self.current_order(), self.editor.kind())
+        if started:
+            self._reveal_results()
+            self._on_validated()
+        return started
+
+    def _reveal_results(self) -> None:
+        sizes = self.splitter.sizes()
+        wanted = max(self.results.sizeHint().height(), sum(sizes) // 3)
+        if sizes[1] < wanted:
+            self.splitter.setSizes([sum(sizes) - wanted, wanted])
+
+    def _on_send_done(self, record) -> None:
+        self._on_validated()
+        self.send_finished.emit(record)
+
+    def _on_not_sent(self, reason: str) -> None:
+        self._on_validated()
+        self.send_not_sent.emit(reason)
 
     def _not_yet(self) -> None:
         self.statusBar().showMessage("Not available yet in this build.", 4000)
@@ -176,7 +239,7 @@ class MainWindow(QMainWindow):
     def current_order(self) -> dict[str, Any]:
         return self.editor.order()
 
-    def active_environment(self) -> EnvironmentChoice:
+    def active_environment(self) -> Environment:
         return self._environments[self.environment_combo.currentIndex()]
 
     def set_environment(self, environment_id: str) -> None:
@@ -200,6 +263,7 @@ class MainWindow(QMainWindow):
         prefix = "PRODUCTION — " if environment.is_production else ""
         self.setWindowTitle(f"{prefix}{environment.name} — {APP_DISPLAY_NAME}")
         self._settings.setValue("environment", environment.id)
+        self._on_validated()
         self.environment_changed.emit(environment.id)
 
     def _restore(self) -> None:
@@ -211,9 +275,13 @@ class MainWindow(QMainWindow):
         splitter = self._settings.value("editorSplitter")
         if splitter is not None:
             self.editor.splitter.restoreState(splitter)
+        results = self._settings.value("resultSplitter")
+        if results is not None:
+            self.splitter.restoreState(results)
         saved = self._settings.value("environment")
         index = self.environment_combo.findData(saved) if saved else -1
-        index = max(index, 0)
+        if index < 0:
+            index = max(self.environment_combo.findData(self._default_environment), 0)
         self.environment_combo.blockSignals(True)
         self.environment_combo.setCurrentIndex(index)
         self.environment_combo.blockSignals(False)
@@ -222,5 +290,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self._settings.setValue("geometry", self.saveGeometry())
         self._settings.setValue("editorSplitter", self.editor.splitter.saveState())
+        self._settings.setValue("resultSplitter", self.splitter.saveState())
         self._settings.sync()
+        if not self.sender_flow.busy():
+            self.context.close()
         super().closeEvent(event)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from spectrum_desktop.ui.environment_choice import FIRST_RUN_CHOICES
+from spectrum_desktop.services.context import AppContext
 from spectrum_desktop.ui.main_window import MainWindow
 
 
@@ -19,5 +19,6 @@ def window_settings() -> QSettings:
     return QSettings("spectrum-desktop", "spectrum-desktop")
 
 
-def build_main_window() -> MainWindow:
-    return MainWindow(FIRST_RUN_CHOICES, window_settings())
+def build_main_window(context: AppContext | None = None) -> MainWindow:
+    """The window on `context` (a fresh AppContext for the data directory when not given); closing it closes it."""
+    return MainWindow(context if context is not None else AppContext(), window_settings())

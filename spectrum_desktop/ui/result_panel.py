@@ -1,0 +1,154 @@
+"""The panel under the order that shows a send in progress and then its result, one row per recipeSet."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spectrum_desktop.ui.result_text import Action, ResultText, Tone
+
+PROGRESS_DELAY_MS = 300
+TONE_COLOURS = {
+    Tone.SUCCESS: ("#e8f5e9", "#1b5e20"),
+    Tone.PARTIAL: ("#fff3e0", "#e65100"),
+    Tone.FAILURE: ("#ffebee", "#b71c1c"),
+    Tone.NOTICE: ("#e3f2fd", "#0d47a1"),
+    Tone.UNKNOWN: ("#eceff1", "#37474f"),
+}
+ROW_FAILED = QColor("#ffcdd2")
+ROW_OK = QColor("#c8e6c9")
+
+
+class ResultPanel(QWidget):
+    cancel_requested = Signal()
+    token_requested = Signal()
+    send_again_requested = Signal()
+    check_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("resultPanel")
+        self.setAccessibleName("Result of the last send")
+        self.shown: ResultText | None = None
+
+        self.progress_row = QWidget(objectName="sendProgressRow")
+        self.progress_label = QLabel(objectName="sendProgressLabel")
+        self.progress_bar = QProgressBar(objectName="sendProgress")
+        self.progress_bar.setRange(0, 0)
+        self.progress_bar.setAccessibleName("Sending")
+        self.cancel_button = QPushButton("Cancel", objectName="cancelSend")
+        self.cancel_button.setToolTip("Stop waiting for the answer. The order may still arrive; it is kept as "
+                                      "“unknown” so you can check it.")
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        row = QHBoxLayout(self.progress_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.progress_label, 1)
+        row.addWidget(self.progress_bar, 1)
+        row.addWidget(self.cancel_button)
+        self.progress_row.hide()
+        self._progress_timer = QTimer(self, singleShot=True, interval=PROGRESS_DELAY_MS)
+        self._progress_timer.timeout.connect(self.progress_row.show)
+
+        self.headline = QLabel(objectName="resultHeadline")
+        self.headline.setWordWrap(True)
+        self.headline.setMargin(6)
+        self.detail = QLabel(objectName="resultDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table = QTableWidget(0, 3, objectName="resultTable")
+        self.table.setHorizontalHeaderLabels(["recipeSetId", "Result", "Server's message"])
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setAccessibleName("Result per recipeSet")
+
+        self.copy_trace_button = QPushButton("Copy trace ID", objectName="copyTraceId")
+        self.copy_trace_button.clicked.connect(self.copy_trace_id)
+        self.token_button = QPushButton("Set token…", objectName="setToken")
+        self.token_button.clicked.connect(self.token_requested)
+        self.send_again_button = QPushButton("Send again", objectName="sendAgain")
+        self.send_again_button.clicked.connect(self.send_again_requested)
+        self.check_button = QPushButton("Check", objectName="checkOutcome")
+        self.check_button.setToolTip("Ask the server whether it has this purchase order, without sending anything.")
+        self.check_button.clicked.connect(self.check_requested)
+        self._buttons = {
+            Action.COPY_TRACE_ID: self.copy_trace_button,
+            Action.SET_TOKEN: self.token_button,
+            Action.SEND_AGAIN: self.send_again_button,
+            Action.CHECK: self.check_button,
+        }
+        buttons = QHBoxLayout()
+        for button in self._buttons.values():
+            button.hide()
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.progress_row)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.detail)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        self.placeholder = QLabel("The result of a send appears here, one row per recipeSet.", objectName="resultPlaceholder")
+        self.placeholder.setEnabled(False)
+        layout.insertWidget(1, self.placeholder)
+        self.headline.hide()
+        self.detail.hide()
+        self.table.hide()
+
+    def sending(self, text: str) -> None:
+        """A send started: the progress row appears only if it takes more than a moment."""
+        self.progress_label.setText(text)
+        self.cancel_button.setEnabled(True)
+        self._progress_timer.start()
+
+    def cancelling(self) -> None:
+        self.cancel_button.setEnabled(False)
+        self.progress_label.setText("Cancelling… the answer is no longer awaited.")
+
+    def idle(self) -> None:
+        self._progress_timer.stop()
+        self.progress_row.hide()
+
+    def show_result(self, result: ResultText) -> None:
+        self.idle()
+        self.shown = result
+        background, foreground = TONE_COLOURS[result.tone]
+        self.headline.setText(result.headline)
+        self.headline.setAccessibleName(result.headline)
+        self.headline.setStyleSheet(f"QLabel#resultHeadline {{ background: {background}; color: {foreground};"
+                                    " font-weight: bold; }")
+        self.headline.setProperty("tone", result.tone.value)
+        self.detail.setText(result.detail)
+        self.placeholder.hide()
+        self.headline.show()
+        self.detail.setVisible(bool(result.detail))
+        for action, button in self._buttons.items():
+            button.setVisible(action in result.actions)
+        self.table.setRowCount(len(result.rows))
+        for index, row in enumerate(result.rows):
+            cells = (row.recipe_set_id, "Succeeded" if row.success else "Failed", row.message)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setBackground(ROW_OK if row.success else ROW_FAILED)
+                self.table.setItem(index, column, item)
+        self.table.setVisible(bool(result.rows))
+        self.table.resizeColumnToContents(0)
+
+    def copy_trace_id(self) -> None:
+        if self.shown and self.shown.trace_id:
+            QApplication.clipboard().setText(self.shown.trace_id)
+            self.copy_trace_button.setText("Copied")
+            QTimer.singleShot(1500, self, lambda: self.copy_trace_button.setText("Copy trace ID"))

@@ -1,0 +1,229 @@
+"""Sending the order in the form: check, ask when it matters, send off the GUI thread, show the result.
+
+Two background steps run through ui.tasks: first the target and the already-sent check (keyring and
+database may be slow), then, after any question to the user, the send itself.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from spectrum_desktop.domain.environment import Environment
+from spectrum_desktop.domain.states import OrderKind, SubmissionState
+from spectrum_desktop.domain.submission import SubmissionRecord
+from spectrum_desktop.services import history, submit
+from spectrum_desktop.services.errors import MissingToken, ServiceError
+from spectrum_desktop.ui import tasks
+from spectrum_desktop.ui.errors import user_message
+from spectrum_desktop.ui.result_panel import ResultPanel
+from spectrum_desktop.ui.result_text import ResultText, Tone, describe, describe_not_sent
+
+
+@dataclass(frozen=True)
+class Checked:
+    target: submit.Target
+    order: submit.PreparedOrder
+    already_sent: bool
+
+
+@dataclass(frozen=True)
+class Sent:
+    record: SubmissionRecord
+    response_body: str | None
+
+
+def _submit_accepts_cancel() -> bool:
+    return "cancel" in inspect.signature(submit.submit).parameters
+
+
+class SendFlow(QObject):
+    """One send at a time. `finished(record)` after a send; `not_sent(reason)` when nothing was sent."""
+
+    finished = Signal(object)
+    not_sent = Signal(str)
+
+    def __init__(self, parent: QWidget, context: Any, panel: ResultPanel) -> None:
+        super().__init__(parent)
+        self._window = parent
+        self._context = context
+        self._panel = panel
+        self._task: tasks.Task | None = None
+        self._environment: Environment | None = None
+        self._last: Sent | None = None
+        self._last_target: submit.Target | None = None
+        self.question: QMessageBox | None = None
+        panel.cancel_requested.connect(self.cancel)
+        panel.check_requested.connect(self.check_last)
+        panel.send_again_requested.connect(self.send_last_again)
+
+    def busy(self) -> bool:
+        return self._task is not None or self.question is not None
+
+    def start(self, environment: Environment, order: dict, kind: OrderKind | None) -> bool:
+        """Begin sending `order` to `environment`; False when a send is already under way."""
+        if self.busy():
+            return False
+        self._environment = environment
+        context = self._context
+
+        def check(_report, _cancel) -> Checked:
+            target = context.target(environment)
+            prepared = submit.prepare(order, kind)
+            already = submit.already_succeeded(context.journal, target, prepared.purchase_order)
+            return Checked(target, prepared, already)
+
+        self._panel.sending(f"Preparing to send to {environment.name}…")
+        self._task = tasks.run(self._window, check, lambda checked: self._confirm(checked, order, kind),
+                               self._failed_before_sending, progress=None)
+        return True
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._panel.cancelling()
+
+    # --- questions to the user (non-blocking message boxes, so tests and screen readers can answer them) ---
+    def _confirm(self, checked: Checked, order: dict, kind: OrderKind | None) -> None:
+        self._task = None
+        self._panel.idle()
+        environment = self._environment
+        po = checked.order.purchase_order
+        steps = []
+        if checked.already_sent:
+            steps.append(("alreadySentWarning", QMessageBox.Icon.Warning, "Already sent",
+                          f"Purchase order {po} was already sent successfully to {environment.name}.\n\n"
+                          "Sending it again will most likely be answered “already submitted”. Send it anyway?",
+                          "Send again anyway"))
+        if environment.is_production:
+            steps.append(_production_step(environment, po))
+        self._ask(steps, lambda: self._send(checked, order, kind))
+
+    def _ask(self, steps: list, then) -> None:
+        if not steps:
+            then()
+            return
+        name, icon, title, text, yes_text = steps[0]
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, self._window)
+        box.setObjectName(name)
+        yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+        no = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(no)
+        box.setEscapeButton(no)
+        self.question = box
+
+        def answered(_result: int) -> None:
+            self.question = None
+            box.deleteLater()
+            if box.clickedButton() is yes:
+                self._ask(steps[1:], then)
+            else:
+                self._panel.show_result(ResultText(Tone.NOTICE, "Not sent: you cancelled before sending.",
+                                                   "Nothing left this computer."))
+                self.not_sent.emit("cancelled by the user")
+
+        box.finished.connect(answered)
+        box.open()
+
+    # --- the send itself ---
+    def _send(self, checked: Checked, order: dict, kind: OrderKind | None) -> None:
+        context = self._context
+        cancellable = _submit_accepts_cancel()
+        self._last_target = checked.target
+
+        def work(_report, cancel: threading.Event) -> Sent:
+            options = {"cancel": cancel} if cancellable else {}
+            record = submit.submit(context.journal, checked.target, order, kind, **options)
+            return Sent(record, _response_body(context, record))
+
+        environment = self._environment
+        self._panel.sending(f"Sending {checked.order.purchase_order} to {environment.name}…")
+        self._panel.cancel_button.setEnabled(cancellable)
+        self._task = tasks.run(self._window, work, self._sent, self._failed_before_sending, progress=None)
+
+    def _sent(self, sent: Sent) -> None:
+        self._task = None
+        self._last = sent
+        self._show(sent)
+        self.finished.emit(sent.record)
+
+    def _show(self, sent: Sent) -> None:
+        environment = self._environment
+        self._panel.show_result(describe(sent.record, environment.name, sent.response_body,
+                                         environment.rate_limit_seconds))
+
+    def _failed_before_sending(self, error: BaseException) -> None:
+        self._task = None
+        name = self._environment.name if self._environment else "the server"
+        self._panel.show_result(describe_not_sent(user_message(error), name, isinstance(error, MissingToken)))
+        self.not_sent.emit(user_message(error))
+
+    # --- follow-ups offered by the result panel ---
+    def check_last(self) -> None:
+        """Ask the server whether an unknown send arrived (a lookup; nothing is sent)."""
+        if self._last is None or self._last_target is None or self.busy():
+            return
+        from spectrum_desktop.services.reconcile import reconcile
+
+        context, record, target = self._context, self._last.record, self._last_target
+
+        def work(_report, _cancel) -> tuple[Sent, bool]:
+            outcome = reconcile(context.journal, record.id, target)
+            return Sent(outcome.record, _response_body(context, outcome.record)), outcome.delivered
+
+        def done(result: tuple[Sent, bool]) -> None:
+            self._task = None
+            sent, delivered = result
+            self._last = sent
+            if delivered:
+                self._show(sent)
+            else:
+                self._panel.show_result(ResultText(
+                    Tone.UNKNOWN, f"Not found: {self._environment.name} does not have "
+                    f"{', '.join(record.purchase_orders)}.",
+                    "It did not arrive. It is safe to send it again (Send again).", sent.record.results,
+                    actions=describe(sent.record, self._environment.name).actions))
+
+        self._panel.sending("Checking with the server…")
+        self._task = tasks.run(self._window, work, done, self._failed_before_sending, progress=None)
+
+    def send_last_again(self) -> None:
+        """Resend exactly what was sent last time (from the journal), linked to the original."""
+        if self._last is None or self._last_target is None or self.busy():
+            return
+        from spectrum_desktop.services.resend import resend
+
+        context, record, target = self._context, self._last.record, self._last_target
+
+        def work(_report, _cancel) -> Sent:
+            again = resend(context.journal, record.id, lambda _original: target)
+            return Sent(again, _response_body(context, again))
+
+        def go() -> None:
+            self._panel.sending(f"Sending {', '.join(record.purchase_orders)} again…")
+            self._task = tasks.run(self._window, work, self._sent, self._failed_before_sending, progress=None)
+
+        steps = [_production_step(self._environment, ", ".join(record.purchase_orders))] \
+            if self._environment.is_production else []
+        self._ask(steps, go)
+
+
+def _production_step(environment: Environment, po: str) -> tuple:
+    return ("confirmSend", QMessageBox.Icon.Question, f"Send to {environment.name}?",
+            f"You are about to send purchase order {po} to {environment.name} (PRODUCTION).\n\n"
+            "This is real: Spectrum will act on it.",
+            f"Send to {environment.name}")
+
+
+def _response_body(context: Any, record: SubmissionRecord) -> str | None:
+    if record.state is not SubmissionState.ALREADY_SUBMITTED:
+        return None
+    try:
+        return history.detail(context.journal, record.id).response_body
+    except ServiceError:
+        return None
