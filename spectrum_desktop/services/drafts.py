@@ -1,0 +1,101 @@
+"""The order being edited, kept as an encrypted draft so a crash loses at most a moment of typing."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from spectrum_desktop.services.errors import ServiceError
+
+UNTITLED = "Untitled order"
+
+
+class DraftNotKept(ServiceError):
+    """The draft could not be written or read; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class DraftInfo:
+    id: int
+    name: str
+    kind: str
+    order: dict[str, Any]
+    saved_at: datetime
+
+
+def draft_name(order: dict[str, Any]) -> str:
+    number = order.get("purchaseOrderNumber")
+    return str(number).strip() if isinstance(number, str) and number.strip() else UNTITLED
+
+
+class DraftKeeper:
+    """One working draft per window: `save` overwrites it, `sent`/`discard` remove it, `unsent` finds one left behind.
+
+    Opens the keyring key and the database on first use, not at start-up. Without a keyring the store keeps
+    drafts in memory only (nothing about the customer is written in clear); `persistent` says which.
+    """
+
+    def __init__(self, context: Any) -> None:
+        self._context = context
+        self._drafts = None
+        self._persistent = False
+        self._lock = threading.Lock()
+        self.draft_id: int | None = None
+
+    def _store(self):
+        with self._lock:
+            if self._drafts is None:
+                from spectrum_desktop.store.crypto import BodyCipher
+                from spectrum_desktop.store.drafts import Drafts
+
+                cipher = BodyCipher.from_keyring()
+                self._persistent = cipher.persistent
+                self._drafts = Drafts(self._context.database, cipher)
+            return self._drafts
+
+    @property
+    def persistent(self) -> bool:
+        """False when drafts live in memory only (no keyring): they will not survive a crash."""
+        self._store()
+        return self._persistent
+
+    def save(self, order: dict[str, Any], kind: str) -> int:
+        """Write the order as this window's draft (overwriting the previous write) and return its id."""
+        try:
+            self.draft_id = self._store().save(draft_name(order), str(kind), json.dumps(order), self.draft_id)
+        except (OSError, RuntimeError) as error:
+            raise DraftNotKept(f"The draft could not be saved ({type(error).__name__}). Your typing is still in "
+                               "the window; free some disk space or unlock the keyring, then press Ctrl+S.") from None
+        return self.draft_id
+
+    def unsent(self) -> DraftInfo | None:
+        """The newest draft left by an earlier session (not this window's own), or None."""
+        try:
+            draft = self._store().latest()
+        except Exception as error:  # noqa: BLE001 - an unreadable draft must not stop the app opening
+            raise DraftNotKept(f"A draft from an earlier session could not be read: {error}") from None
+        if draft is None or draft.id == self.draft_id:
+            return None
+        try:
+            order = json.loads(draft.body)
+        except ValueError:
+            order = {}
+        return DraftInfo(draft.id, draft.name, draft.kind, order if isinstance(order, dict) else {}, draft.saved_at)
+
+    def adopt(self, draft: DraftInfo) -> None:
+        """Carry on editing a restored draft: later saves overwrite it instead of adding another."""
+        if self.draft_id is not None and self.draft_id != draft.id:
+            self._store().delete(self.draft_id)
+        self.draft_id = draft.id
+
+    def discard(self, draft: DraftInfo) -> None:
+        self._store().delete(draft.id)
+
+    def sent(self) -> None:
+        """The order went out: its draft is no longer needed."""
+        if self.draft_id is not None:
+            self._store().delete(self.draft_id)
+            self.draft_id = None
