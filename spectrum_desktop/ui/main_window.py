@@ -249,6 +249,23 @@ class MainWindow(QMainWindow):
         self.environment_combo.setCurrentIndex(index)
         self._on_environment_index(index)
 
+    def reload_environments(self) -> None:
+        """Re-read the environments after Preferences changed them; keeps the active one when it still exists."""
+        current = self.active_environment().id if self.environment_combo.count() else None
+        listed = load_environments(self.context)
+        self._environments = list(listed.environments)
+        self._default_environment = listed.active_id
+        self.environment_combo.blockSignals(True)
+        self.environment_combo.clear()
+        for environment in self._environments:
+            self.environment_combo.addItem(environment.name, environment.id)
+        index = self.environment_combo.findData(current)
+        if index < 0:
+            index = max(self.environment_combo.findData(listed.active_id), 0)
+        self.environment_combo.setCurrentIndex(index)
+        self.environment_combo.blockSignals(False)
+        self._on_environment_index(index)
+
     def show_token_location(self, text: str) -> None:
         self.token_label.setText(f"Token: {text}")
 

@@ -46,13 +46,25 @@ def run_selftest(app: QApplication, build_window: Callable[[], QWidget], report:
 
 def _send_one(window: Any, report: Callable[[str], None]) -> int:
     outcomes: list[object] = []
+    refusals: list[str] = []
     loop = QEventLoop()
     window.send_finished.connect(lambda outcome: (outcomes.append(outcome), loop.quit()))
-    QTimer.singleShot(SEND_TIMEOUT_MS, loop.quit)
+    not_sent = getattr(window, "send_not_sent", None)
+    if not_sent is not None:
+        not_sent.connect(lambda reason: (refusals.append(reason), loop.quit()))
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    deadline.start(SEND_TIMEOUT_MS)
     window.load_order(selftest_order())
     window.send_current()
-    if not outcomes:
+    if not outcomes and not refusals:
         loop.exec()
+    deadline.stop()
+    window.close()
+    if refusals:
+        report(f"selftest FAILED: nothing was sent ({refusals[0]})")
+        return EXIT_FAILED
     if not outcomes:
         report(f"selftest FAILED: no result from the send within {SEND_TIMEOUT_MS // 1000} s")
         return EXIT_FAILED

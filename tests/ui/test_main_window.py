@@ -236,3 +236,21 @@ def test_recipeset_kind_shows_only_its_header_fields(window):
     assert "orderReference" not in window.current_order()
     editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("ack"))
     assert window.current_order()["orderReference"] == "REF-1"
+
+
+def test_environments_come_from_the_settings_file_and_reload_keeps_the_active_one(window, tmp_path):
+    assert [window.environment_combo.itemText(i) for i in range(window.environment_combo.count())] == [
+        "Local sandbox", "Staging", "Production"]
+    window.set_environment("staging")
+    (tmp_path / "config" / "environments.json").write_text(json.dumps({
+        "environments": [
+            {"id": "local-sandbox", "name": "Local sandbox", "base_url": "sandbox:"},
+            {"id": "staging", "name": "Staging EU", "base_url": "https://staging.example.com", "colour": "#ffeb3b"},
+        ],
+        "active_id": "local-sandbox",
+    }))
+    window.reload_environments()
+    assert window.environment_combo.count() == 2
+    assert window.active_environment().name == "Staging EU"
+    band = window.findChild(QLabel, "environmentBand")
+    assert "Staging EU" in band.text() and "#ffeb3b" in band.styleSheet() and "color: black" in band.styleSheet()
