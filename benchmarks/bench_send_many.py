@@ -1,4 +1,4 @@
-"""10,000 orders through "send many" at 100 requests / 6 s, batch 50, against a loopback Spectrum look-alike.
+"""10,000 orders through "send many" at 100 requests / 6 s, batch 50, against the in-process sandbox (SandboxServer).
 
 Baseline in the same run: one request per order (the single endpoint) for 200 orders at the same budget,
 extrapolated to 10,000. Prints wall time, requests, share of the rate budget used, 403s and the ratio.
@@ -23,7 +23,8 @@ from spectrum_desktop.services.submit import Target  # noqa: E402
 from spectrum_desktop.store.crypto import BodyCipher  # noqa: E402
 from spectrum_desktop.store.database import Database  # noqa: E402
 from spectrum_desktop.store.journal import Journal  # noqa: E402
-from tests.services.spectrum_server import TOKEN, SpectrumServer, order  # noqa: E402
+from spectrum_desktop.sandbox import SandboxServer  # noqa: E402
+from tests.services.orders import order  # noqa: E402
 
 RATE = (100, 6.0)
 
@@ -34,16 +35,17 @@ def budget_share(requests: int, wall: float) -> float:
 
 
 def run(count: int, batch: int, prefix: str) -> tuple[float, int, int, int]:
-    with tempfile.TemporaryDirectory() as home, SpectrumServer(rate=RATE) as server:
+    with tempfile.TemporaryDirectory() as home, SandboxServer(rate_limit=RATE) as server:
         db = Database(Path(home) / "bench.sqlite3")
         journal = Journal(db, BodyCipher(Fernet.generate_key()))
-        target = Target("bench", "Bench", server.url, TOKEN)
+        target = Target("bench", "Bench", server.url, server.token)
         orders = [order(f"{prefix}-{n}", "R1", "R2") for n in range(count)]
         start = time.monotonic()
         outcome = send_many(journal, target, orders, batch_size=batch, budget=RateBudget(*RATE))
         wall = time.monotonic() - start
         db.close()
-        return wall, outcome.requests, server.forbidden, len(server.acknowledged)
+        forbidden = sum(1 for r in server.received() if r.status == 403)
+        return wall, outcome.requests, forbidden, len(server.accepted_counts())
 
 
 def main() -> None:

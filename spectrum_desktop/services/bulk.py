@@ -10,7 +10,7 @@ from spectrum_desktop.domain.states import FailureReason, OrderKind, SubmissionS
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.pacing import RateBudget
 from spectrum_desktop.services.progress import Progress, ProgressCallback, no_progress
-from spectrum_desktop.services.submit import PreparedOrder, Target, prepare, record_reply, send_journaled
+from spectrum_desktop.services.submit import ENDPOINTS, PreparedOrder, Target, prepare, record_reply, send_journaled
 from spectrum_desktop.services.transport import Reply, Unreachable, post_json
 from spectrum_desktop.store.journal import Journal
 
@@ -35,6 +35,7 @@ class _Run:
     progress: ProgressCallback
     total: int
     outcome: BulkOutcome
+    alone: bool
 
 
 def send_many(
@@ -49,19 +50,22 @@ def send_many(
 ) -> BulkOutcome:
     """Every order is journaled queued first; batches go out until done or cancelled (the rest stay queued).
 
-    Full orders have no multiple endpoint and go one by one. A 413 splits a batch and retries the halves.
+    Full orders have no multiple endpoint and go one by one; so do all orders when there is only one or the
+    batch size is 1 (the single endpoint answers them the same way). A 413 splits a batch and retries the halves.
     """
     orders = [prepare(raw, kind) for raw in raws]
+    alone = batch_size == 1 or len(orders) == 1
     ids = [
-        journal.record(target.environment_id, o.kind, MANY_ENDPOINT if o.kind != OrderKind.FULL else "/api/order",
-                       [o.purchase_order], o.recipe_set_ids, o.skus, json.dumps(o.body), base_url=target.base_url)
+        journal.record(target.environment_id, o.kind, ENDPOINTS[o.kind] if alone or o.kind == OrderKind.FULL
+                       else MANY_ENDPOINT, [o.purchase_order], o.recipe_set_ids, o.skus, json.dumps(o.body),
+                       base_url=target.base_url)
         for o in orders
     ]
     run = _Run(journal, target, budget or RateBudget(100, 60.0), cancel or threading.Event(), progress,
-               len(orders), BulkOutcome())
+               len(orders), BulkOutcome(), alone)
     pending = list(zip(ids, orders))
-    singles = [p for p in pending if p[1].kind == OrderKind.FULL]
-    many = [p for p in pending if p[1].kind != OrderKind.FULL]
+    singles = [p for p in pending if alone or p[1].kind == OrderKind.FULL]
+    many = [p for p in pending if not alone and p[1].kind != OrderKind.FULL]
     batches = [many[i:i + batch_size] for i in range(0, len(many), batch_size)] + [[p] for p in singles]
     for number, batch in enumerate(batches):
         if not run.budget.wait_turn(run.cancel):
@@ -73,7 +77,7 @@ def send_many(
 
 
 def _send_batch(run: _Run, batch: list[tuple[int, PreparedOrder]]) -> None:
-    if len(batch) == 1 and batch[0][1].kind == OrderKind.FULL:
+    if len(batch) == 1 and (run.alone or batch[0][1].kind == OrderKind.FULL):
         record = send_journaled(run.journal, run.target, batch[0][0], batch[0][1])
         run.budget.spent()
         run.outcome.requests += 1

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import threading
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from spectrum_desktop.services.errors import MissingToken, SandboxUnavailable, UnknownEnvironment
+from spectrum_desktop.services.errors import MissingToken, UnknownEnvironment
 from spectrum_desktop.services.submit import Target
 
 if TYPE_CHECKING:
     from spectrum_desktop.domain.environment import Environment
+    from spectrum_desktop.sandbox import SandboxServer
 
 AD_HOC = "ad-hoc"
 
 
 class AppContext:
-    """Opened once per process (GUI or CLI) and passed to the use cases. Nothing global."""
+    """Opened once per process (GUI or CLI) and passed to the use cases. Nothing global.
+
+    The Local sandbox environment is served by an in-process SandboxServer started on first use and
+    stopped by close(); it needs no token from the user.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sandbox: SandboxServer | None = None
+        self.recovered: list = []
 
     @cached_property
     def database(self):
@@ -52,7 +63,9 @@ class AppContext:
 
     def target(self, environment: Environment) -> Target:
         if environment.is_sandbox:
-            raise SandboxUnavailable()
+            sandbox = self._local_sandbox(environment)
+            return Target(environment.id, environment.name, sandbox.url, sandbox.token, False,
+                          environment.connect_timeout, environment.read_timeout)
         token = self.tokens.get(environment.id)
         if not token:
             raise MissingToken(environment.name)
@@ -65,6 +78,25 @@ class AppContext:
             raise MissingToken(base_url)
         return Target(AD_HOC, base_url, base_url.rstrip("/"), token)
 
+    @property
+    def sandbox_url(self) -> str | None:
+        """The running local sandbox's address, or None when it has not been started."""
+        return self._sandbox.url if self._sandbox is not None else None
+
+    def _local_sandbox(self, environment: Environment) -> SandboxServer:
+        with self._lock:
+            if self._sandbox is None:
+                from spectrum_desktop.sandbox import SandboxServer
+
+                self._sandbox = SandboxServer(
+                    rate_limit=(environment.rate_limit_requests, environment.rate_limit_seconds)
+                ).start()
+            return self._sandbox
+
     def close(self) -> None:
+        with self._lock:
+            sandbox, self._sandbox = self._sandbox, None
+        if sandbox is not None:
+            sandbox.stop()
         if "database" in self.__dict__:
             self.database.close()

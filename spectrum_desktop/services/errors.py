@@ -27,7 +27,3 @@ class MissingToken(ServiceError):
             "or set SPECTRUM_API_TOKEN."
         )
 
-
-class SandboxUnavailable(ServiceError):
-    def __init__(self) -> None:
-        super().__init__("The local sandbox is not available in this build yet. Choose another environment.")

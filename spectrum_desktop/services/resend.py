@@ -25,19 +25,25 @@ def resend(
 ) -> SubmissionRecord:
     """Send the original's request body again. A 409 is recorded as already submitted (delivered).
 
-    An unknown row whose body was kept for its session only is reconciled instead (looked up in Spectrum).
+    An unknown row is looked up in Spectrum first (reconcile): when it arrived, the original row becomes
+    already submitted and is returned, and nothing is sent again.
     """
     original = journal.get(submission_id)
+    target = target_for(original)
+    if original.state == SubmissionState.UNKNOWN:
+        from spectrum_desktop.services.reconcile import reconcile
+        from spectrum_desktop.services.transport import Unreachable
+
+        try:
+            outcome = reconcile(journal, submission_id, target)
+        except Unreachable:
+            outcome = None  # the resend below records why Spectrum could not be reached
+        if outcome is not None and outcome.delivered:
+            return outcome.record
     body = journal.request_body(submission_id)
     if body is None:
-        if original.state == SubmissionState.UNKNOWN:
-            from spectrum_desktop.services.reconcile import reconcile
-
-            outcome = reconcile(journal, submission_id, target_for(original))
-            if outcome.delivered:
-                return outcome.record
         raise BodyNotKept(submission_id)
-    return submit(journal, target_for(original), json.loads(body), original.kind, original_id=original.id)
+    return submit(journal, target, json.loads(body), original.kind, original_id=original.id)
 
 
 def needs_attention(journal: Journal, environment_id: str | None = None) -> list[SubmissionRecord]:

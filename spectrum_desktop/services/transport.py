@@ -24,8 +24,13 @@ class Unreachable(Exception):
 def _unreachable(base_url: str, error: Exception) -> Unreachable:
     import requests
 
-    maybe = not isinstance(error, (requests.ConnectTimeout,)) and isinstance(
-        error, (requests.ReadTimeout, requests.exceptions.ChunkedEncodingError)
+    from urllib3.exceptions import ProtocolError
+
+    # A read timeout, or a connection closed after the request went out, may hide an order that arrived.
+    cause = error.args[0] if error.args else None
+    maybe = not isinstance(error, requests.ConnectTimeout) and (
+        isinstance(error, (requests.ReadTimeout, requests.exceptions.ChunkedEncodingError))
+        or isinstance(cause, ProtocolError)
     )
     return Unreachable(f"Could not reach {base_url}: {type(error).__name__}", maybe)
 

@@ -1,5 +1,5 @@
-from tests.cli.helpers import run_cli, write_orders
-from tests.services.spectrum_server import TOKEN, SpectrumServer, order
+from tests.cli.helpers import TOKEN, run_cli, write_orders
+from tests.services.orders import order
 
 ADDRESS = "17 Quillfeather Lane"
 EMAIL = "marguerite.tanaka@example.org"
@@ -13,15 +13,14 @@ def full_order(po: str, recipe_set: str = "R1") -> dict:
             "emailAddress": EMAIL, "phoneNumber": PHONE}
 
 
-def test_no_token_or_personal_data_in_clear_under_the_data_dir(tmp_path, secret_service):
+def test_no_token_or_personal_data_in_clear_under_the_data_dir(tmp_path, secret_service, server):
     home = tmp_path / "home"
-    with SpectrumServer() as server:
-        orders = write_orders(tmp_path / "in.json", [full_order("L-1"), full_order("L-2", "FAIL-1"),
-                                                     full_order("ERR-1")])
-        assert run_cli(home, "send", orders, "--base-url", server.url, "--kind", "full").returncode == 1
-        assert run_cli(home, "resend", "--failed").returncode == 1
-        assert run_cli(home, "history").returncode == 0
-        assert run_cli(home, "send", orders, "--base-url", "http://127.0.0.1:9", "--kind", "full").returncode == 3
+    orders = write_orders(tmp_path / "in.json", [full_order("L-1"), full_order("L-2", "FAIL-1"),
+                                                 full_order("ERR500-1")])
+    assert run_cli(home, "send", orders, "--base-url", server.url, "--kind", "full").returncode == 1
+    assert run_cli(home, "resend", "--failed").returncode == 1
+    assert run_cli(home, "history").returncode == 0
+    assert run_cli(home, "send", orders, "--base-url", "http://127.0.0.1:9", "--kind", "full").returncode == 3
     assert "L-2" in run_cli(home, "history").stdout
     files = [p for p in home.rglob("*") if p.is_file()]
     assert any(p.name.endswith(".sqlite3") for p in files)

@@ -1,30 +1,35 @@
+import json
 import threading
 
 from spectrum_desktop.domain.states import SubmissionState
+from spectrum_desktop.sandbox import SandboxServer
 from spectrum_desktop.services.bulk import send_many
 from spectrum_desktop.services.pacing import RateBudget
 from spectrum_desktop.services.submit import Target
-from tests.services.spectrum_server import TOKEN, SpectrumServer, order
-from tests.services.test_submit import journal  # noqa: F401  (fixture)
+from tests.services.orders import order, posts, statuses
 
 
-def test_batches_split_on_413_and_every_order_is_journaled(journal):  # noqa: F811
-    with SpectrumServer(max_batch=3) as server:
-        target = Target("staging", "Staging", server.url, TOKEN)
+def test_batches_split_on_413_and_every_order_is_journaled(journal):
+    orders = [order(f"B-{n}", "FAIL-1" if n == 4 else "R1") for n in range(10)]
+    three = len(json.dumps(orders[:3]).encode()) + 10  # a body of three orders fits, five do not
+    with SandboxServer(rate_limit=None, max_body_bytes=three) as server:
+        target = Target("staging", "Staging", server.url, server.token)
         seen = []
-        orders = [order(f"B-{n}", "FAIL-1" if n == 4 else "R1") for n in range(10)]
         outcome = send_many(journal, target, orders, batch_size=5, budget=RateBudget(100, 1.0), progress=seen.append)
+        counts = server.accepted_counts()
+        codes = statuses(server)
     states = {r.purchase_orders[0]: r.state for r in outcome.records}
     assert len(states) == 10 and states["B-4"] == SubmissionState.FAILED
     assert all(s == SubmissionState.SUCCEEDED for po, s in states.items() if po != "B-4")
     assert outcome.requests == 2 + 4  # two 413s, each split into halves of 2 and 3
+    assert codes.count(413) == 2
     assert seen[-1].done == seen[-1].total == 10
-    assert len(server.acknowledged) == 10
+    assert counts == {f"B-{n}": 1 for n in range(10) if n != 4}
 
 
-def test_rate_budget_gives_no_403_and_cancel_leaves_rest_queued(journal):  # noqa: F811
-    with SpectrumServer(rate=(3, 0.5)) as server:
-        target = Target("staging", "Staging", server.url, TOKEN)
+def test_rate_budget_gives_no_403_and_cancel_leaves_rest_queued(journal):
+    with SandboxServer(rate_limit=(3, 0.5)) as server:
+        target = Target("staging", "Staging", server.url, server.token)
         cancel = threading.Event()
 
         def stop_after_four(progress):
@@ -33,6 +38,8 @@ def test_rate_budget_gives_no_403_and_cancel_leaves_rest_queued(journal):  # noq
 
         outcome = send_many(journal, target, [order(f"C-{n}") for n in range(10)], batch_size=1,
                             budget=RateBudget(3, 0.5), progress=stop_after_four, cancel=cancel)
-    assert server.forbidden == 0
+        codes = statuses(server)
+        sent = posts(server)
+    assert 403 not in codes and sent == 4
     assert outcome.cancelled and len(outcome.records) == 4 and len(outcome.queued_ids) == 6
     assert all(journal.get(i).state == SubmissionState.QUEUED for i in outcome.queued_ids)

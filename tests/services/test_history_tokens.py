@@ -4,16 +4,14 @@ from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.services import history
 from spectrum_desktop.services.submit import Target, submit
 from spectrum_desktop.services.tokens import test_connection as check_connection
-from tests.services.spectrum_server import TOKEN, SpectrumServer, order
-from tests.services.test_submit import journal  # noqa: F401  (fixture)
+from tests.services.orders import order
 
 
-def test_page_detail_and_export_without_personal_data(journal):  # noqa: F811
-    with SpectrumServer() as server:
-        target = Target("staging", "Staging", server.url, TOKEN)
-        personal = {**order("H-1"), "phoneNumber": "+1 555 0100"}
-        first = submit(journal, target, personal)
-        submit(journal, target, order("H-2", "FAIL-1"))
+def test_page_detail_and_export_without_personal_data(journal, server):
+    target = Target("staging", "Staging", server.url, server.token)
+    personal = {**order("H-1"), "phoneNumber": "+1 555 0100"}
+    first = submit(journal, target, personal)
+    submit(journal, target, order("H-2", "FAIL-1"))
     failed = history.page(journal, "staging", [SubmissionState.FAILED])
     assert [r.purchase_orders for r in failed.rows] == [("H-2",)] and failed.total == 1
     shown = history.detail(journal, first.id)
@@ -26,9 +24,8 @@ def test_page_detail_and_export_without_personal_data(journal):  # noqa: F811
     assert "555 0100" in full.getvalue()
 
 
-def test_connection_check():
-    with SpectrumServer() as server:
-        assert check_connection(server.url, TOKEN).ok
-        refused = check_connection(server.url, "wrong")
-        assert not refused.ok and "refused the token" in refused.message
-    assert not check_connection("http://127.0.0.1:9", TOKEN).ok
+def test_connection_check(server):
+    assert check_connection(server.url, server.token).ok
+    refused = check_connection(server.url, "wrong")
+    assert not refused.ok and "refused the token" in refused.message
+    assert not check_connection("http://127.0.0.1:9", server.token).ok

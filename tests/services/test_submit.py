@@ -6,28 +6,12 @@ from spectrum_desktop.services.resend import resend
 from spectrum_desktop.services.submit import Target, already_succeeded, submit
 from spectrum_desktop.store.crypto import BodyCipher
 from spectrum_desktop.store.database import Database
-from spectrum_desktop.store.journal import Journal
-from tests.services.spectrum_server import TOKEN, SpectrumServer, order
+from spectrum_desktop.store.journal import HistoryQuery, Journal
+from tests.services.orders import order, posts
 
 
-@pytest.fixture
-def journal(tmp_path, monkeypatch):
-    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
-    from cryptography.fernet import Fernet
-
-    db = Database(tmp_path / "t.sqlite3")
-    yield Journal(db, BodyCipher(Fernet.generate_key()))
-    db.close()
-
-
-@pytest.fixture
-def server():
-    with SpectrumServer(slow_seconds=1.0) as s:
-        yield s
-
-
-def target(server, token=TOKEN, read_timeout=5.0):
-    return Target("staging", "Staging", server.url, token, read_timeout=read_timeout)
+def target(server, token=None, read_timeout=5.0):
+    return Target("staging", "Staging", server.url, token or server.token, read_timeout=read_timeout)
 
 
 def test_success_is_journaled_with_per_recipe_set_results(journal, server):
@@ -37,6 +21,7 @@ def test_success_is_journaled_with_per_recipe_set_results(journal, server):
     assert [r.recipe_set_id for r in journal.results(record.id)] == ["R1", "R2"]
     assert already_succeeded(journal, target(server), "PO-1")
     assert not already_succeeded(journal, target(server), "PO-2")
+    assert server.accepted_count("PO-1") == 1
 
 
 def test_partial_when_a_recipe_set_fails(journal, server):
@@ -47,28 +32,54 @@ def test_partial_when_a_recipe_set_fails(journal, server):
 
 def test_unauthorized_server_error_and_unreachable(journal, server):
     assert submit(journal, target(server, token="wrong"), order("PO-3")).reason == FailureReason.UNAUTHORIZED
-    error = submit(journal, target(server), order("ERR-1"))
-    assert (error.state, error.reason) == (SubmissionState.FAILED, FailureReason.SERVER_ERROR)
-    assert "trace log ID 42" in error.message
-    dead = Target("staging", "Staging", "http://127.0.0.1:9", TOKEN)
+    error = submit(journal, target(server), order("ERR500-1"))
+    assert (error.state, error.reason, error.http_status) == (SubmissionState.FAILED, FailureReason.SERVER_ERROR, 500)
+    assert "Trace log ID" in error.message
+    dead = Target("staging", "Staging", "http://127.0.0.1:9", server.token)
     gone = submit(journal, dead, order("PO-4"))
     assert (gone.state, gone.reason) == (SubmissionState.FAILED, FailureReason.UNREACHABLE)
-    assert TOKEN not in gone.message
+    assert server.token not in gone.message
 
 
-def test_read_timeout_is_unknown_and_resend_409_means_delivered(journal, server):
+def test_rate_limited_and_dropped_connection(journal, server):
+    limited = submit(journal, target(server), order("RATE403-1"))
+    assert (limited.state, limited.reason) == (SubmissionState.FAILED, FailureReason.RATE_LIMITED)
+    dropped = submit(journal, target(server), order("DROP-1"))
+    assert dropped.state == SubmissionState.UNKNOWN  # the sandbox recorded it, then hung up
+
+
+def test_read_timeout_is_unknown_and_resend_finds_it_delivered_without_sending(journal, server):
     record = submit(journal, target(server, read_timeout=0.2), order("SLOW-1"))
     assert record.state == SubmissionState.UNKNOWN
     again = resend(journal, record.id, lambda original: target(server))
-    assert again.state == SubmissionState.ALREADY_SUBMITTED
-    assert again.original_id == record.id
-    assert len(server.acknowledged) == 1
+    assert (again.id, again.state) == (record.id, SubmissionState.ALREADY_SUBMITTED)
+    assert server.accepted_count("SLOW-1") == 1 and posts(server) == 1
+
+
+def test_resend_of_a_failed_row_that_spectrum_has_is_delivered_on_409(journal, server):
+    refused = submit(journal, target(server, token="wrong"), order("PO-5"))
+    assert refused.reason == FailureReason.UNAUTHORIZED
+    assert submit(journal, target(server), order("PO-5")).state == SubmissionState.SUCCEEDED
+    again = resend(journal, refused.id, lambda original: target(server))
+    assert (again.state, again.http_status, again.original_id) == (SubmissionState.ALREADY_SUBMITTED, 409, refused.id)
+    assert server.accepted_count("PO-5") == 1
+
+
+def test_resend_of_unknown_row_spectrum_lacks_sends_it(journal, server):
+    lost = submit(journal, Target("staging", "Staging", "http://127.0.0.1:9", server.token), order("PO-6"))
+    journal.mark_sending(lost.id)  # as if the process died mid-request
+    journal.recover()
+    assert journal.get(lost.id).state == SubmissionState.UNKNOWN
+    again = resend(journal, lost.id, lambda original: target(server))
+    assert again.state == SubmissionState.SUCCEEDED and again.original_id == lost.id
+    assert server.accepted_count("PO-6") == 1
 
 
 def test_invalid_order_is_not_journaled_or_sent(journal, server):
     with pytest.raises(InvalidOrder, match="not sent"):
         submit(journal, target(server), {"purchaseOrderNumber": ""})
-    assert server.requests == 0
+    assert posts(server) == 0
+    assert journal.history(HistoryQuery()).total == 0
 
 
 def test_reconcile_unknown_row_found_and_not_found(journal, server):
@@ -79,11 +90,6 @@ def test_reconcile_unknown_row_found_and_not_found(journal, server):
     journal.mark_sending(never)
     journal.finish(never, SubmissionState.UNKNOWN)
     assert arrived.state == SubmissionState.UNKNOWN
-    import time
-
-    deadline = time.monotonic() + 10
-    while "SLOW-2" not in server.acknowledged and time.monotonic() < deadline:
-        time.sleep(0.05)
     found = reconcile(journal, arrived.id, target(server))
     assert found.delivered and found.record.state == SubmissionState.ALREADY_SUBMITTED
     assert found.line_items[0]["recipeSetId"] == "R7"
@@ -98,12 +104,7 @@ def test_resend_of_session_only_unknown_row_reconciles(tmp_path, server):
     db.close()
     db = Database(tmp_path / "s.sqlite3")
     later = Journal(db, BodyCipher(None))
-    import time
-
-    deadline = time.monotonic() + 10
-    while "SLOW-3" not in server.acknowledged and time.monotonic() < deadline:
-        time.sleep(0.05)
     assert later.request_body(record.id) is None
     assert resend(later, record.id, lambda original: target(server)).state == SubmissionState.ALREADY_SUBMITTED
-    assert server.requests == 1
+    assert posts(server) == 1 and server.accepted_count("SLOW-3") == 1
     db.close()
