@@ -294,6 +294,17 @@ def _validate(order: Any, full: bool) -> list[str]:
     return problems
 
 
+def _transport_magic_po(body: Any) -> str:
+    """The PO whose magic prefix (SLOW, DROP, BADJSON) shapes the whole answer; for an array, the first such one."""
+    orders = body if isinstance(body, list) else [body]
+    pos = [o.get("purchaseOrderNumber") for o in orders if isinstance(o, dict)]
+    pos = [p for p in pos if isinstance(p, str)]
+    for po in pos:
+        if po.startswith((magic.SLOW, magic.DROP, magic.BADJSON)):
+            return po
+    return pos[0] if pos else ""
+
+
 class _Handler(BaseHTTPRequestHandler):
     sandbox: SandboxServer
     server_version = "SpectrumSandbox/1"
@@ -339,14 +350,14 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as error:  # the sandbox never crashes on garbage
             reply = _error(500, f"Sandbox internal error ({type(error).__name__}). Trace log ID: {uuid.uuid4().hex}")
         self.sandbox._record(method, path, headers, None if body is _NOT_JSON else body, reply.status)
-        po = body.get("purchaseOrderNumber", "") if isinstance(body, dict) else ""
-        if isinstance(po, str) and po.startswith(magic.SLOW):
+        po = _transport_magic_po(body)
+        if po.startswith(magic.SLOW):
             self.sandbox._stopping.wait(self.sandbox.slow_delay)
-        if isinstance(po, str) and po.startswith(magic.DROP):
+        if po.startswith(magic.DROP):
             self.close_connection = True
             return
         raw = reply.raw if reply.raw is not None else json.dumps(reply.body).encode()
-        if po.startswith(magic.BADJSON) if isinstance(po, str) else False:
+        if po.startswith(magic.BADJSON):
             raw = b'{"purchaseOrderNumber": "' + po.encode() + b'", "statuses": [ {'
         try:
             self.send_response(reply.status)
