@@ -1,101 +1,237 @@
-"""The Bulk page: import many orders, see which are valid, send the valid ones with progress and cancel."""
+"""The Bulk page: import many orders, see which are valid, send the valid ones in batches with progress and cancel."""
 
 from __future__ import annotations
 
 import collections
-import time
+import math
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QApplication, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton,
+    QSystemTrayIcon, QTableView, QVBoxLayout, QWidget,
 )
 
 from spectrum_desktop.domain.importing import OrderImportError, csv_template, load_orders
-from spectrum_desktop.domain.states import NEEDS_ATTENTION
-from spectrum_desktop.services.progress import Progress
+from spectrum_desktop.domain.states import NEEDS_ATTENTION, SubmissionState
+from spectrum_desktop.services.progress import Progress, ProgressCallback
 from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.bulk_model import BulkModel
 from spectrum_desktop.ui.errors import show_error
+from spectrum_desktop.ui.history_format import HistoryFilter
 
-# send(raws, progress, cancel) -> an outcome with .records, .queued_ids, .cancelled (services.bulk.BulkOutcome)
-Sender = Callable[[list[dict], Callable[[Progress], None], object], object]
+DRAIN_MS = 100
+SUMMARY_STATES = (
+    (SubmissionState.SUCCEEDED, "succeeded"),
+    (SubmissionState.PARTIAL, "partly accepted"),
+    (SubmissionState.ALREADY_SUBMITTED, "already submitted"),
+    (SubmissionState.FAILED, "failed"),
+    (SubmissionState.UNKNOWN, "unknown"),
+)
+
+
+@dataclass(frozen=True)
+class SendPlan:
+    """Where a bulk send goes and how hard it may push (read when the user presses Send)."""
+
+    environment_id: str
+    environment_name: str
+    is_production: bool = False
+    batch_size: int = 50
+    rate_requests: int = 100
+    rate_seconds: float = 60.0
+
+    def seconds_for(self, orders: int) -> float:
+        """Time the rate budget needs for this many orders at the steady pace."""
+        requests = math.ceil(orders / max(self.batch_size, 1))
+        return requests * self.rate_seconds / max(self.rate_requests, 1)
+
+
+# send(plan, raws, progress, cancel) / resume(plan, queued ids, progress, cancel) -> services.bulk.BulkOutcome
+Send = Callable[[SendPlan, list[dict], ProgressCallback, threading.Event], object]
+Resume = Callable[[SendPlan, list[int], ProgressCallback, threading.Event], object]
+
+
+@dataclass(frozen=True)
+class BulkSource:
+    plan: Callable[[], SendPlan]
+    send: Send
+    resume: Resume | None = None
 
 
 class BulkView(QWidget):
     send_finished = Signal(object)
+    progressed = Signal()
+    open_in_editor = Signal(dict)
+    show_problems = Signal(object)
 
-    def __init__(self, send: Sender, is_production: bool = False,
-                 confirm: Callable[[int], bool] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, source: BulkSource, confirm: Callable[[int, str], bool] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._send = send
-        self.is_production = is_production
+        self.setObjectName("bulkView")
+        self._source = source
         self._confirm = confirm or self._ask
-        self._updates: collections.deque = collections.deque()
+        self._updates: collections.deque[Progress] = collections.deque()
         self._task: tasks.Task | None = None
-        self._started = 0.0
+        self._plan: SendPlan | None = None
+        self._queued_ids: list[int] = []
+        self._run_started: datetime | None = None
+        self._run_environment: str | None = None
+        self._tray: QSystemTrayIcon | None = None
+        self.last_notification = ""
         self.model = BulkModel(self)
         self.setAcceptDrops(True)
+        self._build()
 
-        self.open_button = QPushButton("Open…")
+    def _build(self) -> None:
+        self.open_button = QPushButton("Open…", objectName="bulkOpen")
+        self.open_button.setToolTip("Import orders from JSON or CSV files (you can also drop files here)")
         self.open_button.clicked.connect(self._open_dialog)
-        self.template_button = QPushButton("Save CSV template…")
+        self.clear_button = QPushButton("Clear", objectName="bulkClear")
+        self.clear_button.clicked.connect(self.clear)
+        self.template_button = QPushButton("Save CSV template…", objectName="bulkTemplate")
         self.template_button.clicked.connect(self._template_dialog)
-        self.send_button = QPushButton("Send valid orders")
+        self.edit_button = QPushButton("Open in editor", objectName="bulkOpenInEditor")
+        self.edit_button.setToolTip("Open the selected order in the editor to fix it (or double-click the row)")
+        self.edit_button.clicked.connect(self.open_selected_in_editor)
+        self.send_button = QPushButton("Send valid orders", objectName="bulkSend")
         self.send_button.clicked.connect(self.send_valid)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton("Cancel", objectName="bulkCancel")
+        self.cancel_button.setToolTip("Stop after the batch being sent; the rest stay queued and can be resumed")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
-        self.progress = QProgressBar()
-        self.summary = QLabel()
-        self.summary.setObjectName("bulkSummary")
         buttons = QHBoxLayout()
-        for w in (self.open_button, self.template_button, self.send_button, self.cancel_button):
+        for w in (self.open_button, self.clear_button, self.template_button, self.edit_button, self.send_button,
+                  self.cancel_button):
             buttons.addWidget(w)
-        self.table = QTableView()
+        buttons.addStretch(1)
+        self.table = QTableView(objectName="bulkTable")
+        self.table.setAccessibleName("Imported orders")
         self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda index: self.open_row_in_editor(index.row()))
+        self.progress = QProgressBar(objectName="bulkProgress")
+        self.progress.setAccessibleName("Sending progress")
+        self.progress.setFormat("%v / %m")
+        self.time_left = QLabel(objectName="bulkTimeLeft")
+        self.summary = QLabel(objectName="bulkSummary")
+        self.summary.setWordWrap(True)
+        self.problems_button = QPushButton("Show this run's problems in History", objectName="bulkShowProblems")
+        self.problems_button.setVisible(False)
+        self.problems_button.clicked.connect(self._show_problems)
+        progress_row = QHBoxLayout()
+        progress_row.addWidget(self.progress, 1)
+        progress_row.addWidget(self.time_left)
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(self.problems_button)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.table)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.summary)
-        self._poll = QTimer(self)
-        self._poll.setInterval(100)
+        layout.addLayout(progress_row)
+        layout.addLayout(summary_row)
+        self._poll = QTimer(self, interval=DRAIN_MS)
         self._poll.timeout.connect(self._drain)
+        self._update_summary()
+
+    # --- import ---
+    def open_paths(self, paths: list[str]) -> bool:
+        """Add the orders of every file to the table; a file that cannot be read is named in one message."""
+        if self._task is not None:
+            return False
+        loaded = False
+        for path in paths:
+            try:
+                raws = load_orders(path)
+            except (OrderImportError, OSError) as exc:
+                show_error(self, exc, f"Could not open {Path(path).name}")
+                continue
+            if not self.model.rows or self._all_done():
+                self._reset_run()
+                self.model.load(raws, Path(path).name)
+            else:
+                self.model.append(raws, Path(path).name)
+            loaded = True
+        self._update_summary()
+        return loaded
 
     def open_path(self, path: str) -> bool:
-        try:
-            raws = load_orders(path)
-        except (OrderImportError, OSError) as exc:
-            show_error(self, exc, "Could not open the file")
-            return False
-        self.model.load(raws)
-        self._update_summary()
-        return True
+        return self.open_paths([path])
+
+    def clear(self) -> None:
+        if self._task is None:
+            self._reset_run()
+            self.model.clear()
+            self.progress.reset()
+            self._update_summary()
+
+    def _all_done(self) -> bool:
+        return not self.model.unsent_rows() and not self._queued_ids
+
+    def _reset_run(self) -> None:
+        self._queued_ids = []
+        self._run_started = None
+        self.problems_button.setVisible(False)
 
     def save_template(self, path: str) -> None:
         Path(path).write_text(csv_template(), encoding="utf-8")
 
+    def open_row_in_editor(self, row: int) -> None:
+        if 0 <= row < len(self.model.rows) and self.model.rows[row].raw:
+            self.open_in_editor.emit(self.model.rows[row].raw)
+
+    def open_selected_in_editor(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.open_row_in_editor(rows[0].row())
+
+    # --- send ---
+    def is_sending(self) -> bool:
+        return self._task is not None
+
     def send_valid(self) -> tasks.Task | None:
-        raws = [r.raw for r in self.model.valid_rows() if r.outcome is None]
-        if not raws or self._task is not None:
+        """Send the valid rows not sent yet; after a cancel this resumes the queued ones."""
+        if self._task is not None:
             return None
-        if self.is_production and not self._confirm(len(raws)):
+        plan = self._source.plan()
+        resume = bool(self._queued_ids) and self._source.resume is not None \
+            and plan.environment_id == self._run_environment
+        rows = self.model.unsent_rows()
+        count = len(self._queued_ids) if resume else len(rows)
+        if not count:
+            self.summary.setText("Nothing to send: every valid order has been sent.")
             return None
+        if plan.is_production and not self._confirm(count, plan.environment_name):
+            return None
+        self._plan = plan
+        if self._run_started is None or not resume:
+            self._run_started = datetime.now(timezone.utc)
+            self._run_environment = plan.environment_id
         updates = self._updates
+        source = self._source
+        raws = [r.raw for r in rows]
+        queued = list(self._queued_ids)
 
-        def work(report, cancel):
-            def progress(p: Progress) -> None:
-                updates.append(p)
-                report(p.done, p.total, "Sending…")
-            return self._send(raws, progress, cancel)
+        def progress(p: Progress) -> None:
+            updates.append(p)
 
-        self.progress.setRange(0, len(raws))
+        def work(_report, cancel):
+            if resume:
+                return source.resume(plan, queued, progress, cancel)
+            return source.send(plan, raws, progress, cancel)
+
+        self.progress.setRange(0, count)
         self.progress.setValue(0)
-        self._started = time.monotonic()
-        self.send_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
+        self._show_time_left(0, count)
+        self.problems_button.setVisible(False)
+        self.summary.setText(f"Sending {count} orders to {plan.environment_name}…")
+        self._set_sending(True)
         self._poll.start()
         self._task = tasks.run(self, work, self._finished, self._failed, progress=None)
         return self._task
@@ -103,69 +239,143 @@ class BulkView(QWidget):
     def cancel(self) -> None:
         if self._task is not None:
             self._task.cancel()
+            self.cancel_button.setEnabled(False)
+            self.summary.setText("Cancelling: the batch being sent will finish; the rest stay queued.")
+
+    def _set_sending(self, sending: bool) -> None:
+        self.send_button.setEnabled(not sending)
+        self.cancel_button.setEnabled(sending)
+        for w in (self.open_button, self.clear_button):
+            w.setEnabled(not sending)
 
     def _drain(self) -> None:
+        changed = False
         while self._updates:
-            p: Progress = self._updates.popleft()
+            p = self._updates.popleft()
             if p.latest is not None:
                 self.model.apply_outcome(p.latest)
-            self.progress.setValue(p.done)
-            elapsed = time.monotonic() - self._started
-            if p.done:
-                left = elapsed / p.done * (p.total - p.done)
-                self.progress.setFormat(f"%v / %m — about {left:.0f} s left")
+            self.progress.setValue(min(p.done, self.progress.maximum()))
+            self._show_time_left(p.done, p.total)
+            changed = True
+        if changed:
+            self.progressed.emit()
+
+    def _show_time_left(self, done: int, total: int) -> None:
+        if self._plan is None:
+            return
+        seconds = self._plan.seconds_for(max(total - done, 0))
+        self.time_left.setText(f"about {_duration(seconds)} left" if done < total else "done")
+        self.time_left.setToolTip(f"Estimated from the rate limit of {self._plan.rate_requests} requests per "
+                                  f"{self._plan.rate_seconds:g} s and batches of {self._plan.batch_size}")
 
     def _finished(self, outcome) -> None:
         self._drain()
         self._poll.stop()
-        for record in getattr(outcome, "records", []):
+        for record in outcome.records:
             self.model.apply_outcome(record)
         self._task = None
-        self.send_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
+        self._queued_ids = list(outcome.queued_ids)
+        self._set_sending(False)
         self._update_summary(outcome)
+        self.progressed.emit()
         self.send_finished.emit(outcome)
+        self._notify("Bulk send finished", self.summary.text())
 
     def _failed(self, exc: BaseException) -> None:
         self._drain()
         self._poll.stop()
         self._task = None
-        self.send_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
+        self._set_sending(False)
+        self.progressed.emit()
         show_error(self, exc, "Sending stopped")
+
+    # --- summary ---
+    def run_problems_filter(self) -> HistoryFilter | None:
+        """History filter for this run's rows that need attention (None before a run)."""
+        if self._run_started is None:
+            return None
+        return HistoryFilter(environment_id=self._run_environment, states=NEEDS_ATTENTION,
+                             since=self._run_started - timedelta(seconds=1),
+                             until=datetime.now(timezone.utc) + timedelta(minutes=1))
+
+    def _show_problems(self) -> None:
+        history_filter = self.run_problems_filter()
+        if history_filter is not None:
+            self.show_problems.emit(history_filter)
 
     def _update_summary(self, outcome=None) -> None:
         rows = self.model.rows
-        text = f"{len(rows)} orders, {len(self.model.invalid_rows())} invalid (never sent)."
+        invalid = len(self.model.invalid_rows())
+        text = f"{len(rows)} orders, {invalid} invalid (never sent; double-click to fix in the editor)."
         if outcome is not None:
-            records = getattr(outcome, "records", [])
-            problems = sum(1 for r in records if r.state in NEEDS_ATTENTION)
-            queued = len(getattr(outcome, "queued_ids", []))
-            text += f" Sent {len(records)}, {problems} need attention, {queued} left queued"
-            text += " (cancelled; send again to resume)." if getattr(outcome, "cancelled", False) else "."
+            outcomes = [r.outcome for r in rows if r.outcome is not None]
+            counts = {state: sum(1 for r in outcomes if r.state == state) for state, _ in SUMMARY_STATES}
+            parts = ", ".join(f"{counts[state]} {label}" for state, label in SUMMARY_STATES)
+            text += f" Sent: {parts}."
+            if self._queued_ids:
+                text += f" {len(self._queued_ids)} left queued (cancelled): press Send to resume."
+            problems = sum(counts[s] for s in (SubmissionState.PARTIAL, SubmissionState.FAILED,
+                                               SubmissionState.UNKNOWN)) + len(self._queued_ids)
+            self.problems_button.setVisible(problems > 0)
         self.summary.setText(text)
 
-    def _ask(self, count: int) -> bool:
-        answer = QMessageBox.question(self, "Send to production?",
-                                      f"Send {count} orders to PRODUCTION? This cannot be undone.")
+    # --- notification ---
+    def _notify(self, title: str, text: str) -> bool:
+        """Tell the user when the window is not in front: tray message where there is a tray, else a taskbar alert."""
+        window = self.window()
+        if window.isActiveWindow():
+            return False
+        self.last_notification = text
+        QApplication.alert(window)
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return False
+        if self._tray is None:
+            self._tray = QSystemTrayIcon(window.windowIcon(), self)
+        if self._tray.icon().isNull():
+            self._tray.setIcon(QApplication.windowIcon())
+        self._tray.show()
+        self._tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10_000)
+        return True
+
+    # --- dialogs and drops ---
+    def _ask(self, count: int, environment_name: str) -> bool:
+        answer = QMessageBox.question(
+            self, "Send to production?",
+            f"Send {count} orders to PRODUCTION ({environment_name})? They are real orders and cannot be taken back.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
     def _open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open orders", "", "Orders (*.json *.csv)")
-        if path:
-            self.open_path(path)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open orders", "", "Orders (*.json *.csv);;All files (*)")
+        if paths:
+            self.open_paths(paths)
 
     def _template_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Save CSV template", "orders-template.csv", "CSV (*.csv)")
         if path:
-            self.save_template(path)
+            try:
+                self.save_template(path)
+            except OSError as exc:
+                show_error(self, exc, "Could not save the template")
 
-    def dragEnterEvent(self, event) -> None:
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.mimeData().hasUrls():
             event.acceptProposedAction()
 
-    def dropEvent(self, event) -> None:
-        urls = event.mimeData().urls()
-        if urls:
-            self.open_path(urls[0].toLocalFile())
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            self.open_paths(paths)
             event.acceptProposedAction()
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(math.ceil(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, rest = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {rest:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+

@@ -1,49 +1,46 @@
-"""Read-only, copyable detail text for one history row."""
+"""Read-only, copyable detail text for one history row (from services.history.SubmissionDetail)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from spectrum_desktop.domain.submission import AttemptRecord, RecipeSetResult, SubmissionRecord
-from spectrum_desktop.ui.history_format import STATE_LABELS, local_time, pretty_json
+from spectrum_desktop.services.history import SubmissionDetail
+from spectrum_desktop.ui.history_format import KIND_LABELS, local_time, pretty_json, state_label, trace_id
 
 
-@dataclass(frozen=True)
-class SubmissionDetail:
-    record: SubmissionRecord
-    request_body: str | None = None
-    response_body: str | None = None
-    results: list[RecipeSetResult] = field(default_factory=list)
-    attempts: list[AttemptRecord] = field(default_factory=list)
-    trace_id: str = ""
+def detail_trace_id(detail: SubmissionDetail) -> str:
+    return trace_id(detail.record.message, detail.response_body)
 
 
 def detail_text(detail: SubmissionDetail) -> str:
     r = detail.record
     lines = [
-        f"Submission {r.id} — {STATE_LABELS.get(r.state, str(r.state))}",
-        f"Environment: {r.environment_id}   Endpoint: {r.endpoint}",
-        f"Purchase orders: {', '.join(r.purchase_orders)}",
+        f"Submission {r.id}: {state_label(r)}",
+        f"Environment: {r.environment_id}   {KIND_LABELS.get(r.kind, str(r.kind))} to {r.endpoint}",
+        f"Purchase order: {', '.join(r.purchase_orders)}",
         f"Created: {local_time(r.created_at)}   Updated: {local_time(r.updated_at)}",
     ]
     if r.original_id is not None:
         lines.append(f"Resend of submission {r.original_id}")
-    if detail.trace_id:
-        lines.append(f"Trace ID: {detail.trace_id}")
+    trace = detail_trace_id(detail)
+    if trace:
+        lines.append(f"Trace ID: {trace}  (give this to Spectrum support)")
+    if r.http_status is not None:
+        lines.append(f"HTTP status: {r.http_status}")
     if r.message:
         lines.append(f"Message: {r.message}")
     if detail.results:
-        lines.append("")
-        lines.append("Recipe sets:")
+        lines += ["", "Recipe sets:"]
         for res in detail.results:
             mark = "accepted" if res.success else "REJECTED"
-            lines.append(f"  {res.recipe_set_id} ({res.sku}): {mark} {res.message}".rstrip())
+            sku = f" ({res.sku})" if res.sku else ""
+            lines.append(f"  {res.recipe_set_id}{sku}: {mark} {res.message}".rstrip())
     if detail.attempts:
-        lines.append("")
-        lines.append("Attempts:")
+        lines += ["", "Attempts:"]
         for a in detail.attempts:
             status = "" if a.http_status is None else f" HTTP {a.http_status}"
-            lines.append(f"  #{a.number} {local_time(a.started_at)} {a.state}{status} {a.message}".rstrip())
+            ended = f" → {local_time(a.finished_at)}" if a.finished_at else ""
+            lines.append(f"  #{a.number} {local_time(a.started_at)}{ended} {a.state}{status} {a.message}".rstrip())
+    if detail.notice:
+        lines += ["", detail.notice]
     lines += ["", "Request:", pretty_json(detail.request_body) or "(not kept)"]
     lines += ["", "Response:", pretty_json(detail.response_body) or "(none)"]
     return "\n".join(lines)

@@ -5,13 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from spectrum_desktop.domain.states import NEEDS_ATTENTION, SubmissionState
+from spectrum_desktop.domain.states import NEEDS_ATTENTION, FailureReason, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 
-COLUMNS = ("When", "Environment", "State", "Purchase order", "Recipe sets", "HTTP", "Message")
+COLUMNS = ("When", "Environment", "Kind", "Purchase order", "Line items", "State", "Attempts", "Message")
+WHEN, ENVIRONMENT, KIND, PURCHASE_ORDER, LINE_ITEMS, STATE, ATTEMPTS, MESSAGE = range(len(COLUMNS))
 
 STATE_LABELS = {
     SubmissionState.QUEUED: "Queued",
@@ -23,10 +26,26 @@ STATE_LABELS = {
     SubmissionState.UNKNOWN: "Unknown – check",
 }
 
+REASON_LABELS = {
+    FailureReason.REJECTED: "rejected",
+    FailureReason.SERVER_ERROR: "server error",
+    FailureReason.UNAUTHORIZED: "token refused",
+    FailureReason.RATE_LIMITED: "rate limited",
+    FailureReason.UNREACHABLE: "could not connect",
+}
+
+KIND_LABELS = {
+    OrderKind.ACK: "Acknowledgement",
+    OrderKind.ACK_RECIPESET: "Acknowledgement (recipe sets)",
+    OrderKind.FULL: "Full order",
+}
+
+_TRACE = re.compile(r"trace\s*(?:log)?\s*id\s*[:#]?\s*([A-Za-z0-9-]+)", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class HistoryFilter:
-    """What the History page shows; an empty field means 'any'."""
+    """What the History page shows; an empty field means 'any'. `until` is exclusive."""
 
     environment_id: str | None = None
     states: frozenset[SubmissionState] = field(default_factory=frozenset)
@@ -38,6 +57,11 @@ class HistoryFilter:
     def needs_attention(cls, environment_id: str | None = None) -> HistoryFilter:
         return cls(environment_id=environment_id, states=NEEDS_ATTENTION)
 
+    def attention_only(self) -> HistoryFilter:
+        """The same filter narrowed to the states that need attention."""
+        states = (self.states & NEEDS_ATTENTION) if self.states else NEEDS_ATTENTION
+        return replace(self, states=frozenset(states))
+
 
 def local_time(moment: datetime | None) -> str:
     if moment is None:
@@ -45,17 +69,43 @@ def local_time(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
+def state_label(record: SubmissionRecord) -> str:
+    label = STATE_LABELS.get(record.state, str(record.state))
+    if record.state == SubmissionState.FAILED and record.reason is not None:
+        label += f" ({REASON_LABELS.get(record.reason, str(record.reason))})"
+    return label
+
+
+def line_item_count(record: SubmissionRecord) -> int:
+    return len(record.recipe_set_ids)
+
+
 def cell(record: SubmissionRecord, column: int) -> str:
-    values = (
-        lambda: local_time(record.created_at),
-        lambda: record.environment_id,
-        lambda: STATE_LABELS.get(record.state, str(record.state)),
-        lambda: ", ".join(record.purchase_orders),
-        lambda: ", ".join(record.recipe_set_ids),
-        lambda: "" if record.http_status is None else str(record.http_status),
-        lambda: record.message,
-    )
-    return values[column]()
+    if column == WHEN:
+        return local_time(record.created_at)
+    if column == ENVIRONMENT:
+        return record.environment_id
+    if column == KIND:
+        return KIND_LABELS.get(record.kind, str(record.kind))
+    if column == PURCHASE_ORDER:
+        return ", ".join(record.purchase_orders)
+    if column == LINE_ITEMS:
+        return str(line_item_count(record))
+    if column == STATE:
+        return state_label(record)
+    if column == ATTEMPTS:
+        return str(record.attempts)
+    return record.message
+
+
+def trace_id(*texts: str | None) -> str:
+    """The server's trace ID from an error message or response body, or "" when there is none."""
+    for text in texts:
+        if text:
+            match = _TRACE.search(text)
+            if match:
+                return match.group(1).rstrip(".")
+    return ""
 
 
 def pretty_json(text: str | None) -> str:
@@ -68,20 +118,26 @@ def pretty_json(text: str | None) -> str:
         return text
 
 
-EXPORT_HEADER = ("id", "created_at", "environment", "state", "reason", "http_status",
-                 "purchase_orders", "recipe_set_ids", "skus", "attempts", "original_id", "message")
+EXPORT_HEADER = ("id", "created_at", "environment", "kind", "state", "reason", "http_status",
+                 "purchase_orders", "recipe_set_ids", "skus", "line_items", "attempts", "original_id", "message")
 
 
-def export_csv(records: list[SubmissionRecord]) -> str:
-    """CSV of history rows. Rows carry order identifiers only: no names, addresses, e-mails or phones."""
+def export_csv(records: list[SubmissionRecord], request_body: Callable[[int], str | None] | None = None) -> str:
+    """CSV of history rows: order identifiers only, no names, addresses, e-mails or phones.
+
+    Only when `request_body` is given (the user asked for personal data) is each row's request added.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(EXPORT_HEADER)
+    writer.writerow(EXPORT_HEADER + (("request_body",) if request_body else ()))
     for r in records:
-        writer.writerow((
-            r.id, r.created_at.isoformat() if r.created_at else "", r.environment_id, str(r.state),
+        row = [
+            r.id, r.created_at.isoformat() if r.created_at else "", r.environment_id, str(r.kind), str(r.state),
             "" if r.reason is None else str(r.reason), "" if r.http_status is None else r.http_status,
-            ";".join(r.purchase_orders), ";".join(r.recipe_set_ids), ";".join(r.skus), r.attempts,
-            "" if r.original_id is None else r.original_id, r.message,
-        ))
+            ";".join(r.purchase_orders), ";".join(r.recipe_set_ids), ";".join(r.skus), line_item_count(r),
+            r.attempts, "" if r.original_id is None else r.original_id, r.message,
+        ]
+        if request_body:
+            row.append(request_body(r.id) or "")
+        writer.writerow(row)
     return out.getvalue()

@@ -5,21 +5,36 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
+from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
-from spectrum_desktop.ui.history_format import COLUMNS, HistoryFilter, cell
+from spectrum_desktop.ui.history_format import COLUMNS, ENVIRONMENT, STATE, HistoryFilter, cell
 
 # fetch(filter, page, page_size) -> (rows of that page, total rows matching the filter)
 PageFetcher = Callable[[HistoryFilter, int, int], tuple[list[SubmissionRecord], int]]
 
 Index = QModelIndex | QPersistentModelIndex
 
+STATE_COLOURS = {
+    SubmissionState.SUCCEEDED: "#2e7d32",
+    SubmissionState.ALREADY_SUBMITTED: "#2e7d32",
+    SubmissionState.PARTIAL: "#e65100",
+    SubmissionState.FAILED: "#c62828",
+    SubmissionState.UNKNOWN: "#6a1b9a",
+    SubmissionState.QUEUED: "#455a64",
+    SubmissionState.SENDING: "#455a64",
+}
+
 
 class HistoryModel(QAbstractTableModel):
-    def __init__(self, fetch: PageFetcher, page_size: int = 200, parent=None) -> None:
+    def __init__(self, fetch: PageFetcher, page_size: int = 200, colours: dict[str, str] | None = None,
+                 parent=None) -> None:
         super().__init__(parent)
         self._fetch = fetch
         self._page_size = page_size
+        self._colours = {k: QColor(v) for k, v in (colours or {}).items()}
+        self._state_colours = {k: QColor(v) for k, v in STATE_COLOURS.items()}
         self._filter = HistoryFilter()
         self._rows: list[SubmissionRecord] = []
         self._total = 0
@@ -33,6 +48,9 @@ class HistoryModel(QAbstractTableModel):
     def filter(self) -> HistoryFilter:
         return self._filter
 
+    def set_colours(self, colours: dict[str, str]) -> None:
+        self._colours = {k: QColor(v) for k, v in colours.items()}
+
     def set_filter(self, history_filter: HistoryFilter) -> None:
         """Show only the first page of the new filter; the rest loads on scroll."""
         self.beginResetModel()
@@ -43,6 +61,20 @@ class HistoryModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         self.set_filter(self._filter)
+
+    def reload(self) -> None:
+        """Re-read as many rows as are loaded now (new rows appear on top, outcomes update in place)."""
+        size = max(self._page_size, len(self._rows))
+        rows, total = self._fetch(self._filter, 0, size)
+        self.beginResetModel()
+        self._rows, self._total = list(rows), total
+        self.endResetModel()
+
+    def row_of(self, submission_id: int) -> int:
+        for n, record in enumerate(self._rows):
+            if record.id == submission_id:
+                return n
+        return -1
 
     def record(self, row: int) -> SubmissionRecord:
         return self._rows[row]
@@ -62,9 +94,19 @@ class HistoryModel(QAbstractTableModel):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+        if not index.isValid():
             return None
-        return cell(self._rows[index.row()], index.column())
+        record = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell(record, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (STATE, len(COLUMNS) - 1):
+            return record.message or None
+        if role == Qt.ItemDataRole.DecorationRole and column == ENVIRONMENT:
+            return self._colours.get(record.environment_id)
+        if role == Qt.ItemDataRole.ForegroundRole and column == STATE:
+            return self._state_colours.get(record.state)
+        return None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
         return not parent.isValid() and len(self._rows) < self._total

@@ -1,138 +1,405 @@
-"""The History page: filters, a lazily loaded table, a detail pane and resend actions."""
+"""The History page: filters, a lazily loaded table, a detail pane and the resend / check / export actions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton,
-    QSplitter, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+    QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
+from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.states import NEEDS_ATTENTION, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
+from spectrum_desktop.services.history import SubmissionDetail
 from spectrum_desktop.ui import tasks
-from spectrum_desktop.ui.history_detail import SubmissionDetail, detail_text
-from spectrum_desktop.ui.history_format import STATE_LABELS, HistoryFilter, export_csv
+from spectrum_desktop.ui.errors import show_error
+from spectrum_desktop.ui.history_detail import detail_text
+from spectrum_desktop.ui.history_format import STATE_LABELS, HistoryFilter, export_csv, pretty_json
 from spectrum_desktop.ui.history_model import HistoryModel, PageFetcher
 
 NEEDS_ATTENTION_LABEL = "Needs attention"
+ALL_ENVIRONMENTS = "All environments"
+RELOAD_DELAY_MS = 300
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What a check of one unknown row found: delivered (now already submitted) or not (safe to resend)."""
+
+    record: SubmissionRecord
+    delivered: bool
 
 
 @dataclass(frozen=True)
 class HistorySource:
-    """What the page needs from the services, as plain callables (called on worker threads except fetch)."""
+    """What the page needs from the services, as plain callables. All but `fetch` run on worker threads."""
 
     fetch: PageFetcher
     detail: Callable[[int], SubmissionDetail]
     resend: Callable[[int], SubmissionRecord]
+    check: Callable[[int], CheckResult] | None = None
+    request_body: Callable[[int], str | None] | None = None
 
 
 class HistoryView(QWidget):
     resend_finished = Signal(object)
+    check_finished = Signal(object)
+    open_in_editor = Signal(dict)
+    detail_shown = Signal(int)
 
-    def __init__(self, source: HistorySource, parent: QWidget | None = None) -> None:
+    def __init__(self, source: HistorySource, environments: Sequence[Environment] = (),
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("historyView")
         self._source = source
-        self.model = HistoryModel(source.fetch, parent=self)
+        self._detail: SubmissionDetail | None = None
+        self._dirty = False
+        self.model = HistoryModel(source.fetch, colours={e.id: e.colour for e in environments}, parent=self)
+        self._build(environments)
+        self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
+        self._reload_timer.timeout.connect(self._reload_now)
+        self.apply_filter()
 
-        self.environment = QLineEdit(placeholderText="Environment (any)")
-        self.state = QComboBox()
+    # --- layout ---
+    def _build(self, environments: Sequence[Environment]) -> None:
+        self.environment = QComboBox(objectName="historyEnvironment")
+        self.environment.setAccessibleName("Environment filter")
+        self.set_environments(environments)
+        self.state = QComboBox(objectName="historyState")
+        self.state.setAccessibleName("State filter")
         self.state.addItem("Any state", None)
         self.state.addItem(NEEDS_ATTENTION_LABEL, NEEDS_ATTENTION)
         for state, label in STATE_LABELS.items():
             self.state.addItem(label, frozenset({state}))
-        self.search = QLineEdit(placeholderText="Search PO, recipeSetId or SKU")
-        self.attention_button = QPushButton("Needs attention")
+        self.attention_button = QPushButton("Needs attention", objectName="historyNeedsAttention")
+        self.attention_button.setToolTip("Show failed, partly accepted, unknown and queued submissions")
         self.attention_button.clicked.connect(self.show_needs_attention)
-        self.resend_button = QPushButton("Resend selected")
-        self.resend_button.clicked.connect(self.resend_selected)
-        self.export_button = QPushButton("Export CSV…")
-        self.export_button.clicked.connect(self._export_dialog)
+        self.use_dates = QCheckBox("From")
+        self.use_dates.setToolTip("Only submissions created between these dates (inclusive)")
+        today = QDate.currentDate()
+        self.date_from = QDateEdit(today.addDays(-7), calendarPopup=True, objectName="historyFrom")
+        self.date_to = QDateEdit(today, calendarPopup=True, objectName="historyTo")
+        self.date_from.setAccessibleName("From date")
+        self.date_to.setAccessibleName("To date")
+        self.search = QLineEdit(placeholderText="Search purchase order, recipeSetId or SKU",
+                                objectName="historySearch")
+        self.search.setAccessibleName("Search")
+        self.search.setClearButtonEnabled(True)
+        self.count_label = QLabel(objectName="historyCount")
 
         filters = QHBoxLayout()
-        for w in (self.environment, self.state, self.search, self.attention_button,
-                  self.resend_button, self.export_button):
+        for w in (self.environment, self.state, self.attention_button, self.use_dates, self.date_from,
+                  QLabel("to"), self.date_to, self.search, self.count_label):
             filters.addWidget(w)
 
-        self.table = QTableView()
+        self.resend_button = QPushButton("Resend selected", objectName="historyResendSelected")
+        self.resend_button.clicked.connect(self.resend_selected)
+        self.resend_all_button = QPushButton("Resend all that need attention", objectName="historyResendAll")
+        self.resend_all_button.setToolTip("Resend every failed, partly accepted, unknown or queued row in this filter")
+        self.resend_all_button.clicked.connect(self._confirm_resend_all)
+        self.check_button = QPushButton("Check unknown with Spectrum", objectName="historyCheck")
+        self.check_button.setToolTip("Ask Spectrum whether unknown submissions arrived")
+        self.check_button.clicked.connect(self.check_unknown)
+        self.edit_button = QPushButton("Open in editor", objectName="historyOpenInEditor")
+        self.edit_button.setToolTip("Open the selected order in the editor to correct it and send it again")
+        self.edit_button.clicked.connect(self.open_selected_in_editor)
+        self.export_button = QPushButton("Export CSV…", objectName="historyExport")
+        self.export_button.clicked.connect(self._export_dialog)
+        actions = QHBoxLayout()
+        for w in (self.resend_button, self.resend_all_button, self.check_button, self.edit_button,
+                  self.export_button):
+            actions.addWidget(w)
+        self.status = QLabel(objectName="historyStatus")
+        self.status.setWordWrap(True)
+        actions.addWidget(self.status, 1)
+
+        self.table = QTableView(objectName="historyTable")
+        self.table.setAccessibleName("Submissions")
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.detail = QPlainTextEdit(readOnly=True)
-        self.detail.setObjectName("historyDetail")
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.detail = QPlainTextEdit(readOnly=True, objectName="historyDetail")
+        self.detail.setAccessibleName("Submission detail")
+        self.copy_request_button = QPushButton("Copy request JSON")
+        self.copy_request_button.clicked.connect(lambda: self._copy("request"))
+        self.copy_response_button = QPushButton("Copy response JSON")
+        self.copy_response_button.clicked.connect(lambda: self._copy("response"))
+        detail_pane = QWidget()
+        detail_layout = QVBoxLayout(detail_pane)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.detail)
+        copy_row = QHBoxLayout()
+        copy_row.addWidget(self.copy_request_button)
+        copy_row.addWidget(self.copy_response_button)
+        detail_layout.addLayout(copy_row)
 
         splitter = QSplitter()
         splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(detail_pane)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addLayout(actions)
         layout.addWidget(splitter)
 
-        self.environment.editingFinished.connect(self.apply_filter)
-        self.search.editingFinished.connect(self.apply_filter)
+        self.environment.currentIndexChanged.connect(self.apply_filter)
         self.state.currentIndexChanged.connect(self.apply_filter)
+        self.search.editingFinished.connect(self.apply_filter)
+        self.use_dates.toggled.connect(self.apply_filter)
+        self.date_from.dateChanged.connect(self._dates_changed)
+        self.date_to.dateChanged.connect(self._dates_changed)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
-        self.apply_filter()
+        self.table.doubleClicked.connect(lambda _index: self.open_selected_in_editor())
 
+    def set_environments(self, environments: Sequence[Environment]) -> None:
+        current = self.environment.currentData()
+        self.environment.blockSignals(True)
+        self.environment.clear()
+        self.environment.addItem(ALL_ENVIRONMENTS, None)
+        for e in environments:
+            self.environment.addItem(e.name, e.id)
+        self.environment.setCurrentIndex(max(self.environment.findData(current), 0))
+        self.environment.blockSignals(False)
+        if hasattr(self, "model"):
+            self.model.set_colours({e.id: e.colour for e in environments})
+
+    # --- filters ---
     def current_filter(self) -> HistoryFilter:
         states = self.state.currentData()
+        since = until = None
+        if self.use_dates.isChecked():
+            since = datetime.combine(self.date_from.date().toPython(), time.min).astimezone()
+            until = datetime.combine(self.date_to.date().toPython() + timedelta(days=1), time.min).astimezone()
         return HistoryFilter(
-            environment_id=self.environment.text().strip() or None,
+            environment_id=self.environment.currentData(),
             states=frozenset(states) if states else frozenset(),
+            since=since,
+            until=until,
             search=self.search.text().strip(),
         )
 
     def apply_filter(self) -> None:
-        self.model.set_filter(self.current_filter())
+        self.show_filter(self.current_filter(), from_widgets=True)
+
+    def show_filter(self, history_filter: HistoryFilter, from_widgets: bool = False) -> None:
+        """Show rows matching `history_filter`; the filter widgets follow where they can express it."""
+        if not from_widgets:
+            self._set_widgets(history_filter)
+        self.model.set_filter(history_filter)
+        self._detail = None
         self.detail.clear()
+        self._update_count()
+
+    def _set_widgets(self, f: HistoryFilter) -> None:
+        widgets = (self.environment, self.state, self.search, self.use_dates, self.date_from, self.date_to)
+        for w in widgets:
+            w.blockSignals(True)
+        self.environment.setCurrentIndex(max(self.environment.findData(f.environment_id), 0))
+        state_index = 0
+        for n in range(self.state.count()):
+            if (self.state.itemData(n) or frozenset()) == f.states:
+                state_index = n
+        self.state.setCurrentIndex(state_index)
+        self.search.setText(f.search)
+        self.use_dates.setChecked(f.since is not None or f.until is not None)
+        if f.since is not None:
+            self.date_from.setDate(QDate(f.since.astimezone().date()))
+        if f.until is not None:
+            self.date_to.setDate(QDate(f.until.astimezone().date()))
+        for w in widgets:
+            w.blockSignals(False)
+
+    def _dates_changed(self) -> None:
+        if self.use_dates.isChecked():
+            self.apply_filter()
 
     def show_needs_attention(self) -> None:
         self.state.setCurrentIndex(self.state.findText(NEEDS_ATTENTION_LABEL))
 
+    def _update_count(self) -> None:
+        self.count_label.setText(f"{self.model.total} submissions")
+
+    # --- live updates ---
+    def notify_changed(self) -> None:
+        """Something was sent: reload shortly (at most every RELOAD_DELAY_MS), or when next shown."""
+        if not self.isVisible():
+            self._dirty = True
+            return
+        if not self._reload_timer.isActive():
+            self._reload_timer.start()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if self._dirty:
+            self._dirty = False
+            self._reload_now()
+
+    def _reload_now(self) -> None:
+        current = self.table.currentIndex()
+        selected_id = self.model.record(current.row()).id if current.isValid() else None
+        self.model.reload()
+        self._update_count()
+        if selected_id is not None:
+            row = self.model.row_of(selected_id)
+            if row >= 0:
+                self.table.selectRow(row)
+
+    # --- detail ---
     def _show_detail(self, row: int) -> None:
         if row < 0:
             return
         record_id = self.model.record(row).id
-        tasks.run(self, lambda _report, _cancel: self._source.detail(record_id),
-                  lambda d: self.detail.setPlainText(detail_text(d)), progress=None)
 
+        def shown(detail: SubmissionDetail) -> None:
+            self._detail = detail
+            self.detail.setPlainText(detail_text(detail))
+            self.detail_shown.emit(record_id)
+
+        tasks.run(self, lambda _report, _cancel: self._source.detail(record_id), shown, progress=None)
+
+    def _copy(self, which: str) -> None:
+        if self._detail is None:
+            return
+        text = self._detail.request_body if which == "request" else self._detail.response_body
+        if text:
+            QGuiApplication.clipboard().setText(pretty_json(text))
+
+    # --- actions ---
     def selected_records(self) -> list[SubmissionRecord]:
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.record(r) for r in rows]
 
     def resend_selected(self) -> tasks.Task | None:
-        ids = [r.id for r in self.selected_records()
-               if r.state in NEEDS_ATTENTION or r.state == SubmissionState.SUCCEEDED]
+        ids = [r.id for r in self.selected_records() if r.state != SubmissionState.SENDING]
         if not ids:
+            self._say("Select the rows to resend first.")
             return None
+        return self._resend(lambda: ids)
+
+    def resend_needing_attention(self) -> tasks.Task:
+        """Resend every row in the current filter that needs attention (all pages, not only those loaded)."""
+        history_filter = self.model.filter.attention_only()
+        return self._resend(lambda: [r.id for r in self._all_rows(history_filter)])
+
+    def _confirm_resend_all(self) -> None:
+        count = self.model.filter.attention_only()
+        total = self._source.fetch(count, 0, 1)[1]
+        if not total:
+            self._say("Nothing in this filter needs attention.")
+            return
+        answer = QMessageBox.question(self, "Resend", f"Resend {total} submissions that need attention?")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.resend_needing_attention()
+
+    def _all_rows(self, history_filter: HistoryFilter) -> list[SubmissionRecord]:
+        rows: list[SubmissionRecord] = []
+        page = 0
+        while True:
+            chunk, total = self._source.fetch(history_filter, page, 500)
+            rows.extend(chunk)
+            page += 1
+            if not chunk or page * 500 >= total:
+                return rows
+
+    def _resend(self, ids_for: Callable[[], list[int]]) -> tasks.Task:
+        resend = self._source.resend
 
         def work(report, cancel):
+            ids = ids_for()
             done = []
             for n, record_id in enumerate(ids):
                 if cancel.is_set():
                     break
-                done.append(self._source.resend(record_id))
-                report(n + 1, len(ids), "Resending…")
+                done.append(resend(record_id))
+                report(n + 1, len(ids), f"Resending {n + 1} of {len(ids)}…")
             return done
 
         def finished(results):
-            self.model.refresh()
+            self._reload_now()
+            self._say(_summary("Resent", results))
             self.resend_finished.emit(results)
 
         return tasks.run(self, work, finished, progress="Resending…")
 
-    def export(self, path: str) -> None:
-        records = self.model.loaded()
-        while self.model.canFetchMore():
-            self.model.fetchMore()
-            records = self.model.loaded()
+    def check_unknown(self) -> tasks.Task | None:
+        """Ask Spectrum about the selected unknown rows, or every unknown row in the filter when none is selected."""
+        check = self._source.check
+        if check is None:
+            return None
+        selected = [r.id for r in self.selected_records() if r.state == SubmissionState.UNKNOWN]
+        history_filter = replace(self.model.filter, states=frozenset({SubmissionState.UNKNOWN}))
+
+        def work(report, cancel):
+            ids = selected or [r.id for r in self._all_rows(history_filter)]
+            results = []
+            for n, record_id in enumerate(ids):
+                if cancel.is_set():
+                    break
+                results.append(check(record_id))
+                report(n + 1, len(ids), f"Checking {n + 1} of {len(ids)}…")
+            return results
+
+        def finished(results):
+            self._reload_now()
+            delivered = sum(1 for r in results if r.delivered)
+            self._say(f"Checked {len(results)}: {delivered} had arrived (now 'already submitted'), "
+                      f"{len(results) - delivered} did not arrive and can be resent safely.")
+            self.check_finished.emit(results)
+
+        return tasks.run(self, work, finished, progress="Checking with Spectrum…")
+
+    def open_selected_in_editor(self) -> bool:
+        records = self.selected_records()
+        if not records or self._source.request_body is None:
+            return False
+        body = self._source.request_body(records[0].id)
+        if not body:
+            self._say("The contents of this submission were not kept, so it cannot be opened.")
+            return False
+        self.open_in_editor.emit(json.loads(body))
+        return True
+
+    def export(self, path: str, include_personal_data: bool = False) -> int:
+        records = self._all_rows(self.model.filter)
+        body = self._source.request_body if include_personal_data else None
         with open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(export_csv(records))
+            fh.write(export_csv(records, body))
+        return len(records)
 
     def _export_dialog(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export history", "history.csv", "CSV (*.csv)")
-        if path:
-            self.export(path)
+        if not path:
+            return
+        answer = QMessageBox.question(
+            self, "Export history",
+            "Include the full orders (customer names, addresses, e-mails, phones)?\n"
+            "Choose No unless you need them; the file is not encrypted.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        try:
+            count = self.export(path, answer == QMessageBox.StandardButton.Yes)
+        except OSError as exc:
+            show_error(self, exc, "Could not export")
+            return
+        self._say(f"Exported {count} submissions to {path}.")
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+
+
+def _summary(verb: str, records: list[SubmissionRecord]) -> str:
+    counts: dict[str, int] = {}
+    for r in records:
+        label = STATE_LABELS.get(r.state, str(r.state)).lower()
+        counts[label] = counts.get(label, 0) + 1
+    parts = ", ".join(f"{n} {label}" for label, n in counts.items())
+    return f"{verb} {len(records)}: {parts}." if records else f"{verb} nothing."

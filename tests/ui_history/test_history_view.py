@@ -1,131 +1,198 @@
 import csv
 import io
-import socket
+import json
+from datetime import datetime, timedelta, timezone
 
 import pytest
-from cryptography.fernet import Fernet
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QDate, Qt
 
-from spectrum_desktop.domain.states import OrderKind, SubmissionState
-from spectrum_desktop.services.resend import resend
-from spectrum_desktop.services.submit import Target, submit
-from spectrum_desktop.store.crypto import BodyCipher
-from spectrum_desktop.store.database import Database
-from spectrum_desktop.store.journal import HistoryQuery, Journal
-from spectrum_desktop.ui.history_detail import SubmissionDetail
-from spectrum_desktop.ui.history_format import export_csv
-from spectrum_desktop.ui.history_view import HistorySource, HistoryView
-from tests.services.spectrum_server import TOKEN, SpectrumServer, order
+from spectrum_desktop.domain.environment import Environment
+from spectrum_desktop.domain.states import NEEDS_ATTENTION, OrderKind, SubmissionState
+from spectrum_desktop.services.submit import submit
+from spectrum_desktop.ui.history_format import PURCHASE_ORDER, STATE, HistoryFilter
+from spectrum_desktop.ui.history_pages import _page_takes_dates, history_source
+from spectrum_desktop.ui.history_view import HistoryView
+from tests.ui_history.helpers import closed_port_target, order, select_row, target
 
-
-@pytest.fixture
-def journal(tmp_path, monkeypatch):
-    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
-    db = Database(tmp_path / "h.sqlite3")
-    yield Journal(db, BodyCipher(Fernet.generate_key()))
-    db.close()
+ENVIRONMENTS = [
+    Environment(id="staging", name="Staging", base_url="https://staging.example.com", colour="#1565c0"),
+    Environment(id="production", name="Production", base_url="https://api.example.com", colour="#c62828",
+                is_production=True),
+]
 
 
-def source_for(journal, target_for=None):
-    def fetch(f, page, size):
-        result = journal.history(HistoryQuery(environment_id=f.environment_id, states=f.states, since=f.since,
-                                               until=f.until, search=f.search, page=page, page_size=size))
-        return list(result.rows), result.total
-
-    def detail(record_id):
-        return SubmissionDetail(journal.get(record_id), journal.request_body(record_id),
-                                journal.response_body(record_id), journal.results(record_id),
-                                journal.attempts(record_id))
-
-    return HistorySource(fetch, detail, lambda record_id: resend(journal, record_id, target_for))
+def make_view(qtbot, journal, target_for=None):
+    view = HistoryView(history_source(journal, target_for or (lambda _r: None)), ENVIRONMENTS)
+    qtbot.addWidget(view)
+    return view
 
 
-def fill(journal, n, state=SubmissionState.SUCCEEDED):
+def fill(journal, n, state=SubmissionState.SUCCEEDED, environment="staging", prefix="PO"):
     for i in range(n):
-        journal.record("staging", OrderKind.ACK, "/ack", [f"PO-{i}"], [f"R-{i}"], ["SKU-1"], "{}", state=state)
+        journal.record(environment, OrderKind.ACK, "/api/order/acknowledgement", [f"{prefix}-{i}"], [f"R-{i}"],
+                       [f"SKU-{i % 3}"], json.dumps(order(f"{prefix}-{i}")), state=state)
 
 
-def closed_port_url():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{s.getsockname()[1]}"
+def shown_pos(view):
+    return [view.model.record(r).purchase_orders[0] for r in range(view.model.rowCount())]
 
 
 def test_pages_load_as_the_user_scrolls(qtbot, journal):
     fill(journal, 450)
-    view = HistoryView(source_for(journal))
-    qtbot.addWidget(view)
+    view = make_view(qtbot, journal)
     model = view.model
-    assert model.total == 450
-    assert model.rowCount() == 200
-    assert model.data(model.index(0, 3)) == "PO-449"
-    model.fetchMore()
-    model.fetchMore()
+    assert model.total == 450 and model.rowCount() == 200
+    assert model.data(model.index(0, PURCHASE_ORDER)) == "PO-449"
+    view.table.scrollToBottom()
+    qtbot.waitUntil(lambda: model.rowCount() > 200, timeout=2000)
+    while model.canFetchMore():
+        model.fetchMore()
     assert model.rowCount() == 450
-    assert not model.canFetchMore()
     assert len({model.record(r).id for r in range(450)}) == 450
+    assert "450" in view.count_label.text()
 
 
-def test_needs_attention_and_search_filter(qtbot, journal):
+def test_filters_environment_state_dates_and_search(qtbot, journal):
     fill(journal, 3)
-    journal.record("staging", OrderKind.ACK, "/ack", ["BAD-1"], ["R-x"], ["S"], "{}", state=SubmissionState.QUEUED)
-    view = HistoryView(source_for(journal))
-    qtbot.addWidget(view)
+    fill(journal, 2, environment="production", prefix="PR")
+    journal.record("staging", OrderKind.ACK, "/ack", ["BAD-1"], ["RS-77"], ["SKU-X"], "{}",
+                   state=SubmissionState.QUEUED)
+    view = make_view(qtbot, journal)
+    assert view.model.total == 6
     qtbot.mouseClick(view.attention_button, Qt.MouseButton.LeftButton)
-    assert view.model.total == 1
-    assert view.model.data(view.model.index(0, 3)) == "BAD-1"
+    assert shown_pos(view) == ["BAD-1"]
+    assert view.model.data(view.model.index(0, STATE)) == "Queued"
+
     view.state.setCurrentIndex(0)
-    view.search.setText("PO-2")
-    view.apply_filter()
-    assert [view.model.record(r).purchase_orders for r in range(view.model.rowCount())] == [("PO-2",)] or \
-        [list(view.model.record(r).purchase_orders) for r in range(view.model.rowCount())] == [["PO-2"]]
+    view.environment.setCurrentIndex(view.environment.findText("Production"))
+    assert sorted(shown_pos(view)) == ["PR-0", "PR-1"]
+    view.environment.setCurrentIndex(0)
+
+    for term, expected in (("PO-2", ["PO-2"]), ("RS-77", ["BAD-1"]), ("SKU-X", ["BAD-1"])):
+        view.search.setText(term)
+        view.apply_filter()
+        assert shown_pos(view) == expected, term
 
 
-def select_row(view, row):
-    index = view.model.index(row, 0)
-    view.table.selectionModel().setCurrentIndex(
-        index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+@pytest.mark.skipif(not _page_takes_dates(), reason="services.history.page has no since/until yet (asked H2)")
+def test_date_range_filter(qtbot, journal):
+    fill(journal, 6)
+    view = make_view(qtbot, journal)
+    today = QDate.currentDate()
+    view.date_from.setDate(today.addDays(-3))
+    view.date_to.setDate(today.addDays(-1))
+    view.use_dates.setChecked(True)
+    assert view.model.total == 0
+    view.date_to.setDate(today)
+    assert view.model.total == 6
 
 
-def test_fail_is_partial_and_detail_shows_rejected_recipe_set(qtbot, journal):
-    with SpectrumServer() as server:
-        submit(journal, Target("staging", "Staging", server.url, TOKEN), order("PO-P", "R1", "FAIL-2"))
-    view = HistoryView(source_for(journal))
-    qtbot.addWidget(view)
-    assert view.model.data(view.model.index(0, 2)) == "Partly accepted"
-    select_row(view, 0)
-    qtbot.waitUntil(lambda: "FAIL-2" in view.detail.toPlainText(), timeout=3000)
-    text = view.detail.toPlainText()
-    assert "REJECTED" in text and '"purchaseOrderNumber": "PO-P"' in text
-
-
-def test_resend_needing_attention_succeeds_then_resend_of_delivered_is_already_submitted(qtbot, journal):
-    failed = submit(journal, Target("staging", "Staging", closed_port_url(), TOKEN), order("PO-R"))
-    assert failed.state == SubmissionState.FAILED
-    with SpectrumServer() as server:
-        view = HistoryView(source_for(journal, lambda _r: Target("staging", "Staging", server.url, TOKEN)))
-        qtbot.addWidget(view)
-        qtbot.mouseClick(view.attention_button, Qt.MouseButton.LeftButton)
+def test_fail_recipe_set_is_partial_and_detail_shows_results_json_attempts(qtbot, journal, sandbox):
+    submit(journal, target(sandbox), order("PO-P", "R1", "FAIL-2"))
+    view = make_view(qtbot, journal)
+    assert view.model.data(view.model.index(0, STATE)) == "Partly accepted"
+    with qtbot.waitSignal(view.detail_shown, timeout=3000):
         select_row(view, 0)
-        with qtbot.waitSignal(view.resend_finished, timeout=5000) as first:
-            view.resend_selected()
-        assert [r.state for r in first.args[0]] == [SubmissionState.SUCCEEDED]
-        view.state.setCurrentIndex(0)
-        original_row = next(r for r in range(view.model.rowCount()) if view.model.record(r).id == failed.id)
-        select_row(view, original_row)
-        with qtbot.waitSignal(view.resend_finished, timeout=5000) as second:
-            view.resend_selected()
-        assert [r.state for r in second.args[0]] == [SubmissionState.ALREADY_SUBMITTED]
-        assert len(server.acknowledged) == 1
+    text = view.detail.toPlainText()
+    assert "FAIL-2" in text and "REJECTED" in text and "R1" in text and "accepted" in text
+    assert '"purchaseOrderNumber": "PO-P"' in text  # pretty request JSON
+    assert '"allSuccessful": false' in text  # pretty response JSON
+    assert "#1 " in text and "HTTP 200" in text  # the attempt
+    view.copy_request_button.click()
+    from PySide6.QtGui import QGuiApplication
+    assert json.loads(QGuiApplication.clipboard().text())["purchaseOrderNumber"] == "PO-P"
 
 
-def test_export_has_identifiers_and_every_row(qtbot, journal, tmp_path):
+def test_server_error_detail_shows_the_trace_id(qtbot, journal, sandbox):
+    record = submit(journal, target(sandbox), order("ERR500-1"))
+    assert record.state == SubmissionState.FAILED
+    view = make_view(qtbot, journal)
+    assert view.model.data(view.model.index(0, STATE)) == "Failed (server error)"
+    with qtbot.waitSignal(view.detail_shown, timeout=3000):
+        select_row(view, 0)
+    trace = json.loads(journal.response_body(record.id))["error"].rsplit(" ", 1)[-1]
+    assert f"Trace ID: {trace}" in view.detail.toPlainText()
+
+
+def test_resend_all_needing_attention_after_sandbox_accepts_then_resend_of_delivered(qtbot, journal, sandbox):
+    target_for = lambda _r: target(sandbox)  # noqa: E731
+    submit(journal, target(sandbox), order("PO-OK"))
+    partial = submit(journal, target(sandbox), order("PO-PART", "R1", "FAIL-1"))
+    failed = submit(journal, closed_port_target(), order("PO-DOWN"))
+    assert (partial.state, failed.state) == (SubmissionState.PARTIAL, SubmissionState.FAILED)
+    view = make_view(qtbot, journal, target_for)
+    qtbot.mouseClick(view.attention_button, Qt.MouseButton.LeftButton)
+    assert sorted(shown_pos(view)) == ["PO-DOWN", "PO-PART"]
+
+    sandbox.set_accept_failures(True)
+    with qtbot.waitSignal(view.resend_finished, timeout=10_000) as resent:
+        view.resend_needing_attention()
+    assert sorted(r.purchase_orders[0] for r in resent.args[0]) == ["PO-DOWN", "PO-PART"]
+    assert {r.state for r in resent.args[0]} == {SubmissionState.SUCCEEDED}
+    assert all(r.original_id in (partial.id, failed.id) for r in resent.args[0])
+    assert "2 succeeded" in view.status.text()
+
+    view.state.setCurrentIndex(0)
+    select_row(view, view.model.row_of(next(r.id for r in resent.args[0] if r.purchase_orders[0] == "PO-DOWN")))
+    with qtbot.waitSignal(view.resend_finished, timeout=5000) as again:
+        view.resend_selected()
+    assert [r.state for r in again.args[0]] == [SubmissionState.ALREADY_SUBMITTED]
+    assert sandbox.accepted_count("PO-DOWN") == sandbox.accepted_count("PO-PART") == 1
+
+
+def test_check_unknown_finds_the_order_arrived(qtbot, journal, sandbox):
+    record = submit(journal, target(sandbox, read_timeout=0.3), order("SLOW-1"))
+    assert record.state == SubmissionState.UNKNOWN
+    view = make_view(qtbot, journal, lambda _r: target(sandbox))
+    with qtbot.waitSignal(view.check_finished, timeout=5000) as checked:
+        view.check_unknown()
+    assert [(c.record.id, c.delivered) for c in checked.args[0]] == [(record.id, True)]
+    assert journal.get(record.id).state == SubmissionState.ALREADY_SUBMITTED
+    assert view.model.data(view.model.index(0, STATE)) == "Already submitted"
+    assert "1 had arrived" in view.status.text()
+
+
+def test_open_in_editor_gives_the_sent_order(qtbot, journal):
+    fill(journal, 1)
+    view = make_view(qtbot, journal)
+    select_row(view, 0)
+    with qtbot.waitSignal(view.open_in_editor, timeout=1000) as opened:
+        assert view.open_selected_in_editor()
+    assert opened.args[0] == order("PO-0")
+
+
+def test_export_filtered_rows_without_personal_data_unless_asked(qtbot, journal, tmp_path):
     fill(journal, 250)
-    view = HistoryView(source_for(journal))
-    qtbot.addWidget(view)
+    fill(journal, 5, state=SubmissionState.FAILED, prefix="F")
+    full = {**order("F-FULL"), "customerAddress": {"firstName": "Ada", "email": "ada@example.com"}}
+    journal.record("staging", OrderKind.FULL, "/api/order", ["F-FULL"], ["R1"], ["S"], json.dumps(full),
+                   state=SubmissionState.FAILED)
+    view = make_view(qtbot, journal)
     path = tmp_path / "out.csv"
-    view.export(str(path))
+    assert view.export(str(path)) == 256
+    text = path.read_text()
+    assert "ada@example.com" not in text and "Ada" not in text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["purchase_orders"] for r in rows} >= {f"PO-{i}" for i in range(250)}
+    view.state.setCurrentIndex(view.state.findText("Failed"))
+    assert view.export(str(path), include_personal_data=True) == 6
     rows = list(csv.DictReader(io.StringIO(path.read_text())))
-    assert len(rows) == 250
-    assert {r["purchase_orders"] for r in rows} == {f"PO-{i}" for i in range(250)}
-    assert "address" not in export_csv([]).lower()
+    assert {r["state"] for r in rows} == {"failed"}
+    assert "ada@example.com" in path.read_text()
+
+
+def test_show_filter_sets_the_widgets_and_live_reload_keeps_selection(qtbot, journal):
+    fill(journal, 3, state=SubmissionState.FAILED)
+    view = make_view(qtbot, journal)
+    view.show()
+    now = datetime.now(timezone.utc)
+    view.show_filter(HistoryFilter(environment_id="staging", states=NEEDS_ATTENTION,
+                                   since=now - timedelta(hours=1), until=now + timedelta(hours=1)))
+    assert view.state.currentText() == "Needs attention" and view.use_dates.isChecked()
+    assert view.environment.currentData() == "staging" and view.model.total == 3
+    select_row(view, 1)
+    selected = view.model.record(1).id
+    fill(journal, 2, state=SubmissionState.FAILED, prefix="NEW")
+    view.notify_changed()
+    qtbot.waitUntil(lambda: view.model.total == 5, timeout=2000)
+    assert view.model.record(view.table.currentIndex().row()).id == selected

@@ -1,0 +1,133 @@
+"""Build the History and Bulk pages from the application context and put them in the main window.
+
+Everything the pages do goes through the services (history, resend, reconcile, bulk); this module only
+turns the context into the plain callables the views take.
+"""
+
+from __future__ import annotations
+
+import inspect
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from spectrum_desktop.domain.submission import SubmissionRecord
+from spectrum_desktop.services import bulk, history, reconcile, resend
+from spectrum_desktop.services.pacing import RateBudget
+from spectrum_desktop.services.progress import ProgressCallback
+from spectrum_desktop.services.submit import Target
+from spectrum_desktop.ui.bulk_view import BulkSource, BulkView, SendPlan
+from spectrum_desktop.ui.history_format import HistoryFilter
+from spectrum_desktop.ui.history_view import CheckResult, HistorySource, HistoryView
+
+TargetFor = Callable[[SubmissionRecord], Target]
+
+
+def _page_takes_dates() -> bool:
+    return "since" in inspect.signature(history.page).parameters
+
+
+def history_source(journal: Any, target_for: TargetFor) -> HistorySource:
+    """The History page's callables over a journal; `target_for(record)` says where a resend or check goes."""
+    dates = _page_takes_dates()
+
+    def fetch(f: HistoryFilter, page: int, size: int) -> tuple[list[SubmissionRecord], int]:
+        extra = {"since": f.since, "until": f.until} if dates else {}
+        result = history.page(journal, f.environment_id, f.states, f.search, page, size, **extra)
+        return list(result.rows), result.total
+
+    def check(submission_id: int) -> CheckResult:
+        found = reconcile.reconcile(journal, submission_id, target_for(journal.get(submission_id)))
+        return CheckResult(found.record, found.delivered)
+
+    return HistorySource(
+        fetch=fetch,
+        detail=lambda submission_id: history.detail(journal, submission_id),
+        resend=lambda submission_id: resend.resend(journal, submission_id, target_for),
+        check=check,
+        request_body=lambda submission_id: history.detail(journal, submission_id).request_body,
+    )
+
+
+class Budgets:
+    """One rate budget per environment, shared by every bulk run in this session (a resume included)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._budgets: dict[str, RateBudget] = {}
+
+    def for_plan(self, plan: SendPlan) -> RateBudget:
+        with self._lock:
+            budget = self._budgets.get(plan.environment_id)
+            if budget is None or (budget.requests, budget.seconds) != (plan.rate_requests, plan.rate_seconds):
+                budget = self._budgets[plan.environment_id] = RateBudget(plan.rate_requests, plan.rate_seconds)
+            return budget
+
+
+def bulk_source(journal: Any, plan: Callable[[], SendPlan], target_for_plan: Callable[[SendPlan], Target],
+                budgets: Budgets | None = None) -> BulkSource:
+    """The Bulk page's callables: send many within the environment's rate budget, and resume queued rows."""
+    budgets = budgets or Budgets()
+
+    def send(p: SendPlan, raws: list[dict], progress: ProgressCallback, cancel: threading.Event):
+        return bulk.send_many(journal, target_for_plan(p), raws, batch_size=p.batch_size,
+                              budget=budgets.for_plan(p), progress=progress, cancel=cancel)
+
+    resume = None
+    send_queued = getattr(bulk, "send_queued", None)
+    if send_queued is not None:
+        def resume(p: SendPlan, ids: list[int], progress: ProgressCallback, cancel: threading.Event):
+            return send_queued(journal, target_for_plan(p), ids, batch_size=p.batch_size,
+                               budget=budgets.for_plan(p), progress=progress, cancel=cancel)
+
+    return BulkSource(plan=plan, send=send, resume=resume)
+
+
+def plan_for(environment: Any) -> SendPlan:
+    """A send plan from a domain Environment."""
+    return SendPlan(environment.id, environment.name, environment.is_production, environment.batch_size,
+                    environment.rate_limit_requests, environment.rate_limit_seconds)
+
+
+@dataclass
+class HistoryPages:
+    history: HistoryView
+    bulk: BulkView
+
+
+def install_history_pages(window: Any, context: Any) -> HistoryPages:
+    """Add History (Ctrl+H) and Bulk (Ctrl+B) to `window` (a MainWindow), backed by `context` (an AppContext)."""
+    journal = context.journal
+
+    def target_for(record: SubmissionRecord) -> Target:
+        return context.target(context.environment(record.environment_id))
+
+    environments = list(context.settings.load().environments)
+    history_view = HistoryView(history_source(journal, target_for), environments)
+
+    def current_plan() -> SendPlan:
+        return plan_for(context.environment(window.active_environment().id))
+
+    bulk_view = BulkView(bulk_source(journal, current_plan,
+                                     lambda p: context.target(context.environment(p.environment_id))))
+    window.add_page(history_view, "History", "Ctrl+H")
+    window.add_page(bulk_view, "Bulk", "Ctrl+B")
+
+    def edit(order: dict) -> None:
+        window.load_order(order)
+        window.show_page("Order")
+
+    def show_problems(history_filter: HistoryFilter) -> None:
+        history_view.show_filter(history_filter)
+        window.show_page("History")
+
+    history_view.open_in_editor.connect(edit)
+    bulk_view.open_in_editor.connect(edit)
+    bulk_view.progressed.connect(history_view.notify_changed)
+    bulk_view.show_problems.connect(show_problems)
+    history_view.resend_finished.connect(lambda _records: history_view.notify_changed())
+    sent = getattr(window, "send_finished", None)
+    if sent is not None:
+        sent.connect(lambda *_args: history_view.notify_changed())
+    return HistoryPages(history_view, bulk_view)
