@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 
 ERROR_BACKGROUND = QColor("#ffcdd2")
 
@@ -164,3 +165,31 @@ class LineItemsModel(QAbstractTableModel):
                 if column < SKU_QUANTITIES_COLUMN:
                     self.setData(self.index(row, column), cell)
         return len(lines)
+
+
+class ChoiceDelegate(QStyledItemDelegate):
+    """Edits a cell with a fixed list of choices (e.g. proof status); the first choice is "" (not set)."""
+
+    def __init__(self, choices: list[str], parent=None) -> None:
+        super().__init__(parent)
+        self._choices = ["", *choices]
+
+    def createEditor(self, parent, option, index):  # noqa: N802 - Qt override
+        box = QComboBox(parent)
+        box.setAccessibleName(str(index.model().headerData(index.column(), Qt.Orientation.Horizontal)))
+        for choice in self._choices:
+            box.addItem(choice or "(not set)", choice)
+        # A choice made from the list is committed at once, so one click or key is enough.
+        box.activated.connect(lambda _i, box=box: self.commitData.emit(box))
+        return box
+
+    def setEditorData(self, editor, index) -> None:  # noqa: N802 - Qt override
+        value = str(index.data(Qt.ItemDataRole.EditRole) or "")
+        position = editor.findData(value)
+        if position < 0:
+            editor.addItem(f"{value} (not allowed)", value)
+            position = editor.count() - 1
+        editor.setCurrentIndex(position)
+
+    def setModelData(self, editor, model, index) -> None:  # noqa: N802 - Qt override
+        model.setData(index, editor.currentData() or "", Qt.ItemDataRole.EditRole)

@@ -35,7 +35,7 @@ from spectrum_desktop.domain.validation import (
     validate_order,
 )
 from spectrum_desktop.ui.address_panel import AddressPanel
-from spectrum_desktop.ui.line_items_model import KEYS, RECIPE_SET_KEYS, LineItemsModel
+from spectrum_desktop.ui.line_items_model import KEYS, RECIPE_SET_KEYS, ChoiceDelegate, LineItemsModel
 from spectrum_desktop.ui.order_date import OrderDateField
 from spectrum_desktop.ui.sku_quantities import SKU_KEYS, SkuQuantitiesPanel
 
@@ -150,6 +150,7 @@ class OrderEditor(QWidget):
         self.table = QTableView(objectName="lineItems")
         self.table.setAccessibleName("Line items")
         self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(KEYS.index("proofStatus"), ChoiceDelegate(CHOICES["proofStatus"], self.table))
         self.model.dataChanged.connect(self._on_cell_changed)
         self.model.rowsInserted.connect(self._on_changed)
         self.model.rowsRemoved.connect(self._on_changed)

@@ -192,3 +192,18 @@ def test_new_order_keeps_the_kind_and_dates_it_now(editor):
     assert editor.fields["purchaseOrderNumber"].text() == ""
     moment = datetime.fromisoformat(editor.order()["orderDate"])
     assert abs(datetime.now().astimezone() - moment) < timedelta(minutes=1)
+
+
+def test_a_line_items_proof_status_is_chosen_from_a_list(editor, qtbot):
+    editor.load(VALID)
+    column = 3
+    index = editor.model.index(0, column)
+    editor.table.setFocus()
+    editor.table.setCurrentIndex(index)
+    editor.table.edit(index)
+    box = QApplication.focusWidget()
+    assert [box.itemText(i) for i in range(box.count())] == ["(not set)", "Requested", "Fulfilled"]
+    qtbot.keyClick(box, Qt.Key.Key_End)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: editor.table.state() != QAbstractItemView.State.EditingState, timeout=2000)
+    assert preview(editor)["lineItems"][0]["proofStatus"] == "Fulfilled"
