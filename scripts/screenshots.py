@@ -32,6 +32,33 @@ WITH_ERRORS = {
 }
 
 
+PARTIAL = {
+    "purchaseOrderNumber": "PO-2024-0816",
+    "orderDate": "2024-05-01T10:00:00+02:00",
+    "lineItems": [
+        {"recipeSetId": "RS-2001", "sku": "MUG-BLUE-11OZ", "quantity": 2},
+        {"recipeSetId": "FAIL-2002", "sku": "TEE-WHITE-L", "quantity": 1},
+        {"recipeSetId": "RS-2003", "sku": "CAP-RED", "quantity": 3},
+    ],
+}
+
+
+def send_and_wait(window, timeout_ms: int = 15_000) -> None:
+    """Press Send the way a user does and wait for the result on the event loop."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    window.send_finished.connect(loop.quit)
+    window.send_not_sent.connect(loop.quit)
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(loop.quit)
+    deadline.start(timeout_ms)
+    window.send_current()
+    loop.exec()
+    deadline.stop()
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -41,7 +68,7 @@ def main() -> int:
         from spectrum_desktop.ui.startup import build_main_window
 
         window = build_main_window()
-        window.resize(1200, 760)
+        window.resize(1280, 1000)
         window.show()
 
         def shoot(name: str) -> None:
@@ -54,6 +81,15 @@ def main() -> int:
         window.load_order(WITH_ERRORS)
         shoot("errors-shown")
         window.load_order(VALID)
+        send_and_wait(window)
+        shoot("results-sent")
+        window.load_order(PARTIAL)
+        send_and_wait(window)
+        shoot("results-partial")
+        window.load_order(dict(VALID, purchaseOrderNumber="ERR500-0817"))
+        send_and_wait(window)
+        shoot("results-server-error")
+        window.load_order(dict(VALID, purchaseOrderNumber="PO-2024-0818"))
         window.set_environment("production")
         shoot("production-band")
         window.close()

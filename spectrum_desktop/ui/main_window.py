@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         if result is None or not result.ok:
             problems = "; ".join(f"{p.label}: {p.message}" for p in (result.errors if result else []))
             self._reveal_results()
-            self.sender_flow._failed_before_sending(ValueError(f"Fix the order first. {problems}"))
+            self.sender_flow.refuse(ValueError(f"Fix the order first. {problems}"))
             return False
         started = self.sender_flow.start(self.active_environment(), self.current_order(), self.editor.kind())
         if started:
@@ -280,6 +280,8 @@ class MainWindow(QMainWindow):
         prefix = "PRODUCTION — " if environment.is_production else ""
         self.setWindowTitle(f"{prefix}{environment.name} — {APP_DISPLAY_NAME}")
         self._settings.setValue("environment", environment.id)
+        if not self.sender_flow.busy():
+            self.results.clear()
         self._on_validated()
         self.environment_changed.emit(environment.id)
 

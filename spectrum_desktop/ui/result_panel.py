@@ -147,6 +147,17 @@ class ResultPanel(QWidget):
         self.table.setVisible(bool(result.rows))
         self.table.resizeColumnToContents(0)
 
+    def clear(self) -> None:
+        """Back to the empty state (the environment changed: an old result must not look like the new one's)."""
+        self.shown = None
+        self.headline.hide()
+        self.detail.hide()
+        self.table.hide()
+        self.table.setRowCount(0)
+        for button in self._buttons.values():
+            button.hide()
+        self.placeholder.show()
+
     def copy_trace_id(self) -> None:
         if self.shown and self.shown.trace_id:
             QApplication.clipboard().setText(self.shown.trace_id)

@@ -157,6 +157,10 @@ class SendFlow(QObject):
         self._panel.show_result(describe(sent.record, environment.name, sent.response_body,
                                          environment.rate_limit_seconds))
 
+    def refuse(self, error: BaseException) -> None:
+        """Show why nothing was sent (e.g. the order is invalid) and say so with not_sent."""
+        self._failed_before_sending(error)
+
     def _failed_before_sending(self, error: BaseException) -> None:
         self._task = None
         name = self._environment.name if self._environment else "the server"

@@ -1,0 +1,307 @@
+"""Sending from the window as a user would, against the real sandbox over loopback."""
+
+import inspect
+import json
+import time
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+
+from spectrum_desktop.domain.states import SubmissionState
+from spectrum_desktop.sandbox import SandboxServer
+from spectrum_desktop.services import submit as submit_service
+from spectrum_desktop.services.context import AppContext
+from spectrum_desktop.ui.startup import build_main_window
+
+SEND_TIMEOUT_MS = 10_000
+
+
+def context_on(server: SandboxServer) -> AppContext:
+    try:
+        return AppContext(sandbox=server)
+    except TypeError:  # TEMPORARY until H2 lands AppContext(sandbox=)
+        context = AppContext()
+        context._sandbox = server
+        return context
+
+
+@pytest.fixture
+def sandbox():
+    server = SandboxServer(rate_limit=None, slow_delay=0.6).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    monkeypatch.delenv("SPECTRUM_API_TOKEN", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def window(qtbot, home, sandbox):
+    win = build_main_window(context_on(sandbox))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def order(po, *recipe_sets):
+    return {
+        "purchaseOrderNumber": po,
+        "orderDate": "2024-05-01T10:00:00+02:00",
+        "lineItems": [{"recipeSetId": r, "sku": f"SKU-{i}", "quantity": 1} for i, r in enumerate(recipe_sets)],
+    }
+
+
+def send(window, qtbot):
+    with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS) as blocker:
+        assert window.send_current()
+    return blocker.args[0]
+
+
+def result_rows(window):
+    table = window.results.table
+    return [tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())]
+
+
+def test_type_an_order_add_a_line_item_and_send_it(window, qtbot, sandbox):
+    editor = window.editor
+    qtbot.keyClicks(editor.fields["purchaseOrderNumber"], "PO-TYPED-1")
+    editor.fields["orderDate"].clear()
+    qtbot.keyClicks(editor.fields["orderDate"], "2024-05-01T10:00:00+02:00")
+    editor.table.setFocus()
+    qtbot.keyClick(editor.table, Qt.Key.Key_Return,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    editor.model.setData(editor.model.index(0, 0), "RS-1")
+    editor.model.setData(editor.model.index(0, 1), "SKU-1")
+    editor.model.setData(editor.model.index(0, 2), "2")
+    assert window.send_action.isEnabled(), window.send_action.toolTip()
+    with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS) as blocker:
+        qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    record = blocker.args[0]
+    assert record.state is SubmissionState.SUCCEEDED
+    assert sandbox.accepted_count("PO-TYPED-1") == 1
+    assert sandbox.received()[-1].body["lineItems"] == [{"recipeSetId": "RS-1", "sku": "SKU-1", "quantity": 2}]
+    assert window.results.headline.text().startswith("Sent:")
+    assert window.results.headline.property("tone") == "success"
+    assert result_rows(window) == [("RS-1", "Succeeded", "Processed Successfully")]
+
+
+def test_send_is_disabled_while_invalid_and_the_tooltip_says_why(window, qtbot, sandbox):
+    window.load_order(order("", "RS-1"))
+    assert not window.send_action.isEnabled()
+    assert "Fix 1 problem" in window.send_action.toolTip()
+    assert "Purchase order" in window.send_action.toolTip()
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(window.send_not_sent) as blocker:
+        assert window.send_current() is False
+    assert "Fix the order first" in blocker.args[0]
+    assert sandbox.received() == []
+
+
+def test_a_fail_recipe_set_is_shown_as_partial_not_green(window, qtbot):
+    window.load_order(order("PO-PART-1", "RS-OK", "FAIL-7"))
+    record = send(window, qtbot)
+    assert record.state is SubmissionState.PARTIAL
+    panel = window.results
+    assert panel.headline.property("tone") == "partial"
+    assert "1 of 2" in panel.headline.text()
+    rows = result_rows(window)
+    assert rows[0][:2] == ("RS-OK", "Succeeded")
+    assert rows[1][:2] == ("FAIL-7", "Failed") and "could not be processed" in rows[1][2]
+
+
+def test_sending_the_same_order_twice_says_already_submitted_with_its_date(window, qtbot, sandbox):
+    window.load_order(order("PO-TWICE-1", "RS-1"))
+    assert send(window, qtbot).state is SubmissionState.SUCCEEDED
+    qtbot.waitUntil(lambda: window.send_action.isEnabled())
+    window.send_current()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "alreadySentWarning") is not None)
+    warning = window.findChild(QMessageBox, "alreadySentWarning")
+    assert "PO-TWICE-1" in warning.text() and "Local sandbox" in warning.text()
+    with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS) as blocker:
+        next(b for b in warning.buttons() if b.text() == "Send again anyway").click()
+    assert blocker.args[0].state is SubmissionState.ALREADY_SUBMITTED
+    headline = window.results.headline.text()
+    assert headline.startswith("Already submitted") and str(time.gmtime().tm_year) in headline
+    assert sandbox.accepted_count("PO-TWICE-1") == 1
+
+
+def test_a_server_error_shows_the_whole_text_and_copies_the_trace_id(window, qtbot):
+    window.load_order(order("ERR500-1", "RS-1"))
+    record = send(window, qtbot)
+    assert record.state is SubmissionState.FAILED
+    panel = window.results
+    assert "HTTP 500" in panel.headline.text()
+    assert "An unexpected error occurred. Trace log ID:" in panel.detail.text()
+    trace = panel.detail.text().split("Trace log ID:")[1].split()[0].rstrip(".")
+    assert panel.copy_trace_button.isVisible()
+    QApplication.clipboard().clear()
+    qtbot.mouseClick(panel.copy_trace_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == trace
+
+
+def test_production_asks_and_cancel_sends_nothing(qtbot, home, sandbox, tmp_path):
+    environments = {
+        "environments": [
+            {"id": "local-sandbox", "name": "Local sandbox", "base_url": "sandbox:"},
+            {"id": "live-copy", "name": "Live copy", "base_url": "sandbox:", "colour": "#c62828",
+             "is_production": True},
+        ],
+        "active_id": "live-copy",
+    }
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "environments.json").write_text(json.dumps(environments))
+    win = build_main_window(context_on(sandbox))
+    qtbot.addWidget(win)
+    win.show()
+    assert win.active_environment().name == "Live copy"
+    assert win.band.text().startswith("PRODUCTION")
+    win.load_order(order("PO-PROD-1", "RS-1"))
+    with qtbot.waitSignal(win.send_not_sent, timeout=SEND_TIMEOUT_MS):
+        win.send_current()
+        qtbot.waitUntil(lambda: win.findChild(QMessageBox, "confirmSend") is not None)
+        box = win.findChild(QMessageBox, "confirmSend")
+        assert "Live copy" in box.text() and "PO-PROD-1" in box.text()
+        box.button(QMessageBox.StandardButton.Cancel).click()
+    assert sandbox.received() == []
+    assert "Not sent" in win.results.headline.text()
+    with qtbot.waitSignal(win.send_finished, timeout=SEND_TIMEOUT_MS):
+        win.send_current()
+        qtbot.waitUntil(lambda: win.findChild(QMessageBox, "confirmSend") is not None)
+        box = win.findChild(QMessageBox, "confirmSend")
+        next(b for b in box.buttons() if b.text() == "Send to Live copy").click()
+    assert sandbox.accepted_count("PO-PROD-1") == 1
+
+
+def test_switching_environment_changes_band_and_target(qtbot, home, sandbox, tmp_path, monkeypatch):
+    with SandboxServer(rate_limit=None) as other:
+        environments = {
+            "environments": [
+                {"id": "local-sandbox", "name": "Local sandbox", "base_url": "sandbox:"},
+                {"id": "training", "name": "Training", "base_url": other.url, "colour": "#6a1b9a"},
+            ],
+            "active_id": "local-sandbox",
+        }
+        (tmp_path / "config").mkdir(exist_ok=True)
+        (tmp_path / "config" / "environments.json").write_text(json.dumps(environments))
+        monkeypatch.setenv("SPECTRUM_API_TOKEN", other.token)
+        win = build_main_window(context_on(sandbox))
+        qtbot.addWidget(win)
+        win.show()
+        win.load_order(order("PO-SWITCH-1", "RS-1"))
+        assert send(win, qtbot).environment_id == "local-sandbox"
+        assert win.results.headline.isVisible()
+        win.set_environment("training")
+        assert "Training" in win.band.text() and win.windowTitle().startswith("Training")
+        assert not win.results.headline.isVisible(), "a result from the other environment must not stay shown"
+        assert "#6a1b9a" in win.band.styleSheet()
+        win.load_order(order("PO-SWITCH-2", "RS-1"))
+        record = send(win, qtbot)
+        assert record.environment_id == "training" and record.state is SubmissionState.SUCCEEDED
+        assert other.accepted_count("PO-SWITCH-2") == 1 and sandbox.accepted_count("PO-SWITCH-2") == 0
+        assert sandbox.accepted_count("PO-SWITCH-1") == 1
+
+
+def test_the_window_stays_responsive_during_a_slow_send(window, qtbot):
+    window.load_order(order("SLOW-1", "RS-1"))
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    try:
+        record = send(window, qtbot)
+    finally:
+        timer.stop()
+    assert record.state is SubmissionState.SUCCEEDED
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert ticks[-1] - ticks[0] >= 0.5, "the send should have taken the sandbox's slow delay"
+    assert max(gaps) < 0.1, f"the GUI thread stalled for {max(gaps) * 1000:.0f} ms"
+
+
+@pytest.mark.skipif("cancel" not in inspect.signature(submit_service.submit).parameters,
+                    reason="services.submit cannot be cancelled yet (H2)")
+def test_progress_appears_after_a_moment_and_cancel_records_unknown(window, qtbot):
+    window.load_order(order("SLOW-CANCEL-1", "RS-1"))
+    panel = window.results
+    with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS) as blocker:
+        window.send_current()
+        assert not panel.progress_row.isVisible()
+        qtbot.waitUntil(panel.progress_row.isVisible, timeout=2000)
+        assert "SLOW-CANCEL-1" in panel.progress_label.text()
+        qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert blocker.args[0].state is SubmissionState.UNKNOWN
+    assert panel.headline.text().startswith("Outcome unknown")
+    assert panel.check_button.isVisible()
+    assert not panel.progress_row.isVisible()
+
+
+def test_unauthorized_offers_to_set_the_token(qtbot, home, sandbox, tmp_path, monkeypatch):
+    environments = {
+        "environments": [{"id": "staging", "name": "Staging", "base_url": sandbox.url}],
+        "active_id": "staging",
+    }
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "environments.json").write_text(json.dumps(environments))
+    monkeypatch.setenv("SPECTRUM_API_TOKEN", "not-the-right-token")
+    win = build_main_window(context_on(sandbox))
+    qtbot.addWidget(win)
+    win.load_order(order("PO-AUTH-1", "RS-1"))
+    assert send(win, qtbot).reason == "unauthorized"
+    button = win.findChild(QPushButton, "setToken")
+    assert button.isVisibleTo(win) and "token" in win.results.headline.text()
+    with qtbot.waitSignal(win.token_requested) as asked:
+        button.click()
+    assert asked.args == ["staging"]
+
+
+def test_rate_limited_says_to_wait(window, qtbot):
+    window.load_order(order("RATE403-1", "RS-1"))
+    record = send(window, qtbot)
+    assert record.reason == "rate_limited"
+    assert "rate limit" in window.results.headline.text()
+    assert "Wait" in window.results.detail.text() and "seconds" in window.results.detail.text()
+    assert window.results.send_again_button.isVisibleTo(window)
+
+
+def test_an_unreachable_server_says_nothing_arrived_and_what_to_check(qtbot, home, sandbox, tmp_path, monkeypatch):
+    closed = SandboxServer(rate_limit=None)
+    url = closed.url
+    closed.stop()
+    environments = {
+        "environments": [{"id": "gone", "name": "Gone", "base_url": url}],
+        "active_id": "gone",
+    }
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "environments.json").write_text(json.dumps(environments))
+    monkeypatch.setenv("SPECTRUM_API_TOKEN", "any")
+    win = build_main_window(context_on(sandbox))
+    qtbot.addWidget(win)
+    win.load_order(order("PO-GONE-1", "RS-1"))
+    record = send(win, qtbot)
+    assert record.reason == "unreachable"
+    assert win.results.headline.text() == "Not sent: could not reach Gone."
+    assert "network" in win.results.detail.text()
+
+
+def test_a_missing_token_is_shown_before_anything_is_sent(qtbot, home, sandbox, tmp_path):
+    environments = {
+        "environments": [{"id": "staging", "name": "Staging", "base_url": sandbox.url}],
+        "active_id": "staging",
+    }
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "environments.json").write_text(json.dumps(environments))
+    win = build_main_window(context_on(sandbox))
+    qtbot.addWidget(win)
+    win.load_order(order("PO-NOTOKEN-1", "RS-1"))
+    with qtbot.waitSignal(win.send_not_sent, timeout=SEND_TIMEOUT_MS) as blocker:
+        win.send_current()
+    assert "token" in blocker.args[0].lower()
+    assert win.results.headline.text() == "Not sent to Staging."
+    assert win.results.token_button.isVisibleTo(win)
+    assert sandbox.received() == []
