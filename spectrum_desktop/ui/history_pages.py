@@ -18,6 +18,7 @@ from spectrum_desktop.services.pacing import RateBudget
 from spectrum_desktop.services.progress import ProgressCallback
 from spectrum_desktop.services.submit import Target
 from spectrum_desktop.ui.bulk_view import BulkSource, BulkView, SendPlan
+from spectrum_desktop.ui.environment_choice import load_environments
 from spectrum_desktop.ui.history_format import HistoryFilter
 from spectrum_desktop.ui.history_view import CheckResult, HistorySource, HistoryView
 
@@ -90,6 +91,16 @@ def plan_for(environment: Any) -> SendPlan:
                     environment.rate_limit_requests, environment.rate_limit_seconds)
 
 
+class _LazyJournal:
+    """Opens the context's journal (database and keyring) on first use, not while the window is built."""
+
+    def __init__(self, context: Any) -> None:
+        self._context = context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context.journal, name)
+
+
 @dataclass
 class HistoryPages:
     history: HistoryView
@@ -98,13 +109,13 @@ class HistoryPages:
 
 def install_history_pages(window: Any, context: Any) -> HistoryPages:
     """Add History (Ctrl+H) and Bulk (Ctrl+B) to `window` (a MainWindow), backed by `context` (an AppContext)."""
-    journal = context.journal
+    journal = _LazyJournal(context)
 
     def target_for(record: SubmissionRecord) -> Target:
         return context.target(context.environment(record.environment_id))
 
-    environments = list(context.settings.load().environments)
-    history_view = HistoryView(history_source(journal, target_for), environments)
+    environments = load_environments(context).environments
+    history_view = HistoryView(history_source(journal, target_for), environments, lazy=True)
 
     def current_plan() -> SendPlan:
         return plan_for(context.environment(window.active_environment().id))
@@ -127,6 +138,8 @@ def install_history_pages(window: Any, context: Any) -> HistoryPages:
     bulk_view.progressed.connect(history_view.notify_changed)
     bulk_view.show_problems.connect(show_problems)
     history_view.resend_finished.connect(lambda _records: history_view.notify_changed())
+    window.environment_changed.connect(
+        lambda _id: history_view.set_environments(load_environments(context).environments))
     sent = getattr(window, "send_finished", None)
     if sent is not None:
         sent.connect(lambda *_args: history_view.notify_changed())

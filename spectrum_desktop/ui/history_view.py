@@ -55,7 +55,8 @@ class HistoryView(QWidget):
     detail_shown = Signal(int)
 
     def __init__(self, source: HistorySource, environments: Sequence[Environment] = (),
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, lazy: bool = False) -> None:
+        """`lazy`: read the journal only when the page is first shown (keeps window start-up fast)."""
         super().__init__(parent)
         self.setObjectName("historyView")
         self._source = source
@@ -65,7 +66,10 @@ class HistoryView(QWidget):
         self._build(environments)
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self._reload_now)
-        self.apply_filter()
+        if lazy:
+            self._dirty = True
+        else:
+            self.apply_filter()
 
     # --- layout ---
     def _build(self, environments: Sequence[Environment]) -> None:
@@ -242,7 +246,7 @@ class HistoryView(QWidget):
         super().showEvent(event)
         if self._dirty:
             self._dirty = False
-            self._reload_now()
+            self.apply_filter()
 
     def _reload_now(self) -> None:
         current = self.table.currentIndex()

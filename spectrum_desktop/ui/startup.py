@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from spectrum_desktop.services.context import AppContext
+from spectrum_desktop.ui.history_pages import install_history_pages
 from spectrum_desktop.ui.main_window import MainWindow
 
 
@@ -21,4 +22,6 @@ def window_settings() -> QSettings:
 
 def build_main_window(context: AppContext | None = None) -> MainWindow:
     """The window on `context` (a fresh AppContext for the data directory when not given); closing it closes it."""
-    return MainWindow(context if context is not None else AppContext(), window_settings())
+    window = MainWindow(context if context is not None else AppContext(), window_settings())
+    install_history_pages(window, window.context)
+    return window
