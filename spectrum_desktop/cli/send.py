@@ -70,11 +70,9 @@ def run(args: argparse.Namespace) -> int:
                 print(f"warning: purchase order {order.purchase_order} already succeeded in {target.name}; "
                       "sending again.", file=sys.stderr)
         environment = None if args.base_url else context.environment(args.env)
-        requests, seconds = rate or (
-            (environment.rate_limit_requests, environment.rate_limit_seconds) if environment else (100, 60.0)
-        )
         batch_size = args.batch_size or (environment.batch_size if environment else 50)
-        outcome = send_many(context.journal, target, raws, kind, batch_size, RateBudget(requests, seconds))
+        budget = RateBudget(*rate) if rate else None  # else the environment's shared budget
+        outcome = send_many(context.journal, target, raws, kind, batch_size, budget)
         records = outcome.records
     except ServiceError as error:
         print(f"error: {error}", file=sys.stderr)

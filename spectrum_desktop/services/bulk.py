@@ -5,16 +5,27 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from spectrum_desktop.domain.states import FailureReason, OrderKind, SubmissionState
+from spectrum_desktop.domain.states import OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
-from spectrum_desktop.services.pacing import RateBudget
+from spectrum_desktop.services.errors import BodyNotKept
 from spectrum_desktop.services.progress import Progress, ProgressCallback, no_progress
-from spectrum_desktop.services.submit import ENDPOINTS, PreparedOrder, Target, prepare, record_reply, send_journaled
-from spectrum_desktop.services.transport import Reply, Unreachable, post_json
+from spectrum_desktop.services.submit import (
+    ENDPOINTS,
+    PreparedOrder,
+    Target,
+    prepare,
+    record_outcome,
+    send_order,
+)
 from spectrum_desktop.store.journal import Journal
 
+if TYPE_CHECKING:
+    from spectrum_desktop.api import Outcome, RateLimiter, RateLimits, SpectrumClient
+
 MANY_ENDPOINT = "/api/order/acknowledgements"
+TOO_LARGE = 413
 
 
 @dataclass
@@ -23,19 +34,19 @@ class BulkOutcome:
     queued_ids: list[int] = field(default_factory=list)
     cancelled: bool = False
     requests: int = 0
+    """HTTP requests made, retries included."""
     rate_limited: int = 0
+    """Orders that ended rate limited (after the client's retries)."""
 
 
 @dataclass
 class _Run:
     journal: Journal
-    target: Target
-    budget: RateBudget
+    client: SpectrumClient
     cancel: threading.Event
     progress: ProgressCallback
     total: int
     outcome: BulkOutcome
-    alone: bool
 
 
 def send_many(
@@ -44,7 +55,7 @@ def send_many(
     raws: list[object],
     kind: OrderKind | None = None,
     batch_size: int = 50,
-    budget: RateBudget | None = None,
+    budget: RateLimits | RateLimiter | None = None,
     progress: ProgressCallback = no_progress,
     cancel: threading.Event | None = None,
 ) -> BulkOutcome:
@@ -52,86 +63,119 @@ def send_many(
 
     Full orders have no multiple endpoint and go one by one; so do all orders when there is only one or the
     batch size is 1 (the single endpoint answers them the same way). A 413 splits a batch and retries the halves.
+    `budget` overrides the target's shared rate limits for this run.
     """
     orders = [prepare(raw, kind) for raw in raws]
     alone = batch_size == 1 or len(orders) == 1
-    ids = [
-        journal.record(target.environment_id, o.kind, ENDPOINTS[o.kind] if alone or o.kind == OrderKind.FULL
-                       else MANY_ENDPOINT, [o.purchase_order], o.recipe_set_ids, o.skus, json.dumps(o.body),
-                       base_url=target.base_url)
-        for o in orders
-    ]
-    run = _Run(journal, target, budget or RateBudget(100, 60.0), cancel or threading.Event(), progress,
-               len(orders), BulkOutcome(), alone)
-    pending = list(zip(ids, orders))
-    singles = [p for p in pending if alone or p[1].kind == OrderKind.FULL]
-    many = [p for p in pending if not alone and p[1].kind != OrderKind.FULL]
-    batches = [many[i:i + batch_size] for i in range(0, len(many), batch_size)] + [[p] for p in singles]
-    for number, batch in enumerate(batches):
-        if not run.budget.wait_turn(run.cancel):
-            run.outcome.cancelled = True
-            run.outcome.queued_ids = [i for b in batches[number:] for i, _ in b]
-            break
-        _send_batch(run, batch)
+    pending = []
+    for order in orders:
+        endpoint = ENDPOINTS[order.kind] if alone or order.kind == OrderKind.FULL else MANY_ENDPOINT
+        submission_id = journal.record(target.environment_id, order.kind, endpoint, [order.purchase_order],
+                                       order.recipe_set_ids, order.skus, json.dumps(order.body),
+                                       base_url=target.base_url)
+        pending.append((submission_id, order, endpoint))
+    return _send(journal, target, pending, batch_size, budget, progress, cancel)
+
+
+def send_queued(
+    journal: Journal,
+    target: Target,
+    ids: list[int],
+    batch_size: int = 50,
+    budget: RateLimits | RateLimiter | None = None,
+    progress: ProgressCallback = no_progress,
+    cancel: threading.Event | None = None,
+) -> BulkOutcome:
+    """Send rows already journaled (e.g. left queued by a cancelled run) without new rows, the same way.
+
+    Raises BodyNotKept (nothing sent) when a row's contents were kept only for the session that made it.
+    """
+    pending = []
+    for submission_id in ids:
+        record = journal.get(submission_id)
+        body = journal.request_body(submission_id)
+        if body is None:
+            raise BodyNotKept(submission_id)
+        pending.append((submission_id, prepare(json.loads(body), record.kind), record.endpoint))
+    return _send(journal, target, pending, batch_size, budget, progress, cancel)
+
+
+def _send(
+    journal: Journal,
+    target: Target,
+    pending: list[tuple[int, PreparedOrder, str]],
+    batch_size: int,
+    budget: RateLimits | RateLimiter | None,
+    progress: ProgressCallback,
+    cancel: threading.Event | None,
+) -> BulkOutcome:
+    many = [(i, o) for i, o, endpoint in pending if endpoint == MANY_ENDPOINT]
+    singles = [[(i, o)] for i, o, endpoint in pending if endpoint != MANY_ENDPOINT]
+    batches = [many[i:i + batch_size] for i in range(0, len(many), batch_size)] + singles
+    single_ids = {b[0][0] for b in singles}
+    with target.client(limits=budget) as client:
+        run = _Run(journal, client, cancel or threading.Event(), progress, len(pending), BulkOutcome())
+        for number, batch in enumerate(batches):
+            if run.cancel.is_set() or run.outcome.cancelled:
+                run.outcome.cancelled = True
+                run.outcome.queued_ids.extend(i for b in batches[number:] for i, _ in b)
+                break
+            if len(batch) == 1 and batch[0][0] in single_ids:
+                _send_single(run, *batch[0])
+            else:
+                _send_batch(run, batch)
     return run.outcome
 
 
-def _send_batch(run: _Run, batch: list[tuple[int, PreparedOrder]]) -> None:
-    if len(batch) == 1 and (run.alone or batch[0][1].kind == OrderKind.FULL):
-        record = send_journaled(run.journal, run.target, batch[0][0], batch[0][1])
-        run.budget.spent()
-        run.outcome.requests += 1
-        _done(run, [record])
+def _cancelled(run: _Run, batch: list[tuple[int, PreparedOrder]], outcome: Outcome) -> None:
+    """Cancel came while waiting for the rate limit: nothing left, the rows go back to queued."""
+    for submission_id, _ in batch:
+        record_outcome(run.journal, submission_id, outcome, resend=False)
+    run.outcome.cancelled = True
+    run.outcome.queued_ids.extend(i for i, _ in batch)
+
+
+def _send_single(run: _Run, submission_id: int, order: PreparedOrder) -> None:
+    from spectrum_desktop.api import Cancelled, RateLimited
+
+    run.journal.mark_sending(submission_id)
+    outcome = send_order(run.client, order, run.cancel)
+    run.outcome.requests += outcome.attempts
+    if isinstance(outcome, Cancelled):
+        _cancelled(run, [(submission_id, order)], outcome)
         return
+    run.outcome.rate_limited += isinstance(outcome, RateLimited)
+    record_outcome(run.journal, submission_id, outcome, resend=False)
+    _done(run, [run.journal.get(submission_id)])
+
+
+def _send_batch(run: _Run, batch: list[tuple[int, PreparedOrder]]) -> None:
+    from spectrum_desktop.api import Cancelled, RateLimited
+
     for submission_id, _ in batch:
         run.journal.mark_sending(submission_id)
-    try:
-        reply = post_json(run.target.base_url, MANY_ENDPOINT, [o.body for _, o in batch], run.target.token,
-                          run.target.timeouts)
-    except Unreachable as error:
-        run.budget.spent()
-        run.outcome.requests += 1
-        state = SubmissionState.UNKNOWN if error.maybe_arrived else SubmissionState.FAILED
-        reason = None if error.maybe_arrived else FailureReason.UNREACHABLE
-        for submission_id, _ in batch:
-            run.journal.finish(submission_id, state, reason, message=str(error))
-        _done(run, [run.journal.get(i) for i, _ in batch])
+    many = run.client.acknowledge_many([o.body for _, o in batch], cancel=run.cancel)
+    run.outcome.requests += many.attempts
+    if isinstance(many.outcome, Cancelled):
+        _cancelled(run, batch, many.outcome)
         return
-    run.budget.spent()
-    run.outcome.requests += 1
-    if reply.status == 403:
-        run.outcome.rate_limited += 1
-    if reply.status == 413 and len(batch) > 1:
+    if many.http_status == TOO_LARGE and len(batch) > 1:
+        for submission_id, _ in batch:
+            run.journal.finish(submission_id, SubmissionState.QUEUED, http_status=TOO_LARGE,
+                               message="Too large for one request: sent again in smaller batches.")
         half = len(batch) // 2
         for part in (batch[:half], batch[half:]):
-            if not run.budget.wait_turn(run.cancel):
-                for submission_id, _ in part:
-                    run.journal.finish(submission_id, SubmissionState.QUEUED)
+            if run.cancel.is_set():
                 run.outcome.cancelled = True
                 run.outcome.queued_ids.extend(i for i, _ in part)
                 continue
             _send_batch(run, part)
         return
-    per_order = _split_reply(reply, batch)
-    for (submission_id, order), single in zip(batch, per_order):
-        record_reply(run.journal, submission_id, single, order.purchase_order, resend=False)
+    for submission_id, order in batch:
+        outcome = many.results.get(order.purchase_order, many.outcome)
+        run.outcome.rate_limited += isinstance(outcome, RateLimited)
+        record_outcome(run.journal, submission_id, outcome, resend=False)
     _done(run, [run.journal.get(i) for i, _ in batch])
-
-
-def _split_reply(reply: Reply, batch: list[tuple[int, PreparedOrder]]) -> list[Reply]:
-    """One reply per order: a JSON array of per-order results, a single object, or an object holding a list."""
-    if reply.status != 200:
-        return [reply] * len(batch)
-    data = reply.json()
-    if isinstance(data, dict):
-        lists = [v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)
-                 and "statuses" in v[0]]
-        data = lists[0] if lists else [data]
-    if not isinstance(data, list):
-        return [Reply(200, reply.text)] * len(batch)
-    by_po = {str(d.get("purchaseOrderNumber")): d for d in data if isinstance(d, dict)}
-    return [Reply(200, json.dumps(by_po[o.purchase_order])) if o.purchase_order in by_po
-            else Reply(200, "missing from the response") for _, o in batch]
 
 
 def _done(run: _Run, records: list[SubmissionRecord]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -14,18 +15,35 @@ if TYPE_CHECKING:
     from spectrum_desktop.sandbox import SandboxServer
 
 AD_HOC = "ad-hoc"
+MANY_PATH = "/api/order/acknowledgements"
+AD_HOC_BUDGET = (100, 60.0)
+
+
+@dataclass(frozen=True)
+class BudgetView:
+    """How much of an environment's rate budget is free right now."""
+
+    left: int
+    total: int
+    seconds: float
 
 
 class AppContext:
     """Opened once per process (GUI or CLI) and passed to the use cases. Nothing global.
 
     The Local sandbox environment is served by an in-process SandboxServer started on first use and
-    stopped by close(); it needs no token from the user.
+    stopped by close(); it needs no token from the user. A sandbox handed in is used as it is (its owner
+    starts and stops it). Every target of one environment shares one set of rate limiters, so the budget
+    holds across threads.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, sandbox: SandboxServer | None = None) -> None:
+        from spectrum_desktop.api import RateLimitRegistry
+
         self._lock = threading.Lock()
-        self._sandbox: SandboxServer | None = None
+        self._sandbox = sandbox
+        self._owns_sandbox = sandbox is None
+        self._limits = RateLimitRegistry()
         self.recovered: list = []
 
     @cached_property
@@ -55,32 +73,53 @@ class AppContext:
 
         return TokenStore()
 
+    @cached_property
+    def environments(self):
+        from spectrum_desktop.services.environments import EnvironmentService
+
+        return EnvironmentService(self)
+
+    @cached_property
+    def credentials(self):
+        from spectrum_desktop.services.tokens import TokenService
+
+        return TokenService(self)
+
     def environment(self, name_or_id: str) -> Environment:
         environment = self.settings.load().get(name_or_id)
         if environment is None:
             raise UnknownEnvironment(name_or_id)
         return environment
 
+    def limits(self, environment: Environment):
+        """The environment's shared RateLimits (one limiter per endpoint)."""
+        return self._limits.get(environment.id, environment.rate_limit_requests, environment.rate_limit_seconds)
+
+    def rate_budget(self, environment: Environment, endpoint: str = MANY_PATH) -> BudgetView:
+        limiter = self.limits(environment).for_path(endpoint)
+        return BudgetView(limiter.remaining(), limiter.max_requests, limiter.window_seconds)
+
     def target(self, environment: Environment) -> Target:
         if environment.is_sandbox:
             sandbox = self._local_sandbox(environment)
-            return Target(environment.id, environment.name, sandbox.url, sandbox.token, False,
-                          environment.connect_timeout, environment.read_timeout)
-        token = self.tokens.get(environment.id)
-        if not token:
-            raise MissingToken(environment.name)
-        return Target(environment.id, environment.name, environment.base_url, token, environment.is_production,
-                      environment.connect_timeout, environment.read_timeout)
+            base_url, token = sandbox.url, sandbox.token
+        else:
+            base_url, token = environment.base_url, self.tokens.get(environment.id)
+            if not token:
+                raise MissingToken(environment.name)
+        return Target(environment.id, environment.name, base_url, token, environment.is_production,
+                      environment.connect_timeout, environment.read_timeout, limits=self.limits(environment))
 
     def ad_hoc_target(self, base_url: str) -> Target:
         token = self.tokens.get(AD_HOC)
         if not token:
             raise MissingToken(base_url)
-        return Target(AD_HOC, base_url, base_url.rstrip("/"), token)
+        limits = self._limits.get(f"{AD_HOC} {base_url.rstrip('/')}", *AD_HOC_BUDGET)
+        return Target(AD_HOC, base_url, base_url.rstrip("/"), token, limits=limits)
 
     @property
     def sandbox_url(self) -> str | None:
-        """The running local sandbox's address, or None when it has not been started."""
+        """The local sandbox's address, or None when it has not been started."""
         return self._sandbox.url if self._sandbox is not None else None
 
     def _local_sandbox(self, environment: Environment) -> SandboxServer:
@@ -95,7 +134,9 @@ class AppContext:
 
     def close(self) -> None:
         with self._lock:
-            sandbox, self._sandbox = self._sandbox, None
+            sandbox = self._sandbox if self._owns_sandbox else None
+            if self._owns_sandbox:
+                self._sandbox = None
         if sandbox is not None:
             sandbox.stop()
         if "database" in self.__dict__:

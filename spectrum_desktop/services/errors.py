@@ -27,3 +27,11 @@ class MissingToken(ServiceError):
             "or set SPECTRUM_API_TOKEN."
         )
 
+
+
+class BodyNotKept(ServiceError):
+    def __init__(self, submission_id: int) -> None:
+        super().__init__(
+            f"The contents of submission {submission_id} were not kept (no keyring was available when it was sent). "
+            "Import the order again and send it."
+        )

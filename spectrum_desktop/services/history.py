@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TextIO
 
 from spectrum_desktop.domain.states import SubmissionState
@@ -24,10 +25,12 @@ def page(
     search: str = "",
     page_number: int = 0,
     page_size: int = 200,
+    since: datetime | None = None,
+    until: datetime | None = None,
 ) -> HistoryPage:
-    """Newest first; `HistoryPage(rows, total)`."""
+    """Newest first; `HistoryPage(rows, total)`. `since`/`until` bound the creation time (UTC-aware datetimes)."""
     return journal.history(HistoryQuery(environment_id=environment_id, states=frozenset(states), search=search,
-                                        page=page_number, page_size=page_size))
+                                        page=page_number, page_size=page_size, since=since, until=until))
 
 
 @dataclass(frozen=True)

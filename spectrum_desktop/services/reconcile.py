@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
+from spectrum_desktop.services.errors import ServiceError
 from spectrum_desktop.services.submit import Target
-from spectrum_desktop.services.transport import get_json
 from spectrum_desktop.store.journal import Journal
+
+
+class LookupFailed(ServiceError):
+    """Spectrum could not be asked (unreachable, token refused, busy); the row is unchanged."""
 
 
 @dataclass(frozen=True)
@@ -23,17 +26,23 @@ class Reconciliation:
 def reconcile(journal: Journal, submission_id: int, target: Target) -> Reconciliation:
     """Found -> the row becomes already submitted (delivered); not found -> unchanged, safe to resend.
 
-    Raises transport.Unreachable when Spectrum cannot be asked.
+    Raises LookupFailed (with the reason for the user) when Spectrum cannot be asked.
     """
+    from spectrum_desktop.api import Found, NotFound
+
     record = journal.get(submission_id)
     po = record.purchase_orders[0] if record.purchase_orders else ""
-    reply = get_json(target.base_url, f"/api/order/order-number/{quote(po, safe='')}", target.token, target.timeouts)
-    if reply.status == 200:
-        data = reply.json()
-        items = data.get("lineItems", []) if isinstance(data, dict) else []
+    with target.client() as client:
+        outcome = client.lookup(po)
+    if isinstance(outcome, Found):
+        order = outcome.order if isinstance(outcome.order, dict) else {}
+        items = order.get("lineItems") or order.get("recipeSets") or []
         journal.finish(
             submission_id, SubmissionState.ALREADY_SUBMITTED, http_status=200,
-            message=f"Delivered: Spectrum has this order ({len(items)} line items).", response_body=reply.text,
+            message=f"Delivered: Spectrum has this order ({len(items)} line items). Nothing more to send.",
+            response_body=outcome.response_text or None,
         )
-        return Reconciliation(journal.get(submission_id), True, items)
-    return Reconciliation(record, False, [])
+        return Reconciliation(journal.get(submission_id), True, list(items))
+    if isinstance(outcome, NotFound):
+        return Reconciliation(record, False, [])
+    raise LookupFailed(f"Could not check order {po} in Spectrum. {outcome.message}")

@@ -3,47 +3,48 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable
 
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
-from spectrum_desktop.services.errors import ServiceError
-from spectrum_desktop.services.submit import Target, submit
+from spectrum_desktop.services.errors import BodyNotKept
+from spectrum_desktop.services.submit import Target, prepare, send_journaled, submit
 from spectrum_desktop.store.journal import Journal
 
-
-class BodyNotKept(ServiceError):
-    def __init__(self, submission_id: int) -> None:
-        super().__init__(
-            f"The contents of submission {submission_id} were not kept (no keyring was available when it was sent). "
-            "Import the order again and send it."
-        )
+__all__ = ["BodyNotKept", "needs_attention", "resend"]
 
 
 def resend(
-    journal: Journal, submission_id: int, target_for: Callable[[SubmissionRecord], Target]
+    journal: Journal,
+    submission_id: int,
+    target_for: Callable[[SubmissionRecord], Target],
+    cancel: threading.Event | None = None,
 ) -> SubmissionRecord:
-    """Send the original's request body again. A 409 is recorded as already submitted (delivered).
+    """Send the original's request body again as a new row linked to it. A 409 is recorded as already
+    submitted (delivered).
 
     An unknown row is looked up in Spectrum first (reconcile): when it arrived, the original row becomes
-    already submitted and is returned, and nothing is sent again.
+    already submitted and is returned, and nothing is sent again. A queued row (never sent) is sent itself.
     """
     original = journal.get(submission_id)
     target = target_for(original)
     if original.state == SubmissionState.UNKNOWN:
-        from spectrum_desktop.services.reconcile import reconcile
-        from spectrum_desktop.services.transport import Unreachable
+        from spectrum_desktop.services.reconcile import LookupFailed, reconcile
 
         try:
             outcome = reconcile(journal, submission_id, target)
-        except Unreachable:
-            outcome = None  # the resend below records why Spectrum could not be reached
+        except LookupFailed:
+            outcome = None  # Spectrum answers a duplicate with 409, so sending again stays safe
         if outcome is not None and outcome.delivered:
             return outcome.record
     body = journal.request_body(submission_id)
     if body is None:
         raise BodyNotKept(submission_id)
-    return submit(journal, target, json.loads(body), original.kind, original_id=original.id)
+    if original.state == SubmissionState.QUEUED:
+        order = prepare(json.loads(body), original.kind)
+        return send_journaled(journal, target, submission_id, order, cancel=cancel)
+    return submit(journal, target, json.loads(body), original.kind, original_id=original.id, cancel=cancel)
 
 
 def needs_attention(journal: Journal, environment_id: str | None = None) -> list[SubmissionRecord]:

@@ -1,27 +1,41 @@
-"""Submit one order of any kind: journal it, send it, record the outcome, return it."""
+"""Submit one order of any kind: journal it, send it through the Spectrum client, record the outcome, return it."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from spectrum_desktop.domain.states import FailureReason, OrderKind, SubmissionState
-from spectrum_desktop.domain.submission import RecipeSetResult, SubmissionRecord
+from spectrum_desktop.domain.states import OrderKind, SubmissionState
+from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.domain.validation import validate_order
 from spectrum_desktop.services.errors import InvalidOrder
-from spectrum_desktop.services.transport import Reply, Unreachable, post_json
 from spectrum_desktop.store.journal import Journal
+
+if TYPE_CHECKING:
+    from spectrum_desktop.api import Outcome, RateLimiter, RateLimits, RetryPolicy, SpectrumClient
 
 ENDPOINTS = {
     OrderKind.ACK: "/api/order/acknowledgement",
     OrderKind.ACK_RECIPESET: "/api/order/acknowledgement",
     OrderKind.FULL: "/api/order",
 }
+CANCELLED_IN_FLIGHT = (
+    "You cancelled while waiting for Spectrum's answer; the order may have arrived. "
+    "Check it in History (Check in Spectrum) before sending it again."
+)
+RESEND_ALREADY_THERE = "Already in Spectrum: the earlier attempt arrived. Nothing more to send."
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where a request goes. `environment_id` is "ad-hoc" for a --base-url target."""
+    """Where a request goes. `environment_id` is "ad-hoc" for a --base-url target.
+
+    `limits` is the environment's shared rate budget (AppContext hands the same one to every sender);
+    `retry` is the client's retry policy (None = the client's default).
+    """
 
     environment_id: str
     name: str
@@ -30,10 +44,19 @@ class Target:
     is_production: bool = False
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    limits: RateLimits | RateLimiter | None = field(default=None, compare=False)
+    retry: RetryPolicy | None = field(default=None, compare=False)
 
     @property
     def timeouts(self) -> tuple[float, float]:
         return (self.connect_timeout, self.read_timeout)
+
+    def client(self, limits: RateLimits | RateLimiter | None = None) -> SpectrumClient:
+        """A client for this target (close it, or use it as a context manager)."""
+        from spectrum_desktop.api import SpectrumClient
+
+        return SpectrumClient(self.base_url, self.token, limits=limits if limits is not None else self.limits,
+                              retry=self.retry, connect_timeout=self.connect_timeout, read_timeout=self.read_timeout)
 
     def __repr__(self) -> str:  # the token must never reach a log or traceback
         return f"Target({self.environment_id!r}, {self.base_url!r})"
@@ -88,68 +111,95 @@ def journal_order(journal: Journal, target: Target, order: PreparedOrder, origin
 
 
 def submit(
-    journal: Journal, target: Target, raw: object, kind: OrderKind | None = None, original_id: int | None = None
+    journal: Journal,
+    target: Target,
+    raw: object,
+    kind: OrderKind | None = None,
+    original_id: int | None = None,
+    cancel: threading.Event | None = None,
 ) -> SubmissionRecord:
-    """Journal (committed) before send, send, record the outcome and return the updated row."""
+    """Journal (committed) before send, send, record the outcome and return the updated row.
+
+    Setting `cancel` while the request is in flight stops the wait at once: the row is recorded as
+    unknown (it may have arrived) and returned. Set before the request left, the row stays queued.
+    """
     order = prepare(raw, kind)
     submission_id = journal_order(journal, target, order, original_id)
-    return send_journaled(journal, target, submission_id, order, resend=original_id is not None)
+    return send_journaled(journal, target, submission_id, order, resend=original_id is not None, cancel=cancel)
 
 
 def send_journaled(
-    journal: Journal, target: Target, submission_id: int, order: PreparedOrder, resend: bool = False
+    journal: Journal,
+    target: Target,
+    submission_id: int,
+    order: PreparedOrder,
+    resend: bool = False,
+    cancel: threading.Event | None = None,
+    client: SpectrumClient | None = None,
 ) -> SubmissionRecord:
+    """Send a row that is already journaled (queued) and record how it ended."""
     journal.mark_sending(submission_id)
-    try:
-        reply = post_json(target.base_url, ENDPOINTS[order.kind], order.body, target.token, target.timeouts)
-    except Unreachable as error:
-        if error.maybe_arrived:
-            journal.finish(submission_id, SubmissionState.UNKNOWN, message=str(error))
-        else:
-            journal.finish(submission_id, SubmissionState.FAILED, FailureReason.UNREACHABLE, message=str(error))
-        return journal.get(submission_id)
-    record_reply(journal, submission_id, reply, order.purchase_order, resend)
+
+    outcome = _call_cancellable(target, lambda active, stop: send_order(active, order, stop), cancel, client)
+    if outcome is None:
+        journal.finish(submission_id, SubmissionState.UNKNOWN, message=CANCELLED_IN_FLIGHT)
+    else:
+        record_outcome(journal, submission_id, outcome, resend)
     return journal.get(submission_id)
 
 
-def _error_text(reply: Reply) -> str:
-    data = reply.json()
-    if isinstance(data, dict) and data.get("error"):
-        return str(data["error"])
-    return reply.text[:500] or f"HTTP {reply.status}"
+def send_order(client: SpectrumClient, order: PreparedOrder, cancel: threading.Event | None) -> Outcome:
+    """The client call for one order's kind (`cancel` only stops waits for the rate limit or a retry)."""
+    if order.kind == OrderKind.FULL:
+        return client.send_full_order(order.body, cancel=cancel)
+    return client.acknowledge(order.body, cancel=cancel)
 
 
-def record_reply(journal: Journal, submission_id: int, reply: Reply, purchase_order: str, resend: bool) -> None:
-    status = reply.status
-    if status == 200:
-        data = reply.json()
-        statuses = data.get("statuses") if isinstance(data, dict) else None
-        if not isinstance(statuses, list):
-            journal.finish(
-                submission_id, SubmissionState.UNKNOWN, http_status=status,
-                message="unrecognised response", response_body=reply.text,
-            )
-            return
-        results = [
-            RecipeSetResult(str(s.get("recipeSetId", "")), bool(s.get("success")), str(s.get("message", "")),
-                            purchase_order)
-            for s in statuses if isinstance(s, dict)
-        ]
-        if data.get("allSuccessful") is True and all(r.success for r in results):
-            state, reason = SubmissionState.SUCCEEDED, None
-        elif any(r.success for r in results):
-            state, reason = SubmissionState.PARTIAL, None
-        else:
-            state, reason = SubmissionState.FAILED, FailureReason.REJECTED
-        journal.finish(submission_id, state, reason, http_status=status, response_body=reply.text, results=results)
-        return
-    if status == 409:
-        message = "Already in Spectrum (the earlier attempt arrived)." if resend else _error_text(reply)
-        journal.finish(submission_id, SubmissionState.ALREADY_SUBMITTED, http_status=status, message=message,
-                       response_body=reply.text)
-        return
-    reason = {401: FailureReason.UNAUTHORIZED, 403: FailureReason.RATE_LIMITED}.get(
-        status, FailureReason.SERVER_ERROR if status >= 500 else FailureReason.REJECTED
+def _call_cancellable(
+    target: Target,
+    call: Callable[[SpectrumClient, threading.Event | None], Outcome],
+    cancel: threading.Event | None,
+    client: SpectrumClient | None,
+) -> Outcome | None:
+    """Run one client call; None when `cancel` was set while the request was in flight (the answer is dropped)."""
+    if cancel is None:
+        if client is not None:
+            return call(client, None)
+        with target.client() as own:
+            return call(own, None)
+    done = threading.Event()
+    box: list[Outcome] = []
+
+    def work() -> None:
+        try:
+            if client is not None:
+                box.append(call(client, cancel))
+            else:
+                with target.client() as own:
+                    box.append(call(own, cancel))
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name="spectrum-send", daemon=True).start()
+    while not done.is_set():
+        if cancel.wait(0.05):
+            # Still waiting for the rate limit or a retry pause ends within moments (nothing in flight then).
+            done.wait(0.25)
+            break
+    return box[0] if box else None
+
+
+def record_outcome(journal: Journal, submission_id: int, outcome: Outcome, resend: bool) -> None:
+    """Write a client outcome onto a journaled row (state, reason, status, message, per-recipeSet results)."""
+    from spectrum_desktop.api import AlreadySubmitted
+
+    message = RESEND_ALREADY_THERE if resend and isinstance(outcome, AlreadySubmitted) else outcome.message
+    journal.finish(
+        submission_id,
+        outcome.state,
+        outcome.reason,
+        http_status=outcome.http_status,
+        message=message,
+        response_body=outcome.response_text or None,
+        results=list(getattr(outcome, "results", ()) or ()),
     )
-    journal.finish(submission_id, SubmissionState.FAILED, reason, http_status=status, message=_error_text(reply),
-                   response_body=reply.text)

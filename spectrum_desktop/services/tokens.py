@@ -1,10 +1,22 @@
-"""Token use cases for the window: where the token is kept, save it, and test the connection."""
+"""Token use cases for the window: where the token is kept, save or remove it, and test the connection."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spectrum_desktop.services.transport import Unreachable, get_json
+from spectrum_desktop.services.errors import ServiceError
+
+if TYPE_CHECKING:
+    from spectrum_desktop.domain.environment import Environment
+    from spectrum_desktop.services.context import AppContext
+
+PROBE_PO = "spectrum-desktop-connection-test"
+SANDBOX_NEEDS_NONE = "The local sandbox needs no token."
+
+
+class TokenNotSaved(ServiceError):
+    """The keyring refused to read, save or remove a token; the message says what to do."""
 
 
 @dataclass(frozen=True)
@@ -13,17 +25,101 @@ class ConnectionCheck:
     message: str
 
 
-PROBE_PATH = "/api/order/order-number/spectrum-desktop-connection-test"
+@dataclass(frozen=True)
+class TokenLocation:
+    needed: bool
+    """False for the local sandbox."""
+    has_token: bool
+    kept_in: str
+    """The keyring's name, or "memory only: no keyring available"."""
+    persistent: bool
+    overridden: bool
+    """SPECTRUM_API_TOKEN is set and wins over the saved token."""
+    text: str
+    """One sentence for the window."""
 
 
 def test_connection(base_url: str, token: str, timeouts: tuple[float, float] = (5.0, 10.0)) -> ConnectionCheck:
-    """Ask Spectrum for an order that does not exist: 404 or 200 means reachable and the token was accepted."""
+    """Ask Spectrum for an order that does not exist: found or not found means reachable and the token accepted."""
+    from spectrum_desktop.api import Found, InsecureBaseUrl, InvalidBaseUrl, NotFound, RetryPolicy, SpectrumClient
+    from spectrum_desktop.api import Unauthorized, Unreachable
+
     try:
-        reply = get_json(base_url, PROBE_PATH, token, timeouts)
-    except Unreachable:
-        return ConnectionCheck(False, f"Could not reach {base_url}. Check the address and your network.")
-    if reply.status in (200, 404):
+        client = SpectrumClient(base_url, token, retry=RetryPolicy.none(), connect_timeout=timeouts[0],
+                                read_timeout=timeouts[1])
+    except (InsecureBaseUrl, InvalidBaseUrl) as error:
+        return ConnectionCheck(False, str(error))
+    with client:
+        outcome = client.lookup(PROBE_PO)
+    if isinstance(outcome, (Found, NotFound)):
         return ConnectionCheck(True, "Connected: the server answered and accepted the token.")
-    if reply.status in (401, 403):
+    if isinstance(outcome, Unauthorized):
         return ConnectionCheck(False, "The server refused the token. Paste the token again or ask for a new one.")
-    return ConnectionCheck(False, f"The server answered with HTTP {reply.status}. Try again later.")
+    if isinstance(outcome, Unreachable):
+        return ConnectionCheck(False, f"Could not reach {base_url}. Check the address and your network.")
+    return ConnectionCheck(False, outcome.message)
+
+
+class TokenService:
+    """`context.credentials`: the token of each environment, through the store's keyring interface."""
+
+    def __init__(self, context: AppContext) -> None:
+        self._context = context
+
+    def location(self, environment: Environment) -> TokenLocation:
+        from spectrum_desktop.store.tokens import TokenStoreError
+
+        store = self._context.tokens
+        if environment.is_sandbox:
+            return TokenLocation(False, False, store.backend_name, store.persistent, False, SANDBOX_NEEDS_NONE)
+        try:
+            has_token = bool(store.get(environment.id))
+        except TokenStoreError as error:
+            raise TokenNotSaved(str(error)) from None
+        if store.overridden:
+            text = "SPECTRUM_API_TOKEN is set, so it is used for every environment while the app runs."
+        elif not has_token:
+            text = f"No token saved for {environment.name}. Paste the token to send there."
+        elif store.persistent:
+            text = f"The token for {environment.name} is kept in {store.backend_name}."
+        else:
+            text = (f"The token for {environment.name} is kept in memory only (no keyring available): "
+                    "you will need to enter it again next time.")
+        return TokenLocation(True, has_token, store.backend_name, store.persistent, store.overridden, text)
+
+    def save(self, environment: Environment, token: str) -> TokenLocation:
+        from spectrum_desktop.store.tokens import TokenStoreError
+
+        token = token.strip()
+        if not token:
+            raise TokenNotSaved("The token is empty. Paste the whole token and save again.")
+        if environment.is_sandbox:
+            raise TokenNotSaved(SANDBOX_NEEDS_NONE)
+        try:
+            self._context.tokens.set(environment.id, token)
+        except TokenStoreError as error:
+            raise TokenNotSaved(str(error)) from None
+        return self.location(environment)
+
+    def remove(self, environment: Environment) -> TokenLocation:
+        from spectrum_desktop.store.tokens import TokenStoreError
+
+        try:
+            self._context.tokens.delete(environment.id)
+        except TokenStoreError as error:
+            raise TokenNotSaved(str(error)) from None
+        return self.location(environment)
+
+    def check(self, environment: Environment, token: str | None = None) -> ConnectionCheck:
+        """Test the connection with `token`, or the saved one (the sandbox is started when needed)."""
+        from spectrum_desktop.services.errors import MissingToken
+
+        if environment.is_sandbox or not token:
+            try:
+                target = self._context.target(environment)
+            except MissingToken as error:
+                return ConnectionCheck(False, str(error))
+            base_url, token = target.base_url, target.token
+        else:
+            base_url = environment.base_url
+        return test_connection(base_url, token, (environment.connect_timeout, min(environment.read_timeout, 10.0)))

@@ -20,7 +20,8 @@ def test_no_token_or_personal_data_in_clear_under_the_data_dir(tmp_path, secret_
     assert run_cli(home, "send", orders, "--base-url", server.url, "--kind", "full").returncode == 1
     assert run_cli(home, "resend", "--failed").returncode == 1
     assert run_cli(home, "history").returncode == 0
-    assert run_cli(home, "send", orders, "--base-url", "http://127.0.0.1:9", "--kind", "full").returncode == 3
+    one = write_orders(tmp_path / "one.json", [full_order("L-3")])
+    assert run_cli(home, "send", one, "--base-url", "http://127.0.0.1:9", "--kind", "full").returncode == 3
     assert "L-2" in run_cli(home, "history").stdout
     files = [p for p in home.rglob("*") if p.is_file()]
     assert any(p.name.endswith(".sqlite3") for p in files)

@@ -1,5 +1,7 @@
 import pytest
 
+from spectrum_desktop.api import RetryPolicy
+
 from spectrum_desktop.domain.states import FailureReason, SubmissionState
 from spectrum_desktop.services.errors import InvalidOrder
 from spectrum_desktop.services.resend import resend
@@ -9,9 +11,11 @@ from spectrum_desktop.store.database import Database
 from spectrum_desktop.store.journal import HistoryQuery, Journal
 from tests.services.orders import order, posts
 
+NO_RETRY = RetryPolicy.none()
 
-def target(server, token=None, read_timeout=5.0):
-    return Target("staging", "Staging", server.url, token or server.token, read_timeout=read_timeout)
+
+def target(server, token=None, read_timeout=5.0, retry=NO_RETRY):
+    return Target("staging", "Staging", server.url, token or server.token, read_timeout=read_timeout, retry=retry)
 
 
 def test_success_is_journaled_with_per_recipe_set_results(journal, server):
@@ -35,10 +39,17 @@ def test_unauthorized_server_error_and_unreachable(journal, server):
     error = submit(journal, target(server), order("ERR500-1"))
     assert (error.state, error.reason, error.http_status) == (SubmissionState.FAILED, FailureReason.SERVER_ERROR, 500)
     assert "Trace log ID" in error.message
-    dead = Target("staging", "Staging", "http://127.0.0.1:9", server.token)
+    dead = Target("staging", "Staging", "http://127.0.0.1:9", server.token, retry=NO_RETRY)
     gone = submit(journal, dead, order("PO-4"))
     assert (gone.state, gone.reason) == (SubmissionState.FAILED, FailureReason.UNREACHABLE)
     assert server.token not in gone.message
+
+
+def test_server_errors_are_retried_by_the_client_and_the_last_answer_recorded(journal, server):
+    quick = RetryPolicy(max_attempts=3, base_delay=0.01, max_delay=0.02, jitter=0)
+    record = submit(journal, target(server, retry=quick), order("ERR500-2"))
+    assert (record.state, record.reason) == (SubmissionState.FAILED, FailureReason.SERVER_ERROR)
+    assert posts(server) == 3 and "trace ID" in record.message
 
 
 def test_rate_limited_and_dropped_connection(journal, server):
@@ -66,7 +77,8 @@ def test_resend_of_a_failed_row_that_spectrum_has_is_delivered_on_409(journal, s
 
 
 def test_resend_of_unknown_row_spectrum_lacks_sends_it(journal, server):
-    lost = submit(journal, Target("staging", "Staging", "http://127.0.0.1:9", server.token), order("PO-6"))
+    lost = submit(journal, Target("staging", "Staging", "http://127.0.0.1:9", server.token, retry=NO_RETRY),
+                  order("PO-6"))
     journal.mark_sending(lost.id)  # as if the process died mid-request
     journal.recover()
     assert journal.get(lost.id).state == SubmissionState.UNKNOWN
