@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -17,18 +17,19 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.states import OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
-from spectrum_desktop.services import history, submit
-from spectrum_desktop.services.errors import MissingToken, ServiceError
 from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.errors import user_message
 from spectrum_desktop.ui.result_panel import ResultPanel
 from spectrum_desktop.ui.result_text import ResultText, Tone, describe, describe_not_sent
 
+if TYPE_CHECKING:  # the services (requests, keyring, SQLite) load on the first send, not at start-up
+    from spectrum_desktop.services.submit import PreparedOrder, Target
+
 
 @dataclass(frozen=True)
 class Checked:
-    target: submit.Target
-    order: submit.PreparedOrder
+    target: Target
+    order: PreparedOrder
     already_sent: bool
 
 
@@ -39,7 +40,9 @@ class Sent:
 
 
 def _submit_accepts_cancel() -> bool:
-    return "cancel" in inspect.signature(submit.submit).parameters
+    from spectrum_desktop.services.submit import submit
+
+    return "cancel" in inspect.signature(submit).parameters
 
 
 class SendFlow(QObject):
@@ -56,7 +59,7 @@ class SendFlow(QObject):
         self._task: tasks.Task | None = None
         self._environment: Environment | None = None
         self._last: Sent | None = None
-        self._last_target: submit.Target | None = None
+        self._last_target: Target | None = None
         self.question: QMessageBox | None = None
         panel.cancel_requested.connect(self.cancel)
         panel.check_requested.connect(self.check_last)
@@ -73,6 +76,8 @@ class SendFlow(QObject):
         context = self._context
 
         def check(_report, _cancel) -> Checked:
+            from spectrum_desktop.services import submit
+
             target = context.target(environment)
             prepared = submit.prepare(order, kind)
             already = submit.already_succeeded(context.journal, target, prepared.purchase_order)
@@ -137,6 +142,8 @@ class SendFlow(QObject):
         self._last_target = checked.target
 
         def work(_report, cancel: threading.Event) -> Sent:
+            from spectrum_desktop.services import submit
+
             options = {"cancel": cancel} if cancellable else {}
             record = submit.submit(context.journal, checked.target, order, kind, **options)
             return Sent(record, _response_body(context, record))
@@ -164,6 +171,8 @@ class SendFlow(QObject):
     def _failed_before_sending(self, error: BaseException) -> None:
         self._task = None
         name = self._environment.name if self._environment else "the server"
+        from spectrum_desktop.services.errors import MissingToken
+
         self._panel.show_result(describe_not_sent(user_message(error), name, isinstance(error, MissingToken)))
         self.not_sent.emit(user_message(error))
 
@@ -225,6 +234,9 @@ def _production_step(environment: Environment, po: str) -> tuple:
 
 
 def _response_body(context: Any, record: SubmissionRecord) -> str | None:
+    from spectrum_desktop.services import history
+    from spectrum_desktop.services.errors import ServiceError
+
     if record.state is not SubmissionState.ALREADY_SUBMITTED:
         return None
     try:
