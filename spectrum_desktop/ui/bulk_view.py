@@ -295,7 +295,7 @@ class BulkView(QWidget):
         if self._run_started is None:
             return None
         return HistoryFilter(environment_id=self._run_environment, states=NEEDS_ATTENTION,
-                             since=self._run_started - timedelta(seconds=1),
+                             since=self._run_started,
                              until=datetime.now(timezone.utc) + timedelta(minutes=1))
 
     def _show_problems(self) -> None:

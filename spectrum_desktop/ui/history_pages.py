@@ -6,7 +6,6 @@ turns the context into the plain callables the views take.
 
 from __future__ import annotations
 
-import inspect
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +13,6 @@ from typing import Any
 
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services import bulk, history, reconcile, resend
-from spectrum_desktop.services.pacing import RateBudget
 from spectrum_desktop.services.progress import ProgressCallback
 from spectrum_desktop.services.submit import Target
 from spectrum_desktop.ui.bulk_view import BulkSource, BulkView, SendPlan
@@ -25,17 +23,12 @@ from spectrum_desktop.ui.history_view import CheckResult, HistorySource, History
 TargetFor = Callable[[SubmissionRecord], Target]
 
 
-def _page_takes_dates() -> bool:
-    return "since" in inspect.signature(history.page).parameters
-
-
 def history_source(journal: Any, target_for: TargetFor) -> HistorySource:
     """The History page's callables over a journal; `target_for(record)` says where a resend or check goes."""
-    dates = _page_takes_dates()
 
     def fetch(f: HistoryFilter, page: int, size: int) -> tuple[list[SubmissionRecord], int]:
-        extra = {"since": f.since, "until": f.until} if dates else {}
-        result = history.page(journal, f.environment_id, f.states, f.search, page, size, **extra)
+        result = history.page(journal, f.environment_id, f.states, f.search, page, size, since=f.since,
+                              until=f.until)
         return list(result.rows), result.total
 
     def check(submission_id: int) -> CheckResult:
@@ -51,36 +44,20 @@ def history_source(journal: Any, target_for: TargetFor) -> HistorySource:
     )
 
 
-class Budgets:
-    """One rate budget per environment, shared by every bulk run in this session (a resume included)."""
+def bulk_source(journal: Any, plan: Callable[[], SendPlan],
+                target_for_plan: Callable[[SendPlan], Target]) -> BulkSource:
+    """The Bulk page's callables: send many, and resume rows a cancelled run left queued (no new rows).
 
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._budgets: dict[str, RateBudget] = {}
-
-    def for_plan(self, plan: SendPlan) -> RateBudget:
-        with self._lock:
-            budget = self._budgets.get(plan.environment_id)
-            if budget is None or (budget.requests, budget.seconds) != (plan.rate_requests, plan.rate_seconds):
-                budget = self._budgets[plan.environment_id] = RateBudget(plan.rate_requests, plan.rate_seconds)
-            return budget
-
-
-def bulk_source(journal: Any, plan: Callable[[], SendPlan], target_for_plan: Callable[[SendPlan], Target],
-                budgets: Budgets | None = None) -> BulkSource:
-    """The Bulk page's callables: send many within the environment's rate budget, and resume queued rows."""
-    budgets = budgets or Budgets()
+    The rate budget is the target's: AppContext gives every sender to one environment the same limits.
+    """
 
     def send(p: SendPlan, raws: list[dict], progress: ProgressCallback, cancel: threading.Event):
-        return bulk.send_many(journal, target_for_plan(p), raws, batch_size=p.batch_size,
-                              budget=budgets.for_plan(p), progress=progress, cancel=cancel)
+        return bulk.send_many(journal, target_for_plan(p), raws, batch_size=p.batch_size, progress=progress,
+                              cancel=cancel)
 
-    resume = None
-    send_queued = getattr(bulk, "send_queued", None)
-    if send_queued is not None:
-        def resume(p: SendPlan, ids: list[int], progress: ProgressCallback, cancel: threading.Event):
-            return send_queued(journal, target_for_plan(p), ids, batch_size=p.batch_size,
-                               budget=budgets.for_plan(p), progress=progress, cancel=cancel)
+    def resume(p: SendPlan, ids: list[int], progress: ProgressCallback, cancel: threading.Event):
+        return bulk.send_queued(journal, target_for_plan(p), ids, batch_size=p.batch_size, progress=progress,
+                                cancel=cancel)
 
     return BulkSource(plan=plan, send=send, resume=resume)
 

@@ -9,6 +9,7 @@ from collections import Counter
 
 from PySide6.QtCore import QItemSelectionModel
 
+from spectrum_desktop.api import RateLimits
 from spectrum_desktop.domain.importing import CSV_COLUMNS
 from spectrum_desktop.sandbox import SandboxServer
 from spectrum_desktop.services.submit import Target
@@ -24,8 +25,11 @@ def order(po: str, *recipe_sets: str) -> dict:
     }
 
 
-def target(server: SandboxServer, environment_id: str = "staging", read_timeout: float = 30.0) -> Target:
-    return Target(environment_id, environment_id.title(), server.url, server.token, read_timeout=read_timeout)
+def target(server: SandboxServer, environment_id: str = "staging", read_timeout: float = 30.0,
+           limits: RateLimits | None = None) -> Target:
+    """Where the tests send; `limits` is the environment's shared rate budget (as AppContext hands out)."""
+    return Target(environment_id, environment_id.title(), server.url, server.token, read_timeout=read_timeout,
+                  limits=limits)
 
 
 def closed_port_target(environment_id: str = "staging") -> Target:

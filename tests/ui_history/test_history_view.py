@@ -3,14 +3,13 @@ import io
 import json
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 
 from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.states import NEEDS_ATTENTION, OrderKind, SubmissionState
 from spectrum_desktop.services.submit import submit
 from spectrum_desktop.ui.history_format import PURCHASE_ORDER, STATE, HistoryFilter
-from spectrum_desktop.ui.history_pages import _page_takes_dates, history_source
+from spectrum_desktop.ui.history_pages import history_source
 from spectrum_desktop.ui.history_view import HistoryView
 from tests.ui_history.helpers import closed_port_target, order, select_row, target
 
@@ -74,7 +73,6 @@ def test_filters_environment_state_dates_and_search(qtbot, journal):
         assert shown_pos(view) == expected, term
 
 
-@pytest.mark.skipif(not _page_takes_dates(), reason="services.history.page has no since/until yet (asked H2)")
 def test_date_range_filter(qtbot, journal):
     fill(journal, 6)
     view = make_view(qtbot, journal)

@@ -1,0 +1,83 @@
+"""History and Bulk inside the real main window, sending to the Local sandbox environment (a loopback SandboxServer)."""
+
+import pytest
+from PySide6.QtGui import QKeySequence
+
+from spectrum_desktop.domain.states import SubmissionState
+from spectrum_desktop.sandbox import SandboxServer
+from spectrum_desktop.services.context import AppContext
+from spectrum_desktop.ui.bulk_view import BulkView
+from spectrum_desktop.ui.history_format import PURCHASE_ORDER
+from spectrum_desktop.ui.history_view import HistoryView
+from spectrum_desktop.ui.startup import build_main_window
+from tests.ui_history.helpers import order, orders_csv
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    monkeypatch.delenv("SPECTRUM_API_TOKEN", raising=False)
+    with SandboxServer(rate_limit=None) as server:
+        win = build_main_window(AppContext(sandbox=server))
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        win.set_environment("local-sandbox")
+        yield win
+
+
+def page(window, cls):
+    return next(window.pages.widget(i) for i in range(window.pages.count()) if isinstance(window.pages.widget(i), cls))
+
+
+def trigger_shortcut(window, keys):
+    action = next(a for a in window.actions() if a.shortcut() == QKeySequence(keys))
+    action.trigger()
+
+
+def history_pos(history):
+    return [history.model.data(history.model.index(r, PURCHASE_ORDER)) for r in range(history.model.rowCount())]
+
+
+def test_ctrl_h_and_ctrl_b_open_the_pages(window):
+    trigger_shortcut(window, "Ctrl+H")
+    assert isinstance(window.pages.currentWidget(), HistoryView)
+    trigger_shortcut(window, "Ctrl+B")
+    assert isinstance(window.pages.currentWidget(), BulkView)
+
+
+def test_bulk_run_fills_history_live_and_a_problem_opens_in_the_editor(qtbot, window, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text(orders_csv(12, invalid_every=10, fail_every=10, prefix="W"))
+    bulk, history = page(window, BulkView), page(window, HistoryView)
+    trigger_shortcut(window, "Ctrl+B")
+    assert bulk.open_path(str(path))
+    assert len(bulk.model.invalid_rows()) == 1
+    with qtbot.waitSignal(bulk.send_finished, timeout=15_000):
+        bulk.send_valid()
+    assert {r.outcome.state for r in bulk.model.valid_rows()} == {SubmissionState.SUCCEEDED, SubmissionState.PARTIAL}
+
+    bulk.problems_button.click()
+    assert window.pages.currentWidget() is history
+    qtbot.waitUntil(lambda: history.model.total > 0, timeout=3000)
+    assert "W-3" in history_pos(history)
+    assert all(history.model.record(r).state in {SubmissionState.PARTIAL, SubmissionState.QUEUED,
+                                                 SubmissionState.FAILED, SubmissionState.UNKNOWN}
+               for r in range(history.model.rowCount()))
+    history.table.selectRow(history_pos(history).index("W-3"))
+    assert history.open_selected_in_editor()
+    assert window.pages.currentWidget() is window.editor
+    assert window.current_order()["purchaseOrderNumber"] == "W-3"
+
+
+def test_an_order_sent_from_the_editor_appears_in_history_at_once(qtbot, window):
+    history = page(window, HistoryView)
+    trigger_shortcut(window, "Ctrl+H")
+    qtbot.waitUntil(lambda: history.count_label.text() != "", timeout=2000)
+    before = history.model.total
+    window.load_order(order("ED-1", "RS-1"))
+    with qtbot.waitSignal(window.send_finished, timeout=10_000):
+        assert window.send_current()
+    trigger_shortcut(window, "Ctrl+H")
+    qtbot.waitUntil(lambda: history.model.total == before + 1, timeout=3000)
+    assert history_pos(history)[0] == "ED-1"
