@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -59,6 +60,39 @@ def send_and_wait(window, timeout_ms: int = 15_000) -> None:
     deadline.stop()
 
 
+def shoot_confirmation(app, window, path: Path) -> None:
+    """Press Send on production and photograph the window with its confirmation over it; then answer Cancel."""
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QMessageBox
+
+    os.environ["SPECTRUM_API_TOKEN"] = "screenshot-only-never-sent"  # production needs a token before it asks
+    window.send_current()
+    box = None
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        app.processEvents()
+        box = window.findChild(QMessageBox, "confirmSend")
+        if box is not None and box.isVisible():
+            break
+        time.sleep(0.01)
+    if box is None:
+        print("no confirmation appeared", file=sys.stderr)
+        return
+    app.processEvents()
+    picture = window.grab()
+    dialog = box.grab()
+    painter = QPainter(picture)
+    painter.drawPixmap(QPoint((picture.width() - dialog.width()) // 2, (picture.height() - dialog.height()) // 3),
+                       dialog)
+    painter.end()
+    picture.save(str(path))
+    print(path)
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    app.processEvents()
+    del os.environ["SPECTRUM_API_TOKEN"]
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
@@ -68,7 +102,7 @@ def main() -> int:
         from spectrum_desktop.ui.startup import build_main_window
 
         window = build_main_window()
-        window.resize(1280, 1000)
+        window.resize(1280, 1060)
         window.show()
 
         def shoot(name: str) -> None:
@@ -92,6 +126,7 @@ def main() -> int:
         window.load_order(dict(VALID, purchaseOrderNumber="PO-2024-0818"))
         window.set_environment("production")
         shoot("production-band")
+        shoot_confirmation(app, window, out / "production-confirm.png")
         window.close()
     return 0
 

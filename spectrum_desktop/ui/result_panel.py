@@ -72,6 +72,8 @@ class ResultPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setAccessibleName("Result per recipeSet")
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
 
         self.copy_trace_button = QPushButton("Copy trace ID", objectName="copyTraceId")
         self.copy_trace_button.clicked.connect(self.copy_trace_id)
