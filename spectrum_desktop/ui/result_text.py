@@ -11,7 +11,7 @@ from spectrum_desktop.domain.states import FailureReason, SubmissionState
 from spectrum_desktop.domain.submission import RecipeSetResult, SubmissionRecord
 
 TRACE_ID = re.compile(r"trace\s*(?:log\s*)?id\s*[:=#]?\s*([A-Za-z0-9][A-Za-z0-9._-]{3,})", re.IGNORECASE)
-WAIT = re.compile(r"wait\s+(\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
+WAIT = re.compile(r"wait\s+(?:about\s+|up\s+to\s+)?(\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
 
 
 class Tone(StrEnum):
@@ -104,6 +104,10 @@ def describe(
         )
     if state is SubmissionState.FAILED:
         return _failure(reason, message, po, environment_name, rows, record, rate_window_seconds)
+    if state is SubmissionState.QUEUED:
+        return ResultText(Tone.NOTICE, f"Not sent: {po} was cancelled before it left.",
+                          (message + " " if message else "") + "Nothing was sent. Send it when you are ready.", rows,
+                          actions=(Action.SEND_AGAIN,))
     return ResultText(Tone.UNKNOWN, f"{po} is {state.value}.", message, rows)
 
 
@@ -127,7 +131,7 @@ def _failure(
     if reason is FailureReason.RATE_LIMITED:
         wait = wait_seconds(record)
         if wait is not None:
-            how_long = f"Wait {wait:g} seconds, then send again."
+            how_long = f"Wait {wait:g} second{'' if wait == 1 else 's'}, then send again."
         elif rate_window_seconds:
             how_long = f"Wait up to {rate_window_seconds:g} seconds (this environment's rate window), then send again."
         else:

@@ -202,8 +202,15 @@ class SendFlow(QObject):
                     "It did not arrive. It is safe to send it again (Send again).", sent.record.results,
                     actions=describe(sent.record, self._environment.name).actions))
 
+        def failed(error: BaseException) -> None:
+            self._task = None
+            self._panel.show_result(ResultText(
+                Tone.UNKNOWN, "Could not check: the outcome is still unknown.",
+                f"{user_message(error)}\n\nTry Check again in a moment.", record.results,
+                actions=describe(record, self._environment.name).actions))
+
         self._panel.sending("Checking with the server…")
-        self._task = tasks.run(self._window, work, done, self._failed_before_sending, progress=None)
+        self._task = tasks.run(self._window, work, done, failed, progress=None)
 
     def send_last_again(self) -> None:
         """Resend exactly what was sent last time (from the journal), linked to the original."""

@@ -1,6 +1,5 @@
 """Sending from the window as a user would, against the real sandbox over loopback."""
 
-import inspect
 import json
 import time
 
@@ -10,7 +9,6 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.sandbox import SandboxServer
-from spectrum_desktop.services import submit as submit_service
 from spectrum_desktop.services.context import AppContext
 from spectrum_desktop.ui.startup import build_main_window
 
@@ -18,12 +16,7 @@ SEND_TIMEOUT_MS = 10_000
 
 
 def context_on(server: SandboxServer) -> AppContext:
-    try:
-        return AppContext(sandbox=server)
-    except TypeError:  # TEMPORARY until H2 lands AppContext(sandbox=)
-        context = AppContext()
-        context._sandbox = server
-        return context
+    return AppContext(sandbox=server)
 
 
 @pytest.fixture
@@ -224,9 +217,7 @@ def test_the_window_stays_responsive_during_a_slow_send(window, qtbot):
     assert max(gaps) < 0.1, f"the GUI thread stalled for {max(gaps) * 1000:.0f} ms"
 
 
-@pytest.mark.skipif("cancel" not in inspect.signature(submit_service.submit).parameters,
-                    reason="services.submit cannot be cancelled yet (H2)")
-def test_progress_appears_after_a_moment_and_cancel_records_unknown(window, qtbot):
+def test_progress_appears_after_a_moment_and_cancel_records_unknown_then_check_finds_it(window, qtbot, sandbox):
     window.load_order(order("SLOW-CANCEL-1", "RS-1"))
     panel = window.results
     with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS) as blocker:
@@ -237,8 +228,13 @@ def test_progress_appears_after_a_moment_and_cancel_records_unknown(window, qtbo
         qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     assert blocker.args[0].state is SubmissionState.UNKNOWN
     assert panel.headline.text().startswith("Outcome unknown")
+    assert "may have arrived" in panel.detail.text()
     assert panel.check_button.isVisible()
     assert not panel.progress_row.isVisible()
+    qtbot.waitUntil(lambda: sandbox.accepted_count("SLOW-CANCEL-1") == 1, timeout=3000)
+    qtbot.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.headline.text().startswith("Already submitted"), timeout=SEND_TIMEOUT_MS)
+    assert sandbox.accepted_count("SLOW-CANCEL-1") == 1
 
 
 def test_unauthorized_offers_to_set_the_token(qtbot, home, sandbox, tmp_path, monkeypatch):

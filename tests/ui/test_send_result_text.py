@@ -64,10 +64,8 @@ def test_server_error_keeps_the_whole_text_and_offers_the_trace_id():
 
 
 def test_rate_limited_uses_the_servers_wait_or_the_environments_window():
-    from_server = replace(failed(FailureReason.RATE_LIMITED, "Rate limit exceeded."), retry_after=12) \
-        if "retry_after" in SubmissionRecord.__dataclass_fields__ else \
-        failed(FailureReason.RATE_LIMITED, "Rate limit exceeded. Wait 12 seconds before sending again.")
-    assert "Wait 12 seconds" in describe(from_server, "Staging").detail
+    from_server = failed(FailureReason.RATE_LIMITED, "Rate limit exceeded. Wait about 12 seconds and send again.")
+    assert describe(from_server, "Staging").detail.startswith("Wait 12 seconds, then send again.")
     fallback = describe(failed(FailureReason.RATE_LIMITED, "Rate limit exceeded."), "Staging",
                         rate_window_seconds=60)
     assert "Wait up to 60 seconds" in fallback.detail
@@ -84,3 +82,10 @@ def test_a_refused_order_quotes_the_server():
     shown = describe(failed(FailureReason.REJECTED, "orderDate is required.", 400), "Staging")
     assert shown.headline == "Not accepted: Staging refused PO-1."
     assert "orderDate is required." in shown.detail
+
+
+def test_cancelled_while_waiting_for_the_budget_says_nothing_was_sent():
+    queued = replace(BASE, state=SubmissionState.QUEUED, message="Cancelled before sending. Nothing was sent.")
+    shown = describe(queued, "Staging")
+    assert shown.tone is Tone.NOTICE and shown.headline == "Not sent: PO-1 was cancelled before it left."
+    assert Action.SEND_AGAIN in shown.actions
