@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,10 +24,12 @@ from spectrum_desktop.services.submit import (
 from spectrum_desktop.store.journal import Journal
 
 if TYPE_CHECKING:
-    from spectrum_desktop.api import Outcome, RateLimiter, RateLimits, SpectrumClient
+    from spectrum_desktop.api import ManyOutcome, Outcome, RateLimiter, RateLimits, SpectrumClient
 
 MANY_ENDPOINT = "/api/order/acknowledgements"
 TOO_LARGE = 413
+PARALLEL = 3
+"""Requests in flight at once: enough to keep the rate budget busy while answers are journaled."""
 
 
 @dataclass
@@ -58,12 +62,14 @@ def send_many(
     budget: RateLimits | RateLimiter | None = None,
     progress: ProgressCallback = no_progress,
     cancel: threading.Event | None = None,
+    parallel: int = PARALLEL,
 ) -> BulkOutcome:
     """Every order is journaled queued first; batches go out until done or cancelled (the rest stay queued).
 
     Full orders have no multiple endpoint and go one by one; so do all orders when there is only one or the
     batch size is 1 (the single endpoint answers them the same way). A 413 splits a batch and retries the halves.
-    `budget` overrides the target's shared rate limits for this run.
+    `budget` overrides the target's shared rate limits for this run. Up to `parallel` requests are in flight at
+    once; on cancel those finish and are recorded, and nothing more leaves.
     """
     orders = [prepare(raw, kind) for raw in raws]
     alone = batch_size == 1 or len(orders) == 1
@@ -74,7 +80,7 @@ def send_many(
                                        order.recipe_set_ids, order.skus, json.dumps(order.body),
                                        base_url=target.base_url)
         pending.append((submission_id, order, endpoint))
-    return _send(journal, target, pending, batch_size, budget, progress, cancel)
+    return _send(journal, target, pending, batch_size, budget, progress, cancel, parallel)
 
 
 def send_queued(
@@ -85,6 +91,7 @@ def send_queued(
     budget: RateLimits | RateLimiter | None = None,
     progress: ProgressCallback = no_progress,
     cancel: threading.Event | None = None,
+    parallel: int = PARALLEL,
 ) -> BulkOutcome:
     """Send rows already journaled (e.g. left queued by a cancelled run) without new rows, the same way.
 
@@ -97,7 +104,7 @@ def send_queued(
         if body is None:
             raise BodyNotKept(submission_id)
         pending.append((submission_id, prepare(json.loads(body), record.kind), record.endpoint))
-    return _send(journal, target, pending, batch_size, budget, progress, cancel)
+    return _send(journal, target, pending, batch_size, budget, progress, cancel, parallel)
 
 
 def _send(
@@ -108,74 +115,75 @@ def _send(
     budget: RateLimits | RateLimiter | None,
     progress: ProgressCallback,
     cancel: threading.Event | None,
+    parallel: int,
 ) -> BulkOutcome:
+    """Up to `parallel` requests in flight (the shared limiter keeps them inside the budget). Rows are marked
+    sending on this thread just before their request is handed over, and recorded here when it is answered."""
     many = [(i, o) for i, o, endpoint in pending if endpoint == MANY_ENDPOINT]
-    singles = [[(i, o)] for i, o, endpoint in pending if endpoint != MANY_ENDPOINT]
-    batches = [many[i:i + batch_size] for i in range(0, len(many), batch_size)] + singles
-    single_ids = {b[0][0] for b in singles}
-    with target.client(limits=budget) as client:
+    jobs = deque(_Job(many[i:i + batch_size], single=False) for i in range(0, len(many), batch_size))
+    jobs.extend(_Job([(i, o)], single=True) for i, o, endpoint in pending if endpoint != MANY_ENDPOINT)
+    with target.client(limits=budget) as client, \
+            ThreadPoolExecutor(max_workers=max(1, parallel), thread_name_prefix="spectrum-bulk") as pool:
         run = _Run(journal, client, cancel or threading.Event(), progress, len(pending), BulkOutcome())
-        for number, batch in enumerate(batches):
-            if run.cancel.is_set() or run.outcome.cancelled:
-                run.outcome.cancelled = True
-                run.outcome.queued_ids.extend(i for b in batches[number:] for i, _ in b)
+        in_flight: dict[Future, _Job] = {}
+        while jobs or in_flight:
+            while jobs and len(in_flight) < max(1, parallel) and not run.cancel.is_set():
+                job = jobs.popleft()
+                for submission_id, _ in job.rows:
+                    journal.mark_sending(submission_id)
+                in_flight[pool.submit(_call, client, job, run.cancel)] = job
+            if not in_flight:
                 break
-            if len(batch) == 1 and batch[0][0] in single_ids:
-                _send_single(run, *batch[0])
-            else:
-                _send_batch(run, batch)
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in finished:
+                job = in_flight.pop(future)
+                jobs.extendleft(reversed(_record(run, job, future.result())))
+        if jobs:
+            run.outcome.cancelled = True
+            run.outcome.queued_ids.extend(i for job in jobs for i, _ in job.rows)
+    run.outcome.records.sort(key=lambda r: r.id)
+    run.outcome.queued_ids.sort()
     return run.outcome
 
 
-def _cancelled(run: _Run, batch: list[tuple[int, PreparedOrder]], outcome: Outcome) -> None:
-    """Cancel came while waiting for the rate limit: nothing left, the rows go back to queued."""
-    for submission_id, _ in batch:
-        record_outcome(run.journal, submission_id, outcome, resend=False)
-    run.outcome.cancelled = True
-    run.outcome.queued_ids.extend(i for i, _ in batch)
+@dataclass
+class _Job:
+    rows: list[tuple[int, PreparedOrder]]
+    single: bool
 
 
-def _send_single(run: _Run, submission_id: int, order: PreparedOrder) -> None:
+def _call(client: SpectrumClient, job: _Job, cancel: threading.Event) -> Outcome | ManyOutcome:
+    """On a worker thread: only the HTTP exchange, no journal access."""
+    if job.single:
+        return send_order(client, job.rows[0][1], cancel)
+    return client.acknowledge_many([o.body for _, o in job.rows], cancel=cancel)
+
+
+def _record(run: _Run, job: _Job, result: Outcome | ManyOutcome) -> list[_Job]:
+    """Write a job's answer onto its rows; returns jobs to send next (the halves of a batch that was too large)."""
     from spectrum_desktop.api import Cancelled, RateLimited
 
-    run.journal.mark_sending(submission_id)
-    outcome = send_order(run.client, order, run.cancel)
-    run.outcome.requests += outcome.attempts
-    if isinstance(outcome, Cancelled):
-        _cancelled(run, [(submission_id, order)], outcome)
-        return
-    run.outcome.rate_limited += isinstance(outcome, RateLimited)
-    record_outcome(run.journal, submission_id, outcome, resend=False)
-    _done(run, [run.journal.get(submission_id)])
-
-
-def _send_batch(run: _Run, batch: list[tuple[int, PreparedOrder]]) -> None:
-    from spectrum_desktop.api import Cancelled, RateLimited
-
-    for submission_id, _ in batch:
-        run.journal.mark_sending(submission_id)
-    many = run.client.acknowledge_many([o.body for _, o in batch], cancel=run.cancel)
-    run.outcome.requests += many.attempts
-    if isinstance(many.outcome, Cancelled):
-        _cancelled(run, batch, many.outcome)
-        return
-    if many.http_status == TOO_LARGE and len(batch) > 1:
-        for submission_id, _ in batch:
+    run.outcome.requests += result.attempts
+    whole = result if job.single else result.outcome
+    if isinstance(whole, Cancelled):
+        # Cancel came while waiting for the rate budget: nothing left, the rows go back to queued.
+        for submission_id, _ in job.rows:
+            record_outcome(run.journal, submission_id, whole, resend=False)
+        run.outcome.cancelled = True
+        run.outcome.queued_ids.extend(i for i, _ in job.rows)
+        return []
+    if not job.single and result.http_status == TOO_LARGE and len(job.rows) > 1:
+        for submission_id, _ in job.rows:
             run.journal.finish(submission_id, SubmissionState.QUEUED, http_status=TOO_LARGE,
                                message="Too large for one request: sent again in smaller batches.")
-        half = len(batch) // 2
-        for part in (batch[:half], batch[half:]):
-            if run.cancel.is_set():
-                run.outcome.cancelled = True
-                run.outcome.queued_ids.extend(i for i, _ in part)
-                continue
-            _send_batch(run, part)
-        return
-    for submission_id, order in batch:
-        outcome = many.results.get(order.purchase_order, many.outcome)
+        half = len(job.rows) // 2
+        return [_Job(job.rows[:half], single=False), _Job(job.rows[half:], single=False)]
+    for submission_id, order in job.rows:
+        outcome = result if job.single else result.results.get(order.purchase_order, result.outcome)
         run.outcome.rate_limited += isinstance(outcome, RateLimited)
         record_outcome(run.journal, submission_id, outcome, resend=False)
-    _done(run, [run.journal.get(i) for i, _ in batch])
+    _done(run, [run.journal.get(i) for i, _ in job.rows])
+    return []
 
 
 def _done(run: _Run, records: list[SubmissionRecord]) -> None:

@@ -37,9 +37,21 @@ def test_rate_budget_gives_no_403_and_cancel_leaves_rest_queued(journal):
                 cancel.set()
 
         outcome = send_many(journal, target, [order(f"C-{n}") for n in range(10)], batch_size=1,
-                            budget=RateBudget(3, 0.5), progress=stop_after_four, cancel=cancel)
+                            budget=RateBudget(3, 0.5), progress=stop_after_four, cancel=cancel, parallel=1)
         codes = statuses(server)
         sent = posts(server)
     assert 403 not in codes and sent == 4
     assert outcome.cancelled and len(outcome.records) == 4 and len(outcome.queued_ids) == 6
     assert all(journal.get(i).state == SubmissionState.QUEUED for i in outcome.queued_ids)
+
+
+def test_parallel_requests_share_one_budget_and_never_draw_a_403(journal):
+    with SandboxServer(rate_limit=(4, 0.5)) as server:
+        target = Target("staging", "Staging", server.url, server.token, limits=RateBudget(4, 0.5))
+        seen = []
+        outcome = send_many(journal, target, [order(f"P-{n}") for n in range(24)], batch_size=2, parallel=3,
+                            progress=seen.append)
+        codes = statuses(server)
+    assert 403 not in codes and len(codes) == 12 and outcome.requests == 12
+    assert [p.done for p in seen] == list(range(2, 25, 2))
+    assert all(r.state == SubmissionState.SUCCEEDED for r in outcome.records) and len(outcome.records) == 24

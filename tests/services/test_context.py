@@ -98,7 +98,7 @@ def test_send_queued_resumes_a_cancelled_run_without_new_rows(journal):
             cancel.set()
 
         first = send_many(journal, target, [order(f"RS-{n}") for n in range(6)], batch_size=2,
-                          progress=stop_after_first, cancel=cancel)
+                          progress=stop_after_first, cancel=cancel, parallel=1)
         assert first.cancelled and len(first.records) == 2 and len(first.queued_ids) == 4
         second = send_queued(journal, target, first.queued_ids, batch_size=2)
         assert [r.id for r in second.records] == first.queued_ids
