@@ -137,7 +137,8 @@ def _failure(
         else:
             how_long = "Wait a minute, then send again."
         return ResultText(Tone.FAILURE, f"Not sent: too many requests to {environment_name} (rate limit).",
-                          how_long + (f" The server said: {message}" if message else ""), rows,
+                          how_long + (f" The server said: {message}" if message and not WAIT.search(message) else ""),
+                          rows,
                           actions=(Action.SEND_AGAIN,))
     if reason is FailureReason.UNREACHABLE:
         return ResultText(Tone.FAILURE, f"Not sent: could not reach {environment_name}.",
