@@ -1,4 +1,4 @@
-"""The environments the window offers, read from the services' settings (never hard-coded here)."""
+"""The environments the window offers, read through the services (never hard-coded here)."""
 
 from __future__ import annotations
 
@@ -20,8 +20,10 @@ class EnvironmentList:
 
 def load_environments(context) -> EnvironmentList:
     """Read the settings; an unreadable file falls back to the Local sandbox only and says why."""
+    from spectrum_desktop.services.errors import ServiceError
+
     try:
-        settings = context.settings.load()
-    except ValueError as error:  # SettingsError: the message says what to fix
+        service = context.environments
+        return EnvironmentList(service.list(), service.active().id)
+    except ServiceError as error:  # the message says what to fix
         return EnvironmentList((FALLBACK,), FALLBACK.id, str(error))
-    return EnvironmentList(tuple(settings.environments), settings.active_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -78,6 +78,10 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.token_label)
         self.statusBar().addPermanentWidget(self.rate_label)
         self._restore()
+        if listed.problem:
+            QTimer.singleShot(0, self, lambda: show_error(self, ValueError(
+                f"{listed.problem}\n\nOnly the Local sandbox is offered until this is fixed."),
+                "The environments could not be read"))
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar("Environment", objectName="environmentToolbar")

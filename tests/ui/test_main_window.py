@@ -254,3 +254,16 @@ def test_environments_come_from_the_settings_file_and_reload_keeps_the_active_on
     assert window.active_environment().name == "Staging EU"
     band = window.findChild(QLabel, "environmentBand")
     assert "Staging EU" in band.text() and "#ffeb3b" in band.styleSheet() and "color: black" in band.styleSheet()
+
+
+def test_a_broken_environments_file_offers_the_sandbox_and_says_what_to_fix(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "environments.json").write_text('{"environments": [], "active_id": "x"}')
+    win = build_main_window()
+    qtbot.addWidget(win)
+    win.show()
+    assert [win.environment_combo.itemText(i) for i in range(win.environment_combo.count())] == ["Local sandbox"]
+    qtbot.waitUntil(lambda: win.findChild(QMessageBox, "errorDialog") is not None)
+    text = win.findChild(QMessageBox, "errorDialog").text()
+    assert "environments.json" in text and "Only the Local sandbox" in text
