@@ -21,9 +21,9 @@ from spectrum_desktop.services.submit import (
     record_outcome,
     send_order,
 )
-from spectrum_desktop.store.journal import Journal
 
 if TYPE_CHECKING:
+    from spectrum_desktop.store.journal import Journal
     from spectrum_desktop.api import ManyOutcome, Outcome, RateLimiter, RateLimits, SpectrumClient
 
 MANY_ENDPOINT = "/api/order/acknowledgements"

@@ -38,13 +38,20 @@ class AppContext:
     """
 
     def __init__(self, sandbox: SandboxServer | None = None) -> None:
-        from spectrum_desktop.api import RateLimitRegistry
-
         self._lock = threading.Lock()
         self._sandbox = sandbox
         self._owns_sandbox = sandbox is None
-        self._limits = RateLimitRegistry()
+        self._registry = None
         self.recovered: list = []
+
+    @property
+    def _limits(self):
+        with self._lock:  # one registry even when two worker threads ask first at once
+            if self._registry is None:
+                from spectrum_desktop.api import RateLimitRegistry
+
+                self._registry = RateLimitRegistry()
+            return self._registry
 
     @cached_property
     def database(self):

@@ -6,11 +6,13 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.submission import AttemptRecord, RecipeSetResult, SubmissionRecord
-from spectrum_desktop.store.journal import HistoryPage, HistoryQuery, Journal
+
+if TYPE_CHECKING:
+    from spectrum_desktop.store.journal import HistoryPage, Journal
 
 EXPORT_COLUMNS = [
     "id", "environment", "base_url", "kind", "purchase_orders", "recipe_set_ids", "skus", "state", "reason",
@@ -29,6 +31,8 @@ def page(
     until: datetime | None = None,
 ) -> HistoryPage:
     """Newest first; `HistoryPage(rows, total)`. `since`/`until` bound the creation time (UTC-aware datetimes)."""
+    from spectrum_desktop.store.journal import HistoryQuery
+
     return journal.history(HistoryQuery(environment_id=environment_id, states=frozenset(states), search=search,
                                         page=page_number, page_size=page_size, since=since, until=until))
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from spectrum_desktop.api import RateLimiter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spectrum_desktop.api import RateLimiter
 
 
-class RateBudget(RateLimiter):
-    """`RateBudget(requests, seconds)`: one window shared by every endpoint, for a run that overrides the
-    environment's budget (e.g. `send --rate-limit`). Normal sends use the environment's shared RateLimits."""
+def RateBudget(requests: int, seconds: float) -> RateLimiter:  # noqa: N802 - kept for callers written as a class
+    """One api.RateLimiter window shared by every endpoint, for a run that overrides the environment's budget
+    (e.g. `send --rate-limit`). Normal sends use the environment's shared RateLimits from AppContext."""
+    from spectrum_desktop.api import RateLimiter
 
-    def __init__(self, requests: int, seconds: float) -> None:
-        super().__init__(requests, seconds)
+    return RateLimiter(requests, seconds)

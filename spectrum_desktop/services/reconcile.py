@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.errors import ServiceError
 from spectrum_desktop.services.submit import Target
-from spectrum_desktop.store.journal import Journal
+
+if TYPE_CHECKING:
+    from spectrum_desktop.store.journal import Journal
 
 
 class LookupFailed(ServiceError):

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.errors import BodyNotKept
 from spectrum_desktop.services.submit import Target, prepare, send_journaled, submit
-from spectrum_desktop.store.journal import Journal
+
+if TYPE_CHECKING:
+    from spectrum_desktop.store.journal import Journal
 
 __all__ = ["BodyNotKept", "needs_attention", "resend"]
 

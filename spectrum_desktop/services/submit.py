@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 
 from spectrum_desktop.domain.states import OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
-from spectrum_desktop.domain.validation import validate_order
 from spectrum_desktop.services.errors import InvalidOrder
-from spectrum_desktop.store.journal import Journal
 
 if TYPE_CHECKING:
+    from spectrum_desktop.store.journal import Journal
     from spectrum_desktop.api import Outcome, RateLimiter, RateLimits, RetryPolicy, SpectrumClient
 
 ENDPOINTS = {
@@ -73,6 +72,8 @@ class PreparedOrder:
 
 def prepare(raw: object, kind: OrderKind | None = None) -> PreparedOrder:
     """Validate and return the exact wire body; raises InvalidOrder listing every problem."""
+    from spectrum_desktop.domain.validation import validate_order
+
     result = validate_order(raw, kind)
     if not result.ok or result.body is None:
         raise InvalidOrder([f"{p.label}: {p.message}" for p in result.errors])
