@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(QLabel(" Environment: "))
         toolbar.addWidget(self.environment_combo)
         self.addToolBar(toolbar)
+        self.toolbar = toolbar
         focus = QAction("Choose environment", self, shortcut=QKeySequence("Ctrl+E"))
         focus.triggered.connect(self._focus_environment)
         self.addAction(focus)
@@ -113,6 +114,9 @@ class MainWindow(QMainWindow):
         self.send_action = order_menu.addAction("Sen&d", QKeySequence("Ctrl+Return"), self.send_current)
         self.send_action.setObjectName("sendAction")
         self.send_action.setEnabled(False)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.send_action)
+        self.toolbar.widgetForAction(self.send_action).setObjectName("sendButton")
         self.editor.validated.connect(self._on_validated)
         self._on_validated(self.editor.result)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -283,6 +287,7 @@ class MainWindow(QMainWindow):
         self.band.show_environment(environment)
         prefix = "PRODUCTION — " if environment.is_production else ""
         self.setWindowTitle(f"{prefix}{environment.name} — {APP_DISPLAY_NAME}")
+        self.send_action.setText(f"Sen&d to {environment.name}")
         self._settings.setValue("environment", environment.id)
         if not self.sender_flow.busy():
             self.results.clear()

@@ -5,7 +5,7 @@ import time
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QToolButton
 
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.sandbox import SandboxServer
@@ -98,7 +98,10 @@ def test_send_is_disabled_while_invalid_and_the_tooltip_says_why(window, qtbot, 
 
 def test_a_fail_recipe_set_is_shown_as_partial_not_green(window, qtbot):
     window.load_order(order("PO-PART-1", "RS-OK", "FAIL-7"))
-    record = send(window, qtbot)
+    button = window.findChild(QToolButton, "sendButton")
+    with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS) as blocker:
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    record = blocker.args[0]
     assert record.state is SubmissionState.PARTIAL
     panel = window.results
     assert panel.headline.property("tone") == "partial"
@@ -191,6 +194,7 @@ def test_switching_environment_changes_band_and_target(qtbot, home, sandbox, tmp
         assert win.results.headline.isVisible()
         win.set_environment("training")
         assert "Training" in win.band.text() and win.windowTitle().startswith("Training")
+        assert win.findChild(QToolButton, "sendButton").text().replace("&", "") == "Send to Training"
         assert not win.results.headline.isVisible(), "a result from the other environment must not stay shown"
         assert "#6a1b9a" in win.band.styleSheet()
         win.load_order(order("PO-SWITCH-2", "RS-1"))
