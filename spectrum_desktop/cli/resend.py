@@ -21,7 +21,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from spectrum_desktop.cli import EXIT_BAD_INPUT, EXIT_OK
+    from spectrum_desktop.cli import EXIT_BAD_INPUT, EXIT_NOT_ALL_SUCCEEDED, EXIT_OK
     from spectrum_desktop.services.context import AD_HOC, AppContext
     from spectrum_desktop.services.errors import ServiceError
     from spectrum_desktop.services.resend import needs_attention, resend
@@ -51,11 +51,19 @@ def run(args: argparse.Namespace) -> int:
         for target in {r.environment_id: target_for(r) for r in rows}.values():
             if not confirm_production(target, args.yes, len(rows)):
                 return EXIT_BAD_INPUT
-        records = [resend(context.journal, r.id, target_for) for r in rows]
+        records, problems = [], 0
+        for row in rows:
+            try:
+                records.append(resend(context.journal, row.id, target_for))
+            except ServiceError as error:  # one row that cannot go must not hide the others' results
+                problems += 1
+                print(f"error: submission {row.id}: {error}", file=sys.stderr)
     except (ServiceError, SubmissionNotFound) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     finally:
         context.close()
     print_records(records, args.json)
+    if problems:
+        return EXIT_BAD_INPUT if not records else max(exit_code_for(records), EXIT_NOT_ALL_SUCCEEDED)
     return exit_code_for(records)

@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from spectrum_desktop.cli import EXIT_BAD_INPUT
+    from spectrum_desktop.cli import EXIT_BAD_INPUT, EXIT_NOT_ALL_SUCCEEDED
     from spectrum_desktop.domain.importing import OrderImportError, load_orders
     from spectrum_desktop.services.context import AppContext
     from spectrum_desktop.services.errors import InvalidOrder, ServiceError
@@ -80,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         context.close()
     print_records(records, args.json)
+    if outcome.queued_ids:
+        print(f"{len(outcome.queued_ids)} order(s) were not sent and stay queued; "
+              "`spectrum-desktop resend --failed` sends them.", file=sys.stderr)
+        return max(exit_code_for(records) if records else EXIT_NOT_ALL_SUCCEEDED, EXIT_NOT_ALL_SUCCEEDED)
     return exit_code_for(records)
 
 

@@ -134,7 +134,12 @@ def _send(
                 in_flight[pool.submit(_call, client, job, run.cancel)] = job
             if not in_flight:
                 break
-            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            try:
+                finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            except KeyboardInterrupt:  # Ctrl+C on the command line: record what is in flight, send nothing more
+                run.cancel.set()
+                run.outcome.cancelled = True
+                continue
             for future in finished:
                 job = in_flight.pop(future)
                 jobs.extendleft(reversed(_record(run, job, future.result())))

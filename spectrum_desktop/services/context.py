@@ -111,18 +111,27 @@ class AppContext:
             sandbox = self._local_sandbox(environment)
             base_url, token = sandbox.url, sandbox.token
         else:
-            base_url, token = environment.base_url, self.tokens.get(environment.id)
+            base_url, token = environment.base_url, self._token(environment.id)
             if not token:
                 raise MissingToken(environment.name)
         return Target(environment.id, environment.name, base_url, token, environment.is_production,
                       environment.connect_timeout, environment.read_timeout, limits=self.limits(environment))
 
     def ad_hoc_target(self, base_url: str) -> Target:
-        token = self.tokens.get(AD_HOC)
+        token = self._token(AD_HOC)
         if not token:
             raise MissingToken(base_url)
         limits = self._limits.get(f"{AD_HOC} {base_url.rstrip('/')}", *AD_HOC_BUDGET)
         return Target(AD_HOC, base_url, base_url.rstrip("/"), token, limits=limits)
+
+    def _token(self, environment_id: str) -> str | None:
+        from spectrum_desktop.services.tokens import TokenNotSaved
+        from spectrum_desktop.store.tokens import TokenStoreError
+
+        try:
+            return self.tokens.get(environment_id)
+        except TokenStoreError as error:
+            raise TokenNotSaved(str(error)) from None
 
     @property
     def sandbox_url(self) -> str | None:

@@ -51,14 +51,26 @@ def resend(
 
 
 def needs_attention(journal: Journal, environment_id: str | None = None) -> list[SubmissionRecord]:
+    """Failed, partial, unknown and queued rows, newest first, that still need someone.
+
+    Only the newest row per purchase order and environment counts (an earlier attempt was resent), and none
+    whose purchase order has since been delivered there, so resending them all never repeats a delivered order.
+    """
     from spectrum_desktop.domain.states import NEEDS_ATTENTION
     from spectrum_desktop.store.journal import HistoryQuery
 
     rows: list[SubmissionRecord] = []
+    seen: set[tuple[str, tuple[str, ...]]] = set()
     page = 0
     while True:
         result = journal.history(HistoryQuery(environment_id=environment_id, states=NEEDS_ATTENTION, page=page))
-        rows.extend(r for r in result.rows if r.state != SubmissionState.SENDING)
+        for row in result.rows:
+            key = (row.environment_id, tuple(row.purchase_orders))
+            if row.state == SubmissionState.SENDING or key in seen:
+                continue
+            seen.add(key)
+            if not any(journal.succeeded_before(row.environment_id, po) for po in row.purchase_orders):
+                rows.append(row)
         if (page + 1) * 200 >= result.total:
             return rows
         page += 1

@@ -120,3 +120,16 @@ def test_resend_of_session_only_unknown_row_reconciles(tmp_path, server):
     assert resend(later, record.id, lambda original: target(server)).state == SubmissionState.ALREADY_SUBMITTED
     assert posts(server) == 1 and server.accepted_count("SLOW-3") == 1
     db.close()
+
+
+def test_needs_attention_keeps_the_newest_row_per_order_and_drops_delivered_ones(journal, server):
+    from spectrum_desktop.services.resend import needs_attention
+
+    refused = submit(journal, target(server, token="wrong"), order("NA-1"))
+    again = resend(journal, refused.id, lambda original: target(server, token="wrong"))
+    partial = submit(journal, target(server), order("NA-2", "R1", "FAIL-1"))
+    fixed_later = submit(journal, target(server, token="wrong"), order("NA-3"))
+    submit(journal, target(server), order("NA-3"))
+    assert [r.id for r in needs_attention(journal)] == [partial.id, again.id]
+    assert fixed_later.state == SubmissionState.FAILED
+    assert needs_attention(journal, "production") == []
