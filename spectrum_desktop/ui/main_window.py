@@ -128,6 +128,9 @@ class MainWindow(QMainWindow):
     def _on_validated(self, result=None) -> None:
         result = self.editor.result if result is None else result
         busy = hasattr(self, "sender_flow") and self.sender_flow.busy()
+        self.environment_combo.setEnabled(not busy)
+        self.environment_combo.setToolTip(
+            "Wait for the send to finish before switching environment." if busy else "Active environment (Ctrl+E)")
         if result is None or not result.ok:
             count = len(result.errors) if result is not None else 0
             first = f" First: {result.errors[0].label}: {result.errors[0].message}." if count else ""

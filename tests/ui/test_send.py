@@ -163,9 +163,11 @@ def test_production_asks_and_cancel_sends_nothing(qtbot, home, sandbox, tmp_path
         qtbot.waitUntil(lambda: win.findChild(QMessageBox, "confirmSend") is not None)
         box = win.findChild(QMessageBox, "confirmSend")
         assert "Live copy" in box.text() and "PO-PROD-1" in box.text()
+        assert not win.environment_combo.isEnabled(), "no switching while the question is open"
         box.button(QMessageBox.StandardButton.Cancel).click()
     assert sandbox.received() == []
     assert "Not sent" in win.results.headline.text()
+    assert win.environment_combo.isEnabled()
     with qtbot.waitSignal(win.send_finished, timeout=SEND_TIMEOUT_MS):
         win.send_current()
         qtbot.waitUntil(lambda: win.findChild(QMessageBox, "confirmSend") is not None)
