@@ -25,25 +25,44 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from spectrum_desktop.cli import EXIT_BAD_INPUT, EXIT_NOT_ALL_SUCCEEDED
-    from spectrum_desktop.domain.importing import OrderImportError, load_orders
+    from spectrum_desktop.cli import EXIT_BAD_INPUT
     from spectrum_desktop.services.context import AppContext
-    from spectrum_desktop.services.errors import InvalidOrder, ServiceError
-    from spectrum_desktop.services.bulk import send_many
-    from spectrum_desktop.services.pacing import RateBudget
-    from spectrum_desktop.services.submit import already_succeeded, prepare
+    from spectrum_desktop.services.errors import ServiceError
 
     try:
         rate = _rate(args.rate_limit) if args.rate_limit else None
     except ValueError:
         print("error: --rate-limit takes N/SECONDS, for example 100/60.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    context = AppContext()
+    try:
+        return _send(context, args, rate)
+    except ServiceError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        context.close()
 
+
+def _send(context, args: argparse.Namespace, rate: tuple[int, float] | None) -> int:
+    from spectrum_desktop.cli import EXIT_BAD_INPUT, EXIT_NOT_ALL_SUCCEEDED
+    from spectrum_desktop.domain.environment import RequestFormat
+    from spectrum_desktop.domain.importing import OrderImportError, load_orders
+    from spectrum_desktop.services.bulk import send_many
+    from spectrum_desktop.services.errors import InvalidOrder
+    from spectrum_desktop.services.pacing import RateBudget
+    from spectrum_desktop.services.submit import already_succeeded, prepare
+
+    environment = None if args.base_url else context.environment(args.env)
     kind = OrderKind(args.kind) if args.kind else None
+    # CSV rows become deprecated recipeSets when asked, or when the environment is set to that format.
+    recipe_sets = kind is OrderKind.ACK_RECIPESET or (
+        kind is None and environment is not None and environment.request_format == RequestFormat.RECIPE_SET
+    )
     raws: list[dict] = []
     try:
         for name in args.files:
-            raws.extend(load_orders(name))
+            raws.extend(load_orders(name, recipe_sets=recipe_sets))
     except (OrderImportError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -57,34 +76,24 @@ def run(args: argparse.Namespace) -> int:
     if bad or not raws:
         print("Nothing was sent." if raws else "error: no orders in the input.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    context = AppContext()
-    try:
-        target = context.ad_hoc_target(args.base_url) if args.base_url else context.target(
-            context.environment(args.env)
-        )
-        if not confirm_production(target, args.yes, len(raws)):
-            return EXIT_BAD_INPUT
-        for raw in raws:
-            order = prepare(raw, kind)
-            if already_succeeded(context.journal, target, order.purchase_order):
-                print(f"warning: purchase order {order.purchase_order} already succeeded in {target.name}; "
-                      "sending again.", file=sys.stderr)
-        environment = None if args.base_url else context.environment(args.env)
-        batch_size = args.batch_size or (environment.batch_size if environment else 50)
-        budget = RateBudget(*rate) if rate else None  # else the environment's shared budget
-        outcome = send_many(context.journal, target, raws, kind, batch_size, budget)
-        records = outcome.records
-    except ServiceError as error:
-        print(f"error: {error}", file=sys.stderr)
+    target = context.ad_hoc_target(args.base_url) if environment is None else context.target(environment)
+    if not confirm_production(target, args.yes, len(raws)):
         return EXIT_BAD_INPUT
-    finally:
-        context.close()
-    print_records(records, args.json)
+    for raw in raws:
+        order = prepare(raw, kind)
+        if already_succeeded(context.journal, target, order.purchase_order):
+            print(f"warning: purchase order {order.purchase_order} already succeeded in {target.name}; "
+                  "sending again.", file=sys.stderr)
+    batch_size = args.batch_size or (environment.batch_size if environment else 50)
+    budget = RateBudget(*rate) if rate else None  # else the environment's shared budget
+    outcome = send_many(context.journal, target, raws, kind, batch_size, budget)
+    print_records(outcome.records, args.json)
     if outcome.queued_ids:
         print(f"{len(outcome.queued_ids)} order(s) were not sent and stay queued; "
               "`spectrum-desktop resend --failed` sends them.", file=sys.stderr)
-        return max(exit_code_for(records) if records else EXIT_NOT_ALL_SUCCEEDED, EXIT_NOT_ALL_SUCCEEDED)
-    return exit_code_for(records)
+        code = exit_code_for(outcome.records) if outcome.records else EXIT_NOT_ALL_SUCCEEDED
+        return max(code, EXIT_NOT_ALL_SUCCEEDED)
+    return exit_code_for(outcome.records)
 
 
 def _rate(text: str) -> tuple[int, float]:
