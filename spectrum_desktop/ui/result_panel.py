@@ -103,9 +103,13 @@ class ResultPanel(QWidget):
         layout.addWidget(self.detail)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
+        self._filler = QWidget()  # keeps a short result at the top when there is no table
+        layout.addWidget(self._filler, 1)
+        self._filler.hide()
         self.placeholder = QLabel("The result of a send appears here, one row per recipeSet.", objectName="resultPlaceholder")
         self.placeholder.setEnabled(False)
-        layout.insertWidget(1, self.placeholder)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout.insertWidget(1, self.placeholder, 1)
         self.headline.hide()
         self.detail.hide()
         self.table.hide()
@@ -147,6 +151,7 @@ class ResultPanel(QWidget):
                 item.setBackground(ROW_OK if row.success else ROW_FAILED)
                 self.table.setItem(index, column, item)
         self.table.setVisible(bool(result.rows))
+        self._filler.setVisible(not result.rows)
         self.table.resizeColumnToContents(0)
 
     def clear(self) -> None:
@@ -156,6 +161,7 @@ class ResultPanel(QWidget):
         self.detail.hide()
         self.table.hide()
         self.table.setRowCount(0)
+        self._filler.hide()
         for button in self._buttons.values():
             button.hide()
         self.placeholder.show()

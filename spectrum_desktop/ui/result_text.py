@@ -120,8 +120,10 @@ def _failure(
         trace = trace_id_in(message)
         advice = "Send again in a few minutes. If it keeps failing, give support the trace ID." if trace else \
             "Send again in a few minutes. If it keeps failing, give support the error text above."
+        if "support" in message.lower():
+            advice = ""  # the message already says what to do
         return ResultText(Tone.FAILURE, f"Server error{status}: {environment_name} could not process {po}.",
-                          f"{message}\n\n{advice}" if message else advice, rows, trace,
+                          "\n\n".join(part for part in (message, advice) if part), rows, trace,
                           (Action.COPY_TRACE_ID,) if trace else ())
     if reason is FailureReason.UNAUTHORIZED:
         return ResultText(Tone.FAILURE, f"Not sent: {environment_name} refused the API token.",
