@@ -20,3 +20,5 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
     from spectrum_desktop.cli import history, resend, send  # helper F
     for module in (send, history, resend):  # helper F
         module.register(subparsers)
+    from spectrum_desktop.cli import sandbox  # helper H1
+    sandbox.register(subparsers)
