@@ -17,6 +17,7 @@ from spectrum_desktop.services.submit import (
     ENDPOINTS,
     PreparedOrder,
     Target,
+    check_target,
     prepare,
     record_outcome,
     send_order,
@@ -72,6 +73,7 @@ def send_many(
     once; on cancel those finish and are recorded, and nothing more leaves.
     """
     orders = [prepare(raw, kind) for raw in raws]
+    check_target(target)
     alone = batch_size == 1 or len(orders) == 1
     pending = []
     for order in orders:
@@ -97,6 +99,7 @@ def send_queued(
 
     Raises BodyNotKept (nothing sent) when a row's contents were kept only for the session that made it.
     """
+    check_target(target)
     pending = []
     for submission_id in ids:
         record = journal.get(submission_id)

@@ -118,6 +118,9 @@ class AppContext:
                       environment.connect_timeout, environment.read_timeout, limits=self.limits(environment))
 
     def ad_hoc_target(self, base_url: str) -> Target:
+        from spectrum_desktop.services.submit import check_target
+
+        check_target(Target(AD_HOC, base_url, base_url, ""))
         token = self._token(AD_HOC)
         if not token:
             raise MissingToken(base_url)

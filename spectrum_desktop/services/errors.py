@@ -35,3 +35,7 @@ class BodyNotKept(ServiceError):
             f"The contents of submission {submission_id} were not kept (no keyring was available when it was sent). "
             "Import the order again and send it."
         )
+
+
+class InvalidAddress(ServiceError):
+    """The server address cannot be used (not a URL, or plain http:// to another computer); nothing was sent."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from spectrum_desktop.domain.states import OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
-from spectrum_desktop.services.errors import InvalidOrder
+from spectrum_desktop.services.errors import InvalidAddress, InvalidOrder
 
 if TYPE_CHECKING:
     from spectrum_desktop.store.journal import Journal
@@ -92,6 +92,16 @@ def prepare(raw: object, kind: OrderKind | None = None) -> PreparedOrder:
     return PreparedOrder(result.kind, body, str(body.get("purchaseOrderNumber", "")), recipe_set_ids, skus)
 
 
+def check_target(target: Target) -> None:
+    """Refuse an unusable address before anything is journaled (InvalidAddress with the reason)."""
+    from spectrum_desktop.api import check_base_url
+
+    try:
+        check_base_url(target.base_url)
+    except ValueError as error:
+        raise InvalidAddress(str(error)) from None
+
+
 def already_succeeded(journal: Journal, target: Target, purchase_order: str) -> bool:
     """True when this purchase order already succeeded in this environment (the caller decides what to do)."""
     return journal.succeeded_before(target.environment_id, purchase_order)
@@ -125,6 +135,7 @@ def submit(
     unknown (it may have arrived) and returned. Set before the request left, the row stays queued.
     """
     order = prepare(raw, kind)
+    check_target(target)
     submission_id = journal_order(journal, target, order, original_id)
     return send_journaled(journal, target, submission_id, order, resend=original_id is not None, cancel=cancel)
 
@@ -170,6 +181,7 @@ def _call_cancellable(
             return call(own, None)
     done = threading.Event()
     box: list[Outcome] = []
+    errors: list[BaseException] = []
 
     def work() -> None:
         try:
@@ -178,6 +190,8 @@ def _call_cancellable(
             else:
                 with target.client() as own:
                     box.append(call(own, cancel))
+        except BaseException as error:  # handed to the waiting caller below
+            errors.append(error)
         finally:
             done.set()
 
@@ -187,6 +201,8 @@ def _call_cancellable(
             # Still waiting for the rate limit or a retry pause ends within moments (nothing in flight then).
             done.wait(0.25)
             break
+    if errors:
+        raise errors[0]
     return box[0] if box else None
 
 

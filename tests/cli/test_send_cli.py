@@ -18,6 +18,9 @@ def test_send_table_and_exit_codes(tmp_path, server):
     assert result.returncode == 2 and "Nothing was sent" in result.stderr
     assert posts(server) == 2  # one batch each
 
+    insecure = run_cli(tmp_path, "send", ok, "--base-url", "http://shop.example.com")
+    assert insecure.returncode == 2 and "https://" in insecure.stderr and "Traceback" not in insecure.stderr
+
     unreachable = write_orders(tmp_path / "u.json", [order("PO-13")])
     assert run_cli(tmp_path, "send", unreachable, "--base-url", "http://127.0.0.1:9").returncode == 3
     refused = run_cli(tmp_path, "send", unreachable, "--base-url", server.url, token="wrong")

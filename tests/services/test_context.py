@@ -106,3 +106,15 @@ def test_send_queued_resumes_a_cancelled_run_without_new_rows(journal):
         assert journal.history(HistoryQuery()).total == 6
         assert server.accepted_counts() == {f"RS-{n}": 1 for n in range(6)}
         assert posts(server) == 3
+
+
+def test_a_bad_address_is_refused_before_anything_is_journaled(journal):
+    from spectrum_desktop.services.errors import InvalidAddress
+    from spectrum_desktop.store.journal import HistoryQuery
+
+    target = Target("staging", "Staging", "http://shop.example.com", "tok")
+    with pytest.raises(InvalidAddress, match="https://"):
+        submit(journal, target, order("BAD-1"), cancel=threading.Event())
+    with pytest.raises(InvalidAddress):
+        send_many(journal, target, [order("BAD-2")])
+    assert journal.history(HistoryQuery()).total == 0
