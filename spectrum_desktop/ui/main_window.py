@@ -323,6 +323,8 @@ class MainWindow(QMainWindow):
         self._settings.setValue("editorSplitter", self.editor.splitter.saveState())
         self._settings.setValue("resultSplitter", self.splitter.saveState())
         self._settings.sync()
-        if not self.sender_flow.busy():
+        if self.sender_flow.busy():
+            self.sender_flow.cancel()  # an in-flight send is recorded as unknown at once, never lost
+        else:
             self.context.close()
         super().closeEvent(event)

@@ -60,6 +60,7 @@ class SendFlow(QObject):
         self._environment: Environment | None = None
         self._last: Sent | None = None
         self._last_target: Target | None = None
+        self._cancelled = False
         self.question: QMessageBox | None = None
         panel.cancel_requested.connect(self.cancel)
         panel.check_requested.connect(self.check_last)
@@ -72,6 +73,7 @@ class SendFlow(QObject):
         """Begin sending `order` to `environment`; False when a send is already under way."""
         if self.busy():
             return False
+        self._cancelled = False
         self._environment = environment
         context = self._context
 
@@ -89,6 +91,9 @@ class SendFlow(QObject):
         return True
 
     def cancel(self) -> None:
+        self._cancelled = True
+        if self.question is not None:
+            self.question.reject()
         if self._task is not None:
             self._task.cancel()
             self._panel.cancelling()
@@ -97,6 +102,11 @@ class SendFlow(QObject):
     def _confirm(self, checked: Checked, order: dict, kind: OrderKind | None) -> None:
         self._task = None
         self._panel.idle()
+        if self._cancelled:
+            self._panel.show_result(ResultText(Tone.NOTICE, "Not sent: you cancelled before sending.",
+                                               "Nothing left this computer."))
+            self.not_sent.emit("cancelled by the user")
+            return
         environment = self._environment
         po = checked.order.purchase_order
         steps = []

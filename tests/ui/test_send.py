@@ -307,3 +307,12 @@ def test_a_missing_token_is_shown_before_anything_is_sent(qtbot, home, sandbox, 
     assert win.results.headline.text() == "Not sent to Staging."
     assert win.results.token_button.isVisibleTo(win)
     assert sandbox.received() == []
+
+
+def test_closing_the_window_during_a_send_records_it_as_unknown(window, qtbot):
+    window.load_order(order("SLOW-CLOSE-1", "RS-1"))
+    with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS) as blocker:
+        window.send_current()
+        qtbot.waitUntil(window.results.progress_row.isVisible, timeout=2000)
+        window.close()
+    assert blocker.args[0].state is SubmissionState.UNKNOWN
