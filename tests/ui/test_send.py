@@ -316,3 +316,18 @@ def test_closing_the_window_during_a_send_records_it_as_unknown(window, qtbot):
         qtbot.waitUntil(window.results.progress_row.isVisible, timeout=2000)
         window.close()
     assert blocker.args[0].state is SubmissionState.UNKNOWN
+
+
+ADDRESS = {
+    "firstName": "Ada", "lastName": "Lovelace", "address1": "1 Main St", "city": "Springfield",
+    "state": "IL", "postalCode": "62701", "country": "US",
+}
+
+
+def test_a_full_order_goes_to_the_order_endpoint_with_its_addresses(window, qtbot, sandbox):
+    window.load_order(dict(order("PO-FULL-1", "RS-1"), customerAddress=ADDRESS, shippingAddress=ADDRESS))
+    assert window.editor.kind() == "full"
+    record = send(window, qtbot)
+    assert record.state is SubmissionState.SUCCEEDED and record.endpoint == "/api/order"
+    request = sandbox.received()[-1]
+    assert request.path == "/api/order" and request.body["shippingAddress"]["city"] == "Springfield"
