@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable
 
@@ -30,19 +31,28 @@ def record_dict(record: SubmissionRecord) -> dict:
 
 
 def print_records(records: Iterable[SubmissionRecord], as_json: bool, out=None) -> None:
-    out = out or sys.stdout
+    try:
+        _print_records(records, as_json, out or sys.stdout)
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly, as other tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _print_records(records: Iterable[SubmissionRecord], as_json: bool, out) -> None:
     records = list(records)
     if as_json:
         json.dump([record_dict(r) for r in records], out, indent=2)
         out.write("\n")
         return
-    header = f"{'ID':>6}  {'ENVIRONMENT':<14} {'PURCHASE ORDER':<18} {'STATE':<18} {'HTTP':>4}  MESSAGE"
+    if not records:
+        return
+    header = f"{'ID':>6}  {'ENVIRONMENT':<14} {'PURCHASE ORDER':<18} {'STATE':<24} {'HTTP':>4}  MESSAGE"
     out.write(header + "\n")
     for r in records:
         state = str(r.state) + (f" ({r.reason})" if r.reason else "")
         http = str(r.http_status) if r.http_status is not None else "-"
         out.write(
-            f"{r.id:>6}  {r.environment_id:<14} {','.join(r.purchase_orders):<18} {state:<18} {http:>4}  {r.message}\n"
+            f"{r.id:>6}  {r.environment_id:<14} {','.join(r.purchase_orders):<18} {state:<24} {http:>4}  {r.message}\n"
         )
         for result in r.results:
             mark = "ok  " if result.success else "FAIL"

@@ -84,6 +84,8 @@ def _send(context, args: argparse.Namespace, rate: tuple[int, float] | None) -> 
         if already_succeeded(context.journal, target, order.purchase_order):
             print(f"warning: purchase order {order.purchase_order} already succeeded in {target.name}; "
                   "sending again.", file=sys.stderr)
+    if not context.journal.bodies_persistent:
+        print(f"note: {context.journal.notice} A later resend will need the file again.", file=sys.stderr)
     batch_size = args.batch_size or (environment.batch_size if environment else 50)
     budget = RateBudget(*rate) if rate else None  # else the environment's shared budget
     outcome = send_many(context.journal, target, raws, kind, batch_size, budget)
