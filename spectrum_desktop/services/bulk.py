@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 from collections import deque
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,6 +24,8 @@ from spectrum_desktop.services.submit import (
 
 if TYPE_CHECKING:
     from spectrum_desktop.store.journal import Journal
+    from concurrent.futures import Future
+
     from spectrum_desktop.api import ManyOutcome, Outcome, RateLimiter, RateLimits, SpectrumClient
 
 MANY_ENDPOINT = "/api/order/acknowledgements"
@@ -122,6 +123,8 @@ def _send(
 ) -> BulkOutcome:
     """Up to `parallel` requests in flight (the shared limiter keeps them inside the budget). Rows are marked
     sending on this thread just before their request is handed over, and recorded here when it is answered."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
     many = [(i, o) for i, o, endpoint in pending if endpoint == MANY_ENDPOINT]
     jobs = deque(_Job(many[i:i + batch_size], single=False) for i in range(0, len(many), batch_size))
     jobs.extend(_Job([(i, o)], single=True) for i, o, endpoint in pending if endpoint != MANY_ENDPOINT)
