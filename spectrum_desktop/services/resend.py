@@ -47,7 +47,16 @@ def resend(
     if original.state == SubmissionState.QUEUED:
         order = prepare(json.loads(body), original.kind)
         return send_journaled(journal, target, submission_id, order, cancel=cancel)
-    return submit(journal, target, json.loads(body), original.kind, original_id=original.id, cancel=cancel)
+    record = submit(journal, target, json.loads(body), original.kind, original_id=original.id, cancel=cancel)
+    if original.state == SubmissionState.PARTIAL and record.state == SubmissionState.ALREADY_SUBMITTED:
+        # Spectrum has the purchase order, but that does not say the recipe sets that failed were fixed.
+        failed = [r.recipe_set_id for r in journal.results(original.id) if not r.success]
+        journal.finish(record.id, record.state, http_status=record.http_status, message=(
+            "Spectrum already has this purchase order, so it was not sent again. The recipe sets that failed "
+            f"before ({', '.join(failed) or 'see the original'}) may still need fixing: ask your Spectrum contact."
+        ), response_body=journal.response_body(record.id))
+        record = journal.get(record.id)
+    return record
 
 
 def needs_attention(journal: Journal, environment_id: str | None = None) -> list[SubmissionRecord]:

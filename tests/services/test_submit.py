@@ -133,3 +133,13 @@ def test_needs_attention_keeps_the_newest_row_per_order_and_drops_delivered_ones
     assert [r.id for r in needs_attention(journal)] == [partial.id, again.id]
     assert fixed_later.state == SubmissionState.FAILED
     assert needs_attention(journal, "production") == []
+
+
+def test_a_409_on_resending_a_partial_order_does_not_claim_the_failed_recipe_sets_arrived(journal, server):
+    partial = submit(journal, target(server), order("PA-1", "R1", "FAIL-7"))
+    assert partial.state == SubmissionState.PARTIAL
+    submit(journal, target(server), order("PA-1", "R1", "R2"))  # someone else completed the order meanwhile
+    again = resend(journal, partial.id, lambda original: target(server))
+    assert (again.state, again.http_status) == (SubmissionState.ALREADY_SUBMITTED, 409)
+    assert "FAIL-7" in again.message and "may still need fixing" in again.message
+    assert "Purchase order has already been submitted" in (journal.response_body(again.id) or "")
