@@ -271,9 +271,10 @@ def test_rate_limited_says_to_wait(window, qtbot):
     assert window.results.send_again_button.isVisibleTo(window)
 
 
-def test_an_unreachable_server_says_nothing_arrived_and_what_to_check(qtbot, home, sandbox, tmp_path, monkeypatch):
+def test_an_unreachable_server_says_nothing_arrived_and_send_again_works_once_it_is_back(
+        qtbot, home, sandbox, tmp_path, monkeypatch):
     closed = SandboxServer(rate_limit=None)
-    url = closed.url
+    url, port = closed.url, int(closed.url.rsplit(":", 1)[1])
     closed.stop()
     environments = {
         "environments": [{"id": "gone", "name": "Gone", "base_url": url}],
@@ -281,14 +282,22 @@ def test_an_unreachable_server_says_nothing_arrived_and_what_to_check(qtbot, hom
     }
     (tmp_path / "config").mkdir(exist_ok=True)
     (tmp_path / "config" / "environments.json").write_text(json.dumps(environments))
-    monkeypatch.setenv("SPECTRUM_API_TOKEN", "any")
+    monkeypatch.setenv("SPECTRUM_API_TOKEN", "token-for-gone")
     win = build_main_window(context_on(sandbox))
     qtbot.addWidget(win)
+    win.show()
     win.load_order(order("PO-GONE-1", "RS-1"))
     record = send(win, qtbot)
     assert record.reason == "unreachable"
     assert win.results.headline.text() == "Not sent: could not reach Gone."
     assert "network" in win.results.detail.text()
+    with SandboxServer(port=port, token="token-for-gone", rate_limit=None) as back:
+        with qtbot.waitSignal(win.send_finished, timeout=SEND_TIMEOUT_MS) as blocker:
+            qtbot.mouseClick(win.results.send_again_button, Qt.MouseButton.LeftButton)
+        again = blocker.args[0]
+        assert again.state is SubmissionState.SUCCEEDED and again.original_id == record.id
+        assert back.accepted_count("PO-GONE-1") == 1
+        assert win.results.headline.text().startswith("Sent:")
 
 
 def test_a_missing_token_is_shown_before_anything_is_sent(qtbot, home, sandbox, tmp_path):
