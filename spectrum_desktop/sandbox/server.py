@@ -316,6 +316,7 @@ class _Handler(BaseHTTPRequestHandler):
     sandbox: SandboxServer
     server_version = "SpectrumSandbox/1"
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body are two writes: Nagle + delayed ACK would add 40 ms each
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         return  # silent: paths carry purchase order numbers only, but tests need quiet output
