@@ -1,0 +1,397 @@
+"""Preferences: the Environments page (add, edit, remove), each field checked as it is typed."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import ValidationError
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spectrum_desktop.domain.environment import SANDBOX_URL, Environment, RequestFormat
+from spectrum_desktop.ui.errors import user_message
+
+ERROR_STYLE = "color: #c62828;"
+FIELD_ERROR_STYLE = "border: 2px solid #c62828;"
+NEW_ID = "new-environment"
+
+LABELS = {
+    "name": "Name",
+    "base_url": "Base URL",
+    "colour": "Colour",
+    "is_production": "Production",
+    "request_format": "Request format",
+    "rate_limit_requests": "Requests allowed",
+    "rate_limit_seconds": "… per seconds",
+    "batch_size": "Batch size",
+    "connect_timeout": "Connect timeout (s)",
+    "read_timeout": "Read timeout (s)",
+}
+HINTS = {
+    "name": "What the band and the environment list show, e.g. Staging",
+    "base_url": "https://… (plain http:// only for this computer); sandbox: for the built-in sandbox",
+    "colour": "The band's colour, e.g. #c62828",
+    "rate_limit_requests": "How many requests the server allows in the window below",
+    "batch_size": "Orders per request when sending many",
+}
+FRIENDLY = {
+    ("colour", "string_pattern_mismatch"): "Use a colour written like #2e7d32 (# and six hex digits).",
+    ("name", "string_too_short"): "Give the environment a name.",
+    ("name", "string_too_long"): "Use a name of 80 characters or fewer.",
+}
+
+
+def field_messages(error: ValidationError) -> dict[str, str]:
+    """The settings model's messages by field name, worded for a person."""
+    messages: dict[str, str] = {}
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else "name"
+        text = FRIENDLY.get((field, item["type"])) or re.sub(r"^Value error, ", "", item["msg"])
+        if field in messages:
+            messages[field] += " " + text
+        else:
+            messages[field] = text
+    return messages
+
+
+def new_environment_fields() -> dict[str, Any]:
+    return {"name": "New environment", "base_url": "https://", "colour": "#1565c0"}
+
+
+class EnvironmentForm(QWidget):
+    """The fields of one environment with a message line under each."""
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name = QLineEdit(objectName="environmentName")
+        self.base_url = QLineEdit(objectName="environmentBaseUrl")
+        self.colour = QLineEdit(objectName="environmentColour")
+        self.colour_button = QPushButton("Choose…", objectName="chooseColour")
+        self.colour_button.setAutoDefault(False)
+        self.colour_button.clicked.connect(self._choose_colour)
+        self.is_production = QCheckBox("Orders sent here are real (asks before every send)",
+                                       objectName="environmentProduction")
+        self.request_format = QComboBox(objectName="environmentFormat")
+        for fmt in RequestFormat:
+            label = "RecipeSet (deprecated, older API versions)" if fmt is RequestFormat.RECIPE_SET else "LineItem"
+            self.request_format.addItem(label, fmt.value)
+        self.rate_limit_requests = QSpinBox(objectName="environmentRateRequests", minimum=0, maximum=100_000)
+        self.rate_limit_seconds = QDoubleSpinBox(objectName="environmentRateSeconds", minimum=0, maximum=86_400,
+                                                 decimals=1)
+        self.batch_size = QSpinBox(objectName="environmentBatchSize", minimum=0, maximum=100_000)
+        self.connect_timeout = QDoubleSpinBox(objectName="environmentConnectTimeout", minimum=0, maximum=600,
+                                              decimals=1)
+        self.read_timeout = QDoubleSpinBox(objectName="environmentReadTimeout", minimum=0, maximum=3600, decimals=1)
+        self.inputs: dict[str, QWidget] = {
+            "name": self.name,
+            "base_url": self.base_url,
+            "colour": self.colour,
+            "is_production": self.is_production,
+            "request_format": self.request_format,
+            "rate_limit_requests": self.rate_limit_requests,
+            "rate_limit_seconds": self.rate_limit_seconds,
+            "batch_size": self.batch_size,
+            "connect_timeout": self.connect_timeout,
+            "read_timeout": self.read_timeout,
+        }
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout(self)
+        for field, widget in self.inputs.items():
+            widget.setAccessibleName(LABELS[field])
+            if field in HINTS:
+                widget.setToolTip(HINTS[field])
+            message = QLabel(objectName=f"{field}Error")
+            message.setStyleSheet(ERROR_STYLE)
+            message.setWordWrap(True)
+            message.setVisible(False)
+            self.errors[field] = message
+            holder = QWidget()
+            column = QVBoxLayout(holder)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(1)
+            if field == "colour":
+                row = QHBoxLayout()
+                row.addWidget(widget, 1)
+                row.addWidget(self.colour_button)
+                column.addLayout(row)
+            else:
+                column.addWidget(widget)
+            column.addWidget(message)
+            form.addRow(LABELS[field], holder)
+            self._connect(widget)
+
+    def _connect(self, widget: QWidget) -> None:
+        if isinstance(widget, QLineEdit):
+            widget.textChanged.connect(self.edited)
+        elif isinstance(widget, QCheckBox):
+            widget.toggled.connect(self.edited)
+        elif isinstance(widget, QComboBox):
+            widget.currentIndexChanged.connect(self.edited)
+        else:
+            widget.valueChanged.connect(self.edited)
+
+    def _choose_colour(self) -> None:
+        colour = QColorDialog.getColor(QColor(self.colour.text() or "#1565c0"), self, "Band colour")
+        if colour.isValid():
+            self.colour.setText(colour.name())
+
+    def load(self, fields: dict[str, Any]) -> None:
+        defaults = Environment(id="x", name="x", base_url=SANDBOX_URL)
+        values = {**defaults.model_dump(), **fields}
+        self.blockSignals(True)
+        try:
+            self.name.setText(str(values["name"]))
+            self.base_url.setText(str(values["base_url"]))
+            self.colour.setText(str(values["colour"]))
+            self.is_production.setChecked(bool(values["is_production"]))
+            self.request_format.setCurrentIndex(max(self.request_format.findData(str(values["request_format"])), 0))
+            self.rate_limit_requests.setValue(int(values["rate_limit_requests"]))
+            self.rate_limit_seconds.setValue(float(values["rate_limit_seconds"]))
+            self.batch_size.setValue(int(values["batch_size"]))
+            self.connect_timeout.setValue(float(values["connect_timeout"]))
+            self.read_timeout.setValue(float(values["read_timeout"]))
+        finally:
+            self.blockSignals(False)
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "name": self.name.text().strip(),
+            "base_url": self.base_url.text().strip(),
+            "colour": self.colour.text().strip(),
+            "is_production": self.is_production.isChecked(),
+            "request_format": self.request_format.currentData(),
+            "rate_limit_requests": self.rate_limit_requests.value(),
+            "rate_limit_seconds": self.rate_limit_seconds.value(),
+            "batch_size": self.batch_size.value(),
+            "connect_timeout": self.connect_timeout.value(),
+            "read_timeout": self.read_timeout.value(),
+        }
+
+    def show_messages(self, messages: dict[str, str]) -> None:
+        for field, label in self.errors.items():
+            text = messages.get(field, "")
+            label.setText(text)
+            label.setVisible(bool(text))
+            widget = self.inputs[field]
+            widget.setStyleSheet(FIELD_ERROR_STYLE if text and isinstance(widget, QLineEdit) else "")
+
+    def message(self, field: str) -> str:
+        return self.errors[field].text()
+
+
+class EnvironmentsPage(QWidget):
+    """Add, edit and remove environments through `context.environments` (the services' EnvironmentService)."""
+
+    environments_changed = Signal()
+
+    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("environmentsPage")
+        self._service = context.environments
+        self._current_id: str | None = None  # None while a new, unsaved environment is shown
+        self.list = QListWidget(objectName="environmentList")
+        self.list.setAccessibleName("Environments")
+        self.list.currentItemChanged.connect(self._on_selected)
+        self.add_button = QPushButton("Add", objectName="addEnvironment")
+        self.remove_button = QPushButton("Remove", objectName="removeEnvironment")
+        self.form = EnvironmentForm()
+        self.form.edited.connect(self.check)
+        self.summary = QLabel(objectName="environmentSummary")
+        self.summary.setWordWrap(True)
+        self.save_button = QPushButton("Save changes", objectName="saveEnvironment")
+        self.revert_button = QPushButton("Undo changes", objectName="revertEnvironment")
+        for button in (self.add_button, self.remove_button, self.save_button, self.revert_button):
+            button.setAutoDefault(False)
+        self.add_button.clicked.connect(self.add)
+        self.remove_button.clicked.connect(self.remove)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button.clicked.connect(self._reload_current)
+
+        left = QVBoxLayout()
+        left.addWidget(self.list, 1)
+        list_buttons = QHBoxLayout()
+        list_buttons.addWidget(self.add_button)
+        list_buttons.addWidget(self.remove_button)
+        left.addLayout(list_buttons)
+        right = QVBoxLayout()
+        right.addWidget(self.form)
+        right.addWidget(self.summary)
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        save_row.addWidget(self.revert_button)
+        save_row.addWidget(self.save_button)
+        right.addLayout(save_row)
+        right.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addLayout(left, 1)
+        layout.addLayout(right, 2)
+        self.reload()
+
+    def reload(self, select_id: str | None = None) -> None:
+        environments = self._service.list()
+        self.list.blockSignals(True)
+        self.list.clear()
+        for environment in environments:
+            text = environment.name + ("  (production)" if environment.is_production else "")
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, environment.id)
+            item.setForeground(QColor(environment.colour))
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        ids = [e.id for e in environments]
+        row = ids.index(select_id) if select_id in ids else (0 if ids else -1)
+        self.list.setCurrentRow(row)
+        if row >= 0:
+            self._on_selected(self.list.item(row))
+
+    def _on_selected(self, item: QListWidgetItem | None, _previous: object = None) -> None:
+        if item is None:
+            return
+        self._current_id = item.data(Qt.ItemDataRole.UserRole)
+        self._reload_current()
+
+    def _reload_current(self) -> None:
+        if self._current_id is None:
+            self.form.load(new_environment_fields())
+        else:
+            self.form.load(self._service.get(self._current_id).model_dump())
+        self.check()
+
+    def current_id(self) -> str | None:
+        return self._current_id
+
+    def has_unsaved_changes(self) -> bool:
+        if self._current_id is None:
+            return True
+        saved = self._service.get(self._current_id).model_dump(mode="json")
+        return any(saved.get(key) != value for key, value in self.form.values().items())
+
+    def check(self) -> bool:
+        """Validate the form with the settings model; show each message beside its field."""
+        values = self.form.values()
+        try:
+            Environment(id=self._current_id or NEW_ID, **values)
+        except ValidationError as error:
+            messages = field_messages(error)
+            self.form.show_messages(messages)
+            self.save_button.setEnabled(False)
+            self.save_button.setToolTip("Fix the fields marked in red first.")
+            self._say(f"{len(messages)} field(s) to fix before saving.", ok=False)
+            return False
+        self.form.show_messages({})
+        self.save_button.setEnabled(True)
+        self.save_button.setToolTip("")
+        self._say("", ok=True)
+        return True
+
+    def add(self) -> None:
+        self._current_id = None
+        self.list.blockSignals(True)
+        self.list.clearSelection()
+        self.list.setCurrentRow(-1)
+        self.list.blockSignals(False)
+        self.form.load(new_environment_fields())
+        self.check()
+        self.form.name.setFocus()
+        self.form.name.selectAll()
+
+    def save(self) -> bool:
+        if not self.check():
+            return False
+        values = self.form.values()
+        try:
+            if self._current_id is None:
+                saved = self._service.add(values)
+            else:
+                saved = self._service.update(self._current_id, values)
+        except Exception as error:  # noqa: BLE001 - the service's message says what to fix
+            problems = getattr(error, "problems", None) or []
+            self.form.show_messages({field: message for field, message in problems})
+            self._say(user_message(error), ok=False)
+            return False
+        self.reload(saved.id)
+        self._say(f"Saved {saved.name}.", ok=True)
+        self.environments_changed.emit()
+        return True
+
+    def remove(self) -> bool:
+        if self._current_id is None:
+            self.reload()
+            return False
+        environment = self._service.get(self._current_id)
+        try:
+            self._service.remove(self._current_id)
+        except Exception as error:  # noqa: BLE001 - e.g. the active or the last environment
+            self._say(user_message(error), ok=False)
+            return False
+        self.reload()
+        self._say(f"Removed {environment.name}. Its saved token is no longer used.", ok=True)
+        self.environments_changed.emit()
+        return True
+
+    def _say(self, text: str, ok: bool) -> None:
+        self.summary.setText(text)
+        self.summary.setStyleSheet("" if ok else ERROR_STYLE)
+
+
+class PreferencesDialog(QDialog):
+    environments_changed = Signal()
+
+    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("preferences")
+        self.setWindowTitle("Preferences")
+        self._closing_confirmed = False
+        self.unsaved_question: QMessageBox | None = None
+        self.resize(820, 560)
+        self.tabs = QTabWidget(objectName="preferencesTabs")
+        self.environments = EnvironmentsPage(context)
+        self.environments.environments_changed.connect(self.environments_changed)
+        self.tabs.addTab(self.environments, "Environments")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+    def reject(self) -> None:
+        """Closing with unsaved edits asks first (without blocking: the answer closes or keeps the dialog)."""
+        if self._closing_confirmed or not self.environments.has_unsaved_changes():
+            super().reject()
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
+                          "The environment has changes that are not saved. Close and lose them?",
+                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("unsavedEnvironment")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(self._unsaved_answered)
+        self.unsaved_question = box
+        box.open()
+
+    def _unsaved_answered(self, answer: int) -> None:
+        if answer == QMessageBox.StandardButton.Discard:
+            self._closing_confirmed = True
+            self.reject()

@@ -1,0 +1,118 @@
+"""Preferences › Environments as a user drives it, saving to the real settings file in tmp_path."""
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+
+from spectrum_desktop.services.context import AppContext
+from spectrum_desktop.ui.preferences import PreferencesDialog
+
+
+@pytest.fixture
+def context(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    ctx = AppContext()
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(qtbot, context):
+    dialog = PreferencesDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    yield dialog.environments
+    dialog.deleteLater()
+
+
+def names(page):
+    return [page.list.item(i).text() for i in range(page.list.count())]
+
+
+def select(page, name):
+    for i in range(page.list.count()):
+        if page.list.item(i).text().startswith(name):
+            page.list.setCurrentRow(i)
+            return
+    raise AssertionError(f"{name} is not listed: {names(page)}")
+
+
+def retype(qtbot, edit, text):
+    edit.selectAll()
+    qtbot.keyClick(edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(edit, text)
+
+
+def saved_file(tmp_path):
+    return json.loads((tmp_path / "config" / "environments.json").read_text())
+
+
+def test_the_first_run_environments_are_listed(page):
+    assert names(page) == ["Local sandbox", "Staging", "Production  (production)"]
+    assert page.form.name.text() == "Local sandbox"
+
+
+def test_editing_shows_the_settings_models_message_beside_the_field_and_saves_when_fixed(qtbot, page, context, tmp_path):
+    select(page, "Staging")
+    form = page.form
+    retype(qtbot, form.base_url, "http://staging.example.com")
+    assert form.errors["base_url"].isVisible()
+    assert "https://" in form.message("base_url")
+    assert not page.save_button.isEnabled()
+    retype(qtbot, form.base_url, "https://staging2.example.com")
+    assert not form.errors["base_url"].isVisible()
+    form.batch_size.setValue(0)
+    assert "1" in form.message("batch_size")
+    assert not page.save_button.isEnabled()
+    form.batch_size.setValue(25)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.summary.text() == "Saved Staging."
+    staging = context.environments.get("staging")
+    assert (staging.base_url, staging.batch_size) == ("https://staging2.example.com", 25)
+    on_disk = {e["id"]: e for e in saved_file(tmp_path)["environments"]}
+    assert on_disk["staging"]["base_url"] == "https://staging2.example.com"
+
+
+def test_add_a_production_environment_with_a_colour_then_remove_it(qtbot, page, context, tmp_path):
+    changed = []
+    page.environments_changed.connect(lambda: changed.append(True))
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    form = page.form
+    assert form.name.hasFocus()
+    qtbot.keyClicks(form.name, "Training")
+    retype(qtbot, form.base_url, "https://training.example.com")
+    retype(qtbot, form.colour, "#12")
+    assert "#2e7d32" in form.message("colour")
+    retype(qtbot, form.colour, "#6a1b9a")
+    qtbot.mouseClick(form.is_production, Qt.MouseButton.LeftButton)
+    form.request_format.setCurrentIndex(form.request_format.findData("RecipeSet"))
+    form.rate_limit_requests.setValue(10)
+    form.rate_limit_seconds.setValue(6)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert "Training  (production)" in names(page)
+    assert changed == [True]
+    added = context.environments.get("Training")
+    assert added.is_production and added.colour == "#6a1b9a" and added.request_format == "RecipeSet"
+    assert (added.rate_limit_requests, added.rate_limit_seconds) == (10, 6.0)
+    assert any(e["name"] == "Training" for e in saved_file(tmp_path)["environments"])
+
+    select(page, "Training")
+    qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    assert "Training" not in " ".join(names(page))
+    assert all(e["name"] != "Training" for e in saved_file(tmp_path)["environments"])
+
+
+def test_removing_the_active_environment_is_refused_with_a_reason(qtbot, page):
+    select(page, "Local sandbox")
+    qtbot.mouseClick(page.remove_button, Qt.MouseButton.LeftButton)
+    assert "Local sandbox" in names(page)
+    assert page.summary.text() != ""
+
+
+def test_a_blank_name_is_marked(qtbot, page):
+    select(page, "Staging")
+    page.form.name.clear()
+    assert page.form.message("name") == "Give the environment a name."
+    assert not page.save_button.isEnabled()
