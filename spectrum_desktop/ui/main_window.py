@@ -29,6 +29,7 @@ from spectrum_desktop.ui.errors import show_error
 from spectrum_desktop.ui.order_editor import OrderEditor
 from spectrum_desktop.ui.result_panel import ResultPanel
 from spectrum_desktop.ui.send_flow import SendFlow
+from spectrum_desktop.ui.window_tools import attach as attach_window_tools
 
 
 class MainWindow(QMainWindow):
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.token_label)
         self.statusBar().addPermanentWidget(self.rate_label)
         self._restore()
+        self.tools = attach_window_tools(self)
         if listed.problem:
             QTimer.singleShot(0, self, lambda: show_error(self, ValueError(
                 f"{listed.problem}\n\nOnly the Local sandbox is offered until this is fixed."),
@@ -242,7 +244,7 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def new_order(self) -> None:
-        self.editor.load({"lineItems": []})
+        self.editor.new_order()
 
     def load_order(self, order: dict[str, Any]) -> None:
         self.editor.load(order)

@@ -1,0 +1,191 @@
+"""What the editor side adds to the main window: Set token…, Preferences…, Save draft, autosave and
+draft recovery, and the status bar's token location and rate budget.
+
+Kept apart from main_window.py so the window file stays small; `attach(window)` wires it all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from spectrum_desktop.domain.states import SubmissionState
+from spectrum_desktop.services.drafts import DraftKeeper
+from spectrum_desktop.ui import tasks
+from spectrum_desktop.ui.draft_recovery import DraftAutosave, could_not_read_draft, offer_unsent_draft
+from spectrum_desktop.ui.errors import user_message
+
+RATE_REFRESH_MS = 1000
+DELIVERED = {SubmissionState.SUCCEEDED, SubmissionState.ALREADY_SUBMITTED}
+
+
+def preferences_shortcuts() -> list[QKeySequence]:
+    """The platform's Preferences keys where it has them (macOS Cmd+,), and Ctrl+, everywhere."""
+    keys = list(QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences))
+    comma = QKeySequence("Ctrl+,")
+    return keys + ([comma] if comma not in keys else [])
+
+
+def token_status(location: Any) -> str:
+    """What the status bar says about the active environment's token."""
+    if not location.needed:
+        return "not needed for the local sandbox"
+    if location.overridden:
+        return "from SPECTRUM_API_TOKEN (overrides the saved one)"
+    if not location.has_token:
+        return f"none saved yet ({location.kept_in}); use Set token…"
+    return location.kept_in
+
+
+class WindowTools(QObject):
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self._window = window
+        self._context = window.context
+        self.keeper = DraftKeeper(self._context)
+        self.autosave = DraftAutosave(window.editor, self.keeper, self)
+        self.autosave.saved.connect(lambda _id: window.statusBar().showMessage("Draft saved.", 3000))
+        self.autosave.failed.connect(lambda text: window.statusBar().showMessage(text, 10000))
+        self.token_dialog = None
+        self.preferences = None
+        self.recovery = None
+        self._status_task: tasks.Task | None = None
+        self._rebind(window.save_action, self.save_draft)
+        self._rebind(window.preferences_action, self.open_preferences)
+        window.preferences_action.setShortcuts(preferences_shortcuts())
+        # Every binding the platform has for these (e.g. the keyboard's own New/Open keys), not only the first.
+        for action, standard in ((window.new_action, QKeySequence.StandardKey.New),
+                                 (window.open_action, QKeySequence.StandardKey.Open),
+                                 (window.save_action, QKeySequence.StandardKey.Save),
+                                 (window.quit_action, QKeySequence.StandardKey.Quit)):
+            action.setShortcuts(standard)
+        window.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        window.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.token_action = QAction("Set &token…", window, objectName="setTokenAction")
+        self.token_action.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        self.token_action.setToolTip("Save, replace, remove or test the API token of the active environment")
+        self.token_action.triggered.connect(self.open_token_dialog)
+        menu = self._menu_of(window.preferences_action)
+        if menu is not None:
+            menu.insertAction(window.preferences_action, self.token_action)
+        window.addAction(self.token_action)
+        toolbar = window.findChild(QObject, "environmentToolbar")
+        if toolbar is not None:
+            toolbar.addAction(self.token_action)
+        window.token_requested.connect(lambda _environment_id: self.open_token_dialog())
+        window.environment_changed.connect(lambda _environment_id: self.refresh_status())
+        window.send_finished.connect(self._on_sent)
+        window.installEventFilter(self)
+        self._rate_timer = QTimer(self)
+        self._rate_timer.setInterval(RATE_REFRESH_MS)
+        self._rate_timer.timeout.connect(self.refresh_rate_budget)
+        self._rate_timer.start()
+        self.refresh_status()
+        self._draft_task = tasks.run(window, lambda report, cancel: self.keeper.unsent(), self.offer_draft,
+                                     self._draft_unreadable, progress=None)
+
+    @staticmethod
+    def _rebind(action: QAction, slot) -> None:
+        action.triggered.disconnect()
+        action.triggered.connect(slot)
+
+    def _menu_of(self, action: QAction) -> QMenu | None:
+        for menu in self._window.menuBar().findChildren(QMenu):
+            if action in menu.actions():
+                return menu
+        return None
+
+    # drafts
+    def save_draft(self) -> bool:
+        return self.autosave.save_now()
+
+    def offer_draft(self, draft: Any) -> None:
+        """Offer back a draft an earlier session left unsent (looked up off the GUI thread at start)."""
+        self.recovery = offer_unsent_draft(self._window, self.keeper, draft, self._restore)
+
+    def _draft_unreadable(self, error: BaseException) -> None:
+        self.recovery = could_not_read_draft(self._window, error)
+
+    def draft_check_done(self) -> bool:
+        return not self._draft_task.is_running()
+
+    def _restore(self, order: dict, kind: str) -> None:
+        self._window.editor.load(order, kind or None)
+        self._window.statusBar().showMessage("The unsent order was restored.", 5000)
+
+    def _on_sent(self, record: Any) -> None:
+        if getattr(record, "state", None) in DELIVERED:
+            self.autosave.sent()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # Before the window's own closeEvent closes the context (and its database): write what was typed.
+        if watched is self._window and event.type() == QEvent.Type.Close:
+            self._rate_timer.stop()
+            if self.autosave.pending():
+                self.autosave.save_now()
+        return False
+
+    # token and preferences
+    def open_token_dialog(self):
+        from spectrum_desktop.ui.token_dialog import TokenDialog
+
+        if self.token_dialog is not None:
+            self.token_dialog.close()
+        dialog = TokenDialog(self._context, self._window.active_environment(), self._window)
+        dialog.token_changed.connect(lambda _environment_id: self.refresh_status())
+        self.token_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_preferences(self):
+        from spectrum_desktop.ui.preferences import PreferencesDialog
+
+        if self.preferences is not None:
+            self.preferences.close()
+        dialog = PreferencesDialog(self._context, self._window)
+        dialog.environments_changed.connect(self._environments_changed)
+        self.preferences = dialog
+        dialog.open()
+        return dialog
+
+    def _environments_changed(self) -> None:
+        self._window.reload_environments()
+        self.refresh_status()
+
+    # status bar
+    def refresh_status(self) -> None:
+        """Where the active environment's token is kept (read off the GUI thread: the keyring can be slow)."""
+        window: QMainWindow = self._window
+        environment = window.active_environment()
+        credentials = self._context.credentials
+        self._status_task = tasks.run(
+            window,
+            lambda report, cancel: credentials.location(environment),
+            lambda location: self._show_location(environment.id, location),
+            lambda error: window.show_token_location(user_message(error)),
+            progress=None,
+        )
+        self.refresh_rate_budget()
+
+    def _show_location(self, environment_id: str, location: Any) -> None:
+        if self._window.active_environment().id == environment_id:
+            self._window.show_token_location(token_status(location))
+
+    def refresh_rate_budget(self) -> None:
+        try:
+            budget = self._context.rate_budget(self._window.active_environment())
+        except Exception as error:  # noqa: BLE001 - the status bar must not break the window
+            self._window.rate_label.setText(user_message(error))
+            return
+        self._window.show_rate_budget(budget.left, budget.total)
+        self._window.rate_label.setToolTip(
+            f"The server allows {budget.total} requests every {budget.seconds:g} seconds; "
+            "sending waits when none are left."
+        )
+
+
+def attach(window: Any) -> WindowTools:
+    return WindowTools(window)
