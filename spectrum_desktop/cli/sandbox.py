@@ -68,16 +68,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: could not listen on {args.host}:{args.port} ({error.strerror or error}). "
               "Choose another port with --port, or --port 0 for any free one.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    limit_text = f"{rate_limit[0]} requests per {rate_limit[1]:g} s per endpoint" if rate_limit else "off"
-    print(f"Spectrum sandbox running at {server.url}")
-    print(f"Token: {server.token}")
-    print(f"Rate limit: {limit_text}")
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print("Warning: the sandbox is reachable from other computers on this network.")
-    print("Press Ctrl+C to stop.", flush=True)
-    # Installed explicitly: a process started in the background may inherit SIGINT as ignored.
+    # Installed explicitly, and before the banner that tells anyone it is running: a process started in
+    # the background may inherit SIGINT as ignored.
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        limit_text = f"{rate_limit[0]} requests per {rate_limit[1]:g} s per endpoint" if rate_limit else "off"
+        print(f"Spectrum sandbox running at {server.url}")
+        print(f"Token: {server.token}")
+        print(f"Rate limit: {limit_text}")
+        if args.host not in ("127.0.0.1", "localhost", "::1"):
+            print("Warning: the sandbox is reachable from other computers on this network.")
+        print("Press Ctrl+C to stop.", flush=True)
         server.serve_forever()
     except KeyboardInterrupt:
         pass
