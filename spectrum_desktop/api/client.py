@@ -28,7 +28,15 @@ from spectrum_desktop.api.outcomes import (
 from spectrum_desktop.api.ratelimit import Permit, RateLimiter, RateLimits
 from spectrum_desktop.api.responses import classify, many_results, parse_json
 from spectrum_desktop.api.retry import RetryPolicy
-from spectrum_desktop.api.urls import ACK_PATH, ACKS_PATH, ORDER_PATH, check_base_url, join_url, lookup_path
+from spectrum_desktop.api.urls import (
+    ACK_PATH,
+    ACKS_PATH,
+    LOOKUP_PATH_PREFIX,
+    ORDER_PATH,
+    check_base_url,
+    join_url,
+    lookup_path,
+)
 
 TOKEN_HEADER = "SPECTRUM_API_TOKEN"
 APP_NAME = "spectrum-desktop"
@@ -149,7 +157,7 @@ class SpectrumClient:
     def lookup(self, purchase_order_number: str, *, cancel: threading.Event | None = None) -> Outcome:
         """GET /api/order/order-number/{po}: Found(order), NotFound, or a failure outcome."""
         path = lookup_path(purchase_order_number)
-        outcome = self._exchange("GET", path, None, cancel, lookup=True)
+        outcome = self._exchange("GET", path, None, cancel, lookup=True, endpoint=LOOKUP_PATH_PREFIX)
         log.info("GET lookup PO %s -> %s (HTTP %s)", purchase_order_number, outcome.label, outcome.http_status)
         return outcome
 
@@ -167,8 +175,8 @@ class SpectrumClient:
         return self._limits
 
     def _exchange(self, method: str, path: str, data: bytes | None, cancel: threading.Event | None, *,
-                  lookup: bool = False, many: list[str] | None = None) -> Any:
-        limiter = self._limiter(path)
+                  lookup: bool = False, many: list[str] | None = None, endpoint: str | None = None) -> Any:
+        limiter = self._limiter(endpoint or path)  # every lookup counts against one endpoint, whatever the PO
         policy = self.retry
         first_sent: float | None = None
         attempt = 0

@@ -61,6 +61,19 @@ def test_each_endpoint_has_its_own_budget_over_http():
         assert client.lookup("E-1").http_status == 200  # another endpoint, not held up
 
 
+def test_lookups_of_different_orders_share_one_budget():
+    limits = RateLimits(2, 60)
+    with SandboxServer(token=TOKEN, rate_limit=None) as server, \
+            SpectrumClient(server.url, TOKEN, limits=limits, retry=FAST_RETRY) as client:
+        client.lookup("A")
+        client.lookup("B")
+        assert limits.for_path("/api/order/order-number/").remaining() == 0
+        cancel = threading.Event()
+        cancel.set()
+        assert client.lookup("C", cancel=cancel).label == "cancelled"
+        assert len(server.received()) == 2
+
+
 def test_remaining_and_release_stamp():
     now = [100.0]
     limiter = RateLimiter(2, 10, clock=lambda: now[0])
