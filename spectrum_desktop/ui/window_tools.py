@@ -82,7 +82,6 @@ class WindowTools(QObject):
         self._rate_timer = QTimer(self)
         self._rate_timer.setInterval(RATE_REFRESH_MS)
         self._rate_timer.timeout.connect(self.refresh_rate_budget)
-        self._rate_timer.start()
         self.refresh_status()
         self._draft_task = tasks.run(window, lambda report, cancel: self.keeper.unsent(), self.offer_draft,
                                      self._draft_unreadable, progress=None)
@@ -157,22 +156,27 @@ class WindowTools(QObject):
 
     # status bar
     def refresh_status(self) -> None:
-        """Where the active environment's token is kept (read off the GUI thread: the keyring can be slow)."""
+        """Token location and rate budget of the active environment, read off the GUI thread (the keyring can be
+        slow, and the first budget read loads the HTTP client)."""
         window: QMainWindow = self._window
         environment = window.active_environment()
-        credentials = self._context.credentials
-        self._status_task = tasks.run(
-            window,
-            lambda report, cancel: credentials.location(environment),
-            lambda location: self._show_location(environment.id, location),
-            lambda error: window.show_token_location(user_message(error)),
-            progress=None,
-        )
-        self.refresh_rate_budget()
+        context = self._context
 
-    def _show_location(self, environment_id: str, location: Any) -> None:
-        if self._window.active_environment().id == environment_id:
-            self._window.show_token_location(token_status(location))
+        def read(report, cancel):
+            return context.credentials.location(environment), context.rate_budget(environment)
+
+        self._status_task = tasks.run(
+            window, read, lambda found: self._show_status(environment.id, *found),
+            lambda error: window.show_token_location(user_message(error)), progress=None,
+        )
+
+    def _show_status(self, environment_id: str, location: Any, budget: Any) -> None:
+        if self._window.active_environment().id != environment_id:
+            return
+        self._window.show_token_location(token_status(location))
+        self._show_budget(budget)
+        if not self._rate_timer.isActive() and self._window.isVisible():
+            self._rate_timer.start()
 
     def refresh_rate_budget(self) -> None:
         try:
@@ -180,6 +184,9 @@ class WindowTools(QObject):
         except Exception as error:  # noqa: BLE001 - the status bar must not break the window
             self._window.rate_label.setText(user_message(error))
             return
+        self._show_budget(budget)
+
+    def _show_budget(self, budget: Any) -> None:
         self._window.show_rate_budget(budget.left, budget.total)
         self._window.rate_label.setToolTip(
             f"The server allows {budget.total} requests every {budget.seconds:g} seconds; "
