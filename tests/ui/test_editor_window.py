@@ -158,3 +158,31 @@ def test_after_a_real_crash_the_unsent_order_is_offered_back(home, qtbot):
     assert "PO-WIN-1" in box.text()
     qtbot.mouseClick(box.findChild(QAbstractButton, "restoreDraft"), Qt.MouseButton.LeftButton)
     assert window.current_order() == ORDER
+
+
+@pytest.fixture
+def no_keyring(tmp_path, monkeypatch):
+    from keyring.backends import fail
+
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    monkeypatch.delenv("SPECTRUM_API_TOKEN", raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_without_a_keyring_the_status_bar_says_memory_only(no_keyring, qtbot):
+    window = open_window(qtbot)
+    window.set_environment("staging")
+    qtbot.waitUntil(lambda: "memory only" in window.token_label.text(), timeout=10_000)
+    assert "memory only: no keyring available" in window.token_label.text()
+    dialog = window.tools.open_token_dialog()
+    assert "memory only" in dialog.where.text()
+
+
+def test_the_result_panels_set_token_request_opens_the_dialog(window):
+    window.set_environment("production")
+    window.token_requested.emit("production")
+    dialog = window.tools.token_dialog
+    assert dialog.isVisible() and dialog.windowTitle() == "API token for Production"

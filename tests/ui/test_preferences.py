@@ -4,6 +4,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from spectrum_desktop.services.context import AppContext
 from spectrum_desktop.ui.preferences import PreferencesDialog
@@ -116,3 +117,21 @@ def test_a_blank_name_is_marked(qtbot, page):
     page.form.name.clear()
     assert page.form.message("name") == "Give the environment a name."
     assert not page.save_button.isEnabled()
+
+
+def test_closing_with_unsaved_changes_asks_first_without_blocking(qtbot, context):
+    dialog = PreferencesDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    page = dialog.environments
+    select(page, "Staging")
+    retype(qtbot, page.form.name, "Staging 2")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    question = dialog.unsaved_question
+    assert question is not None and question.isVisible() and dialog.isVisible()
+    question.done(QMessageBox.StandardButton.Cancel)
+    assert dialog.isVisible()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    dialog.unsaved_question.done(QMessageBox.StandardButton.Discard)
+    assert not dialog.isVisible()
+    assert context.environments.get("staging").name == "Staging"
