@@ -28,6 +28,7 @@ ACKS_PATH = "/api/order/acknowledgements"
 ORDER_PATH = "/api/order"
 LOOKUP_PREFIX = "/api/order/order-number/"
 CONTROL_PREFIX = "/_sandbox/"
+DRAIN_FACTOR = 8  # a too-large body up to 8x the limit is read and dropped before the 413; larger: not read
 POLL_SECONDS = 0.05  # how quickly stop() is noticed
 MANY_SHAPES = ("array", "wrapped", "single")
 ADDRESS_FIELDS = ("firstName", "lastName", "address1", "city", "state", "postalCode", "country")
@@ -340,6 +341,8 @@ class _Handler(BaseHTTPRequestHandler):
             raise _error(400, "Content-Length must be a whole number of bytes.")
         if length > self.sandbox.max_body_bytes:
             self.close_connection = True
+            if length <= DRAIN_FACTOR * self.sandbox.max_body_bytes:
+                self._discard(length)  # so the client, still sending, can read the 413 instead of a reset
             raise _error(413, f"The request body is larger than {self.sandbox.max_body_bytes} bytes.")
         try:
             raw = self.rfile.read(length) if length else b""
@@ -357,6 +360,16 @@ class _Handler(BaseHTTPRequestHandler):
             return json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, ValueError, RecursionError):
             return _NOT_JSON
+
+    def _discard(self, length: int) -> None:
+        try:
+            while length > 0:
+                chunk = self.rfile.read(min(length, 64 * 1024))
+                if not chunk:
+                    return
+                length -= len(chunk)
+        except OSError:
+            return
 
     def _serve(self, method: str) -> None:
         headers = {k.lower(): v for k, v in self.headers.items()}

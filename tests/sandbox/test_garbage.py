@@ -191,3 +191,10 @@ def test_many_parallel_clients(sandbox):
         thread.join(timeout=10)
     assert results.count(True) == 40
     assert len(sandbox.accepted_counts()) == 40
+
+
+def test_a_client_still_sending_a_large_body_reads_the_413(sandbox):
+    for _ in range(5):
+        reply = requests.post(sandbox.url + ACK, data=b" " * (300 * 1024),
+                              headers={"SPECTRUM_API_TOKEN": TOKEN, "Content-Type": "application/json"}, timeout=5)
+        assert reply.status_code == 413
