@@ -207,3 +207,22 @@ def test_a_line_items_proof_status_is_chosen_from_a_list(editor, qtbot):
     qtbot.keyClick(box, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: editor.table.state() != QAbstractItemView.State.EditingState, timeout=2000)
     assert preview(editor)["lineItems"][0]["proofStatus"] == "Fulfilled"
+
+
+def test_an_order_typed_field_by_field_with_a_bad_quantity_fixed_from_the_keyboard(editor, qtbot):
+    qtbot.keyClicks(editor.fields["purchaseOrderNumber"], "PO-KEYS-1")
+    qtbot.keyClicks(editor.fields["accountNumber"], "2000690402")
+    qtbot.keyClicks(editor.fields["emailAddress"], "ada@example.com")
+    editor.table.setFocus()
+    qtbot.keyClick(editor.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    type_into_cell(qtbot, editor.table, 0, 0, "RS-1")
+    type_into_cell(qtbot, editor.table, 0, 1, "SKU-1")
+    type_into_cell(qtbot, editor.table, 0, 2, "0")
+    texts = problems(editor)
+    assert len(texts) == 1 and "Line item 1 › Quantity" in texts[0]
+    assert "1 or more" in editor.model.problem_at(0, 2)
+    type_into_cell(qtbot, editor.table, 0, 2, "3")
+    assert problems(editor) == []
+    body = preview(editor)
+    assert body["purchaseOrderNumber"] == "PO-KEYS-1" and body["emailAddress"] == "ada@example.com"
+    assert body["lineItems"] == [{"recipeSetId": "RS-1", "sku": "SKU-1", "quantity": 3}]
