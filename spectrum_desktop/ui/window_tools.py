@@ -104,6 +104,10 @@ class WindowTools(QObject):
     def offer_draft(self, draft: Any) -> None:
         """Offer back a draft an earlier session left unsent (looked up off the GUI thread at start)."""
         self.recovery = offer_unsent_draft(self._window, self.keeper, draft, self._restore)
+        if not self.keeper.persistent:
+            self._window.statusBar().showMessage(
+                "No keyring is available: the order you type is kept only while the app runs, "
+                "not across a crash. Install or unlock a keyring to keep drafts.", 15000)
 
     def _draft_unreadable(self, error: BaseException) -> None:
         self.recovery = could_not_read_draft(self._window, error)

@@ -177,6 +177,7 @@ def test_without_a_keyring_the_status_bar_says_memory_only(no_keyring, qtbot):
     window.set_environment("staging")
     qtbot.waitUntil(lambda: "memory only" in window.token_label.text(), timeout=10_000)
     assert "memory only: no keyring available" in window.token_label.text()
+    assert "kept only while the app runs" in window.statusBar().currentMessage()
     dialog = window.tools.open_token_dialog()
     assert "memory only" in dialog.where.text()
 
