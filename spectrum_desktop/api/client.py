@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import threading
@@ -34,6 +35,7 @@ from spectrum_desktop.api.urls import (
     LOOKUP_PATH_PREFIX,
     ORDER_PATH,
     check_base_url,
+    check_token,
     join_url,
     lookup_path,
 )
@@ -95,7 +97,7 @@ class SpectrumClient:
                  retry: RetryPolicy | None = None, connect_timeout: float = 5.0, read_timeout: float = 30.0,
                  user_agent: str | None = None) -> None:
         self.base_url = check_base_url(base_url)
-        self._token = token
+        token = check_token(token)
         self._limits = limits
         self.retry = retry if retry is not None else RetryPolicy()
         self.timeouts = (connect_timeout, read_timeout)
@@ -227,6 +229,8 @@ class SpectrumClient:
                 retryable = not isinstance(error, (requests.exceptions.SSLError, requests.exceptions.InvalidURL))
                 return Unreachable(detail=_describe(error)), retryable
             return OutcomeUnknown(detail=_describe(error)), False
+        except (OSError, http.client.HTTPException) as error:  # from below requests: it may have left
+            return OutcomeUnknown(detail=type(error).__name__), False
         status = response.status_code
         if many is not None and 200 <= status < 300:
             results = many_results(parse_json(text), many, status)

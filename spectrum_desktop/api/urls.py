@@ -19,6 +19,19 @@ class InsecureBaseUrl(ValueError):
     """The base URL uses plain http:// for a server that is not this computer."""
 
 
+class InvalidToken(ValueError):
+    """The API token holds characters no HTTP header can carry."""
+
+
+def check_token(token: str) -> str:
+    """The token without surrounding whitespace (a pasted line break), or InvalidToken."""
+    token = (token or "").strip()
+    if any(not " " <= c <= "~" for c in token):
+        raise InvalidToken("The API token contains characters a token cannot have (line breaks, tabs or accented "
+                           "letters). Copy it again exactly as Spectrum gave it and paste it in the token box.")
+    return token
+
+
 def is_loopback(host: str) -> bool:
     host = host.strip("[]").lower()
     if host == "localhost" or host.endswith(".localhost"):

@@ -2,7 +2,15 @@
 
 import pytest
 
-from spectrum_desktop.api import Accepted, InsecureBaseUrl, InvalidBaseUrl, SpectrumClient, check_base_url, join_url
+from spectrum_desktop.api import (
+    Accepted,
+    InsecureBaseUrl,
+    InvalidBaseUrl,
+    InvalidToken,
+    SpectrumClient,
+    check_base_url,
+    join_url,
+)
 from spectrum_desktop.api.urls import is_loopback
 from tests.api.conftest import FAST_RETRY, TOKEN, ack
 
@@ -53,3 +61,11 @@ def test_path_prefix_reaches_the_endpoint_over_http(sandbox):
 
 def test_client_repr_hides_token():
     assert "secret" not in repr(SpectrumClient("https://api.example.com", "secret"))
+
+
+def test_pasted_token_is_trimmed_and_garbage_refused(sandbox):
+    with SpectrumClient(sandbox.url, f"  {TOKEN}\n", retry=FAST_RETRY) as client:
+        assert isinstance(client.acknowledge(ack("TOK-1")), Accepted)
+    for bad in ("abc\ndef", "tökén", "a\tb"):
+        with pytest.raises(InvalidToken, match="Copy it again"):
+            SpectrumClient(sandbox.url, bad)
