@@ -23,6 +23,7 @@ from spectrum_desktop.api.outcomes import (
     OutcomeUnknown,
     RateLimited,
     ServerError,
+    Unauthorized,
     Unreachable,
     Unrecognised,
 )
@@ -35,6 +36,7 @@ from spectrum_desktop.api.urls import (
     LOOKUP_PATH_PREFIX,
     ORDER_PATH,
     check_base_url,
+    InvalidToken,
     check_token,
     join_url,
     lookup_path,
@@ -97,7 +99,11 @@ class SpectrumClient:
                  retry: RetryPolicy | None = None, connect_timeout: float = 5.0, read_timeout: float = 30.0,
                  user_agent: str | None = None) -> None:
         self.base_url = check_base_url(base_url)
-        token = check_token(token)
+        self._token_problem: str | None = None
+        try:
+            token = check_token(token)
+        except InvalidToken as error:  # answered as Unauthorized by every call, without sending the token anywhere
+            self._token_problem, token = str(error), ""
         self._limits = limits
         self.retry = retry if retry is not None else RetryPolicy()
         self.timeouts = (connect_timeout, read_timeout)
@@ -178,6 +184,8 @@ class SpectrumClient:
 
     def _exchange(self, method: str, path: str, data: bytes | None, cancel: threading.Event | None, *,
                   lookup: bool = False, many: list[str] | None = None, endpoint: str | None = None) -> Any:
+        if self._token_problem is not None:
+            return Unauthorized(attempts=0, error=self._token_problem)
         limiter = self._limiter(endpoint or path)  # every lookup counts against one endpoint, whatever the PO
         policy = self.retry
         first_sent: float | None = None

@@ -8,10 +8,11 @@ from spectrum_desktop.api import (
     InvalidBaseUrl,
     InvalidToken,
     SpectrumClient,
+    Unauthorized,
     check_base_url,
     join_url,
 )
-from spectrum_desktop.api.urls import is_loopback
+from spectrum_desktop.api.urls import check_token, is_loopback
 from tests.api.conftest import FAST_RETRY, TOKEN, ack
 
 
@@ -68,4 +69,9 @@ def test_pasted_token_is_trimmed_and_garbage_refused(sandbox):
         assert isinstance(client.acknowledge(ack("TOK-1")), Accepted)
     for bad in ("abc\ndef", "tökén", "a\tb"):
         with pytest.raises(InvalidToken, match="Copy it again"):
-            SpectrumClient(sandbox.url, bad)
+            check_token(bad)
+        with SpectrumClient(sandbox.url, bad, retry=FAST_RETRY) as client:
+            outcome = client.acknowledge(ack("TOK-2"))
+        assert isinstance(outcome, Unauthorized) and "Copy it again" in outcome.error
+        assert outcome.attempts == 0 and outcome.http_status is None
+    assert sandbox.accepted_count("TOK-2") == 0 and len(sandbox.received()) == 1
