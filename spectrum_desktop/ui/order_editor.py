@@ -100,6 +100,17 @@ def set_field_text(widget: QWidget, value: object) -> None:
         widget.setText(text)
 
 
+def recipe_set(item: dict[str, Any]) -> dict[str, Any]:
+    """A line item as the deprecated format's recipe set; a lone SKU and quantity become its one SKU quantity."""
+    out = {k: v for k, v in item.items() if k in RECIPE_SET_KEYS or k not in KEYS}
+    if "skuQuantities" not in out and item.get("sku"):
+        pair = {"sku": item["sku"]}
+        if item.get("quantity") not in (None, ""):
+            pair["quantity"] = item["quantity"]
+        out["skuQuantities"] = [pair]
+    return out
+
+
 def choice_box(key: str, label: str) -> QComboBox:
     box = QComboBox(objectName=key)
     box.setAccessibleName(label)
@@ -289,9 +300,7 @@ class OrderEditor(QWidget):
                 order.pop(key, None)
         items = self.model.line_items()
         if recipe_sets:
-            order["recipeSets"] = [
-                {k: v for k, v in item.items() if k in RECIPE_SET_KEYS or k not in KEYS} for item in items
-            ]
+            order["recipeSets"] = [recipe_set(item) for item in items]
         else:
             order["lineItems"] = items
         if self.kind() is OrderKind.FULL:
@@ -330,6 +339,18 @@ class OrderEditor(QWidget):
     def _on_cell_changed(self, top_left, bottom_right, roles=()) -> None:
         if not roles or Qt.ItemDataRole.EditRole in roles or Qt.ItemDataRole.DisplayRole in roles:
             self._on_changed()
+
+    def follow_request_format(self, request_format: str) -> bool:
+        """An acknowledgement takes the environment's format (LineItem or the deprecated RecipeSet); a full order
+        is left alone. True when the kind changed (what was typed is kept)."""
+        wanted = {
+            (OrderKind.ACK, "RecipeSet"): OrderKind.ACK_RECIPESET,
+            (OrderKind.ACK_RECIPESET, "LineItem"): OrderKind.ACK,
+        }.get((self.kind(), str(request_format)))
+        if wanted is None:
+            return False
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(wanted))
+        return True
 
     def new_order(self) -> None:
         """An empty form of the current kind with the order date set to now."""

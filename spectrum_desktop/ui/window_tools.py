@@ -77,12 +77,14 @@ class WindowTools(QObject):
             toolbar.addAction(self.token_action)
         window.token_requested.connect(lambda _environment_id: self.open_token_dialog())
         window.environment_changed.connect(lambda _environment_id: self.refresh_status())
+        window.environment_changed.connect(self._follow_request_format)
         window.send_finished.connect(self._on_sent)
         window.installEventFilter(self)
         self._rate_timer = QTimer(self)
         self._rate_timer.setInterval(RATE_REFRESH_MS)
         self._rate_timer.timeout.connect(self.refresh_rate_budget)
         self.refresh_status()
+        self._follow_request_format()
         self._draft_task = tasks.run(window, lambda report, cancel: self.keeper.unsent(), self.offer_draft,
                                      self._draft_unreadable, progress=None)
 
@@ -153,6 +155,14 @@ class WindowTools(QObject):
         self.preferences = dialog
         dialog.open()
         return dialog
+
+    def _follow_request_format(self, _environment_id: str = "") -> None:
+        environment = self._window.active_environment()
+        editor = self._window.editor
+        if editor.follow_request_format(environment.request_format):
+            self._window.statusBar().showMessage(
+                f"{environment.name} takes acknowledgements in the {environment.request_format} format: "
+                f"the form now builds “{editor.kind_combo.currentText()}”. What you typed is kept.", 8000)
 
     def _environments_changed(self) -> None:
         self._window.reload_environments()

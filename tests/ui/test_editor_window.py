@@ -187,3 +187,19 @@ def test_the_result_panels_set_token_request_opens_the_dialog(window):
     window.token_requested.emit("production")
     dialog = window.tools.token_dialog
     assert dialog.isVisible() and dialog.windowTitle() == "API token for Production"
+
+
+def test_an_environment_in_the_recipe_set_format_switches_the_acknowledgement_kind(window, qtbot):
+    window.context.environments.update("staging", {"request_format": "RecipeSet"})
+    window.reload_environments()
+    window.load_order(ORDER)
+    window.set_environment("staging")
+    assert window.editor.kind() == "ack-recipeset"
+    assert window.current_order()["recipeSets"] == [
+        {"recipeSetId": "RS-1", "skuQuantities": [{"sku": "SKU-1", "quantity": 1}]}
+    ]
+    assert window.editor.result.ok
+    assert "RecipeSet format" in window.statusBar().currentMessage()
+    window.set_environment("local-sandbox")
+    assert window.editor.kind() == "ack"
+    assert window.current_order() == ORDER
