@@ -27,7 +27,7 @@ def ack(po, *recipe_set_ids):
 
 @pytest.fixture
 def sandbox():
-    with SandboxServer(token=TOKEN, rate_limit=None, slow_delay=1.0) as server:
+    with SandboxServer(token=TOKEN, rate_limit=None, slow_delay=2.0) as server:
         yield server
 
 

@@ -83,7 +83,7 @@ def test_total_time_bounds_retries(sandbox):
         started = time.monotonic()
         outcome = client.acknowledge(ack("ERR500-2"))
     assert isinstance(outcome, ServerError)
-    assert time.monotonic() - started < 0.6
+    assert time.monotonic() - started < 1.5  # 50 attempts would take over 10 s
     assert 2 <= outcome.attempts <= 3
     assert outcome.attempts == len(posts(sandbox, "ERR500-2"))
 
@@ -102,7 +102,7 @@ def test_slow_answer_is_outcome_unknown_not_retried_and_still_recorded(client, s
     started = time.monotonic()
     outcome = client.acknowledge(ack("SLOW-1"))
     assert isinstance(outcome, OutcomeUnknown)
-    assert time.monotonic() - started < 0.9
+    assert time.monotonic() - started < 1.8  # read timeout 0.4 s; the sandbox would answer after 2 s
     assert outcome.http_status is None and outcome.attempts == 1
     assert outcome.state is SubmissionState.UNKNOWN and outcome.maybe_arrived
     assert len(posts(sandbox, "SLOW-1")) == 1

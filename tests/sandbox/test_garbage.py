@@ -104,7 +104,7 @@ def test_bad_content_length_is_400_quickly(sandbox, length):
     started = time.monotonic()
     answer = raw_exchange(sandbox, request(b"{}", length=length))
     assert status_of(answer) == 400
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 1.5  # not the 2 s socket timeout
 
 
 def test_chunked_body_is_refused_with_411(sandbox):
@@ -158,7 +158,7 @@ def test_slow_clients_do_not_block_others(sandbox):
             stalled.append(sock)
         started = time.monotonic()
         assert still_serves(sandbox, "FAST")
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < 0.9  # a full listen backlog would cost a 1 s SYN retry
     finally:
         for sock in stalled:
             sock.close()
