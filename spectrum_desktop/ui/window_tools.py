@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
@@ -19,6 +19,7 @@ from spectrum_desktop.ui.draft_recovery import DraftAutosave, could_not_read_dra
 from spectrum_desktop.ui.errors import user_message
 
 RATE_REFRESH_MS = 1000
+DRAFT_CHECK_WAIT_MS = 5000
 DELIVERED = {SubmissionState.SUCCEEDED, SubmissionState.ALREADY_SUBMITTED}
 
 
@@ -129,9 +130,19 @@ class WindowTools(QObject):
         # Before the window's own closeEvent closes the context (and its database): write what was typed.
         if watched is self._window and event.type() == QEvent.Type.Close:
             self._rate_timer.stop()
+            self._wait_for_draft_check()
             if self.autosave.pending():
                 self.autosave.save_now()
         return False
+
+    def _wait_for_draft_check(self) -> None:
+        """The start-up draft lookup reads the database; let it finish before the window closes the context."""
+        if not self._draft_task.is_running():
+            return
+        loop = QEventLoop()
+        self._draft_task.finished.connect(loop.quit)
+        QTimer.singleShot(DRAFT_CHECK_WAIT_MS, loop, loop.quit)
+        loop.exec()
 
     # token and preferences
     def open_token_dialog(self):

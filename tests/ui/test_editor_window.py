@@ -203,3 +203,14 @@ def test_an_environment_in_the_recipe_set_format_switches_the_acknowledgement_ki
     window.set_environment("local-sandbox")
     assert window.editor.kind() == "ack"
     assert window.current_order() == ORDER
+
+
+def test_closing_at_once_waits_for_the_start_up_draft_lookup(home, qtbot):
+    earlier = AppContext()
+    DraftKeeper(earlier).save(ORDER, "ack")
+    earlier.close()
+    window = build_main_window()
+    qtbot.addWidget(window)
+    window.show()
+    window.close()  # before the lookup has answered: it must finish before the database is closed
+    assert window.tools.draft_check_done()
