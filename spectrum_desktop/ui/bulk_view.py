@@ -45,9 +45,12 @@ class SendPlan:
     rate_requests: int = 100
     rate_seconds: float = 60.0
 
-    def seconds_for(self, orders: int) -> float:
-        """Time the rate budget needs for this many orders at the steady pace."""
+    def seconds_for(self, orders: int, fresh: bool = False) -> float:
+        """Time the rate budget needs for this many orders: the steady pace, or with a `fresh` budget whose
+        first window of requests goes out at once."""
         requests = math.ceil(orders / max(self.batch_size, 1))
+        if fresh:
+            return (math.ceil(requests / max(self.rate_requests, 1)) - 1) * self.rate_seconds
         return requests * self.rate_seconds / max(self.rate_requests, 1)
 
 
@@ -263,7 +266,7 @@ class BulkView(QWidget):
     def _show_time_left(self, done: int, total: int) -> None:
         if self._plan is None:
             return
-        seconds = self._plan.seconds_for(max(total - done, 0))
+        seconds = self._plan.seconds_for(max(total - done, 0), fresh=done == 0)
         self.time_left.setText(f"about {_duration(seconds)} left" if done < total else "done")
         self.time_left.setToolTip(f"Estimated from the rate limit of {self._plan.rate_requests} requests per "
                                   f"{self._plan.rate_seconds:g} s and batches of {self._plan.batch_size}")
