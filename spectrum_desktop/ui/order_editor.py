@@ -194,6 +194,11 @@ class OrderEditor(QWidget):
         top_layout.addLayout(form)
         top_layout.addWidget(self.addresses)
         top_layout.addWidget(self.table, 3)
+        keys = QLabel("Line items: Ctrl+Shift+Return add · Ctrl+D duplicate · Ctrl+Shift+Delete delete · "
+                      "Alt+Up/Down move · Ctrl+V paste rows from a spreadsheet", objectName="lineItemKeys")
+        keys.setWordWrap(True)
+        keys.setEnabled(False)
+        top_layout.addWidget(keys)
         top_layout.addWidget(self.sku_panel, 1)
         top_layout.addWidget(self.conversions)
         top_layout.addWidget(QLabel("Problems (click one to go to the field):"))
