@@ -210,7 +210,9 @@ class EnvironmentsPage(QWidget):
     def __init__(self, context: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("environmentsPage")
+        self._context = context
         self._service = context.environments
+        self.token_dialog = None
         self._current_id: str | None = None  # None while a new, unsaved environment is shown
         self.list = QListWidget(objectName="environmentList")
         self.list.setAccessibleName("Environments")
@@ -223,7 +225,10 @@ class EnvironmentsPage(QWidget):
         self.summary.setWordWrap(True)
         self.save_button = QPushButton("Save changes", objectName="saveEnvironment")
         self.revert_button = QPushButton("Undo changes", objectName="revertEnvironment")
-        for button in (self.add_button, self.remove_button, self.save_button, self.revert_button):
+        self.token_button = QPushButton("Token…", objectName="environmentToken")
+        self.token_button.setToolTip("Save, replace, remove or test this environment's API token")
+        self.token_button.clicked.connect(self.open_token_dialog)
+        for button in (self.add_button, self.remove_button, self.save_button, self.revert_button, self.token_button):
             button.setAutoDefault(False)
         self.add_button.clicked.connect(self.add)
         self.remove_button.clicked.connect(self.remove)
@@ -240,6 +245,7 @@ class EnvironmentsPage(QWidget):
         right.addWidget(self.form)
         right.addWidget(self.summary)
         save_row = QHBoxLayout()
+        save_row.addWidget(self.token_button)
         save_row.addStretch(1)
         save_row.addWidget(self.revert_button)
         save_row.addWidget(self.save_button)
@@ -273,7 +279,17 @@ class EnvironmentsPage(QWidget):
         self._current_id = item.data(Qt.ItemDataRole.UserRole)
         self._reload_current()
 
+    def open_token_dialog(self):
+        from spectrum_desktop.ui.token_dialog import TokenDialog
+
+        if self._current_id is None:
+            return None
+        self.token_dialog = TokenDialog(self._context, self._service.get(self._current_id), self)
+        self.token_dialog.open()
+        return self.token_dialog
+
     def _reload_current(self) -> None:
+        self.token_button.setEnabled(self._current_id is not None)
         if self._current_id is None:
             self.form.load(new_environment_fields())
         else:
@@ -309,6 +325,7 @@ class EnvironmentsPage(QWidget):
 
     def add(self) -> None:
         self._current_id = None
+        self.token_button.setEnabled(False)
         self.list.blockSignals(True)
         self.list.clearSelection()
         self.list.setCurrentRow(-1)

@@ -135,3 +135,13 @@ def test_closing_with_unsaved_changes_asks_first_without_blocking(qtbot, context
     dialog.unsaved_question.done(QMessageBox.StandardButton.Discard)
     assert not dialog.isVisible()
     assert context.environments.get("staging").name == "Staging"
+
+
+def test_each_environment_has_its_token_button(qtbot, page):
+    select(page, "Staging")
+    qtbot.mouseClick(page.token_button, Qt.MouseButton.LeftButton)
+    assert page.token_dialog.isVisible()
+    assert page.token_dialog.windowTitle() == "API token for Staging"
+    page.token_dialog.close()
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert not page.token_button.isEnabled()
