@@ -206,6 +206,7 @@ class EnvironmentsPage(QWidget):
     """Add, edit and remove environments through `context.environments` (the services' EnvironmentService)."""
 
     environments_changed = Signal()
+    token_changed = Signal(str)
 
     def __init__(self, context: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -285,6 +286,7 @@ class EnvironmentsPage(QWidget):
         if self._current_id is None:
             return None
         self.token_dialog = TokenDialog(self._context, self._service.get(self._current_id), self)
+        self.token_dialog.token_changed.connect(self.token_changed)
         self.token_dialog.open()
         return self.token_dialog
 
@@ -376,6 +378,7 @@ class EnvironmentsPage(QWidget):
 
 class PreferencesDialog(QDialog):
     environments_changed = Signal()
+    token_changed = Signal(str)
 
     def __init__(self, context: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -387,6 +390,7 @@ class PreferencesDialog(QDialog):
         self.tabs = QTabWidget(objectName="preferencesTabs")
         self.environments = EnvironmentsPage(context)
         self.environments.environments_changed.connect(self.environments_changed)
+        self.environments.token_changed.connect(self.token_changed)
         self.tabs.addTab(self.environments, "Environments")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

@@ -163,6 +163,7 @@ class WindowTools(QObject):
             self.preferences.close()
         dialog = PreferencesDialog(self._context, self._window)
         dialog.environments_changed.connect(self._environments_changed)
+        dialog.token_changed.connect(lambda _environment_id: self.refresh_status())
         self.preferences = dialog
         dialog.open()
         return dialog
