@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
@@ -55,11 +55,15 @@ class HistoryView(QWidget):
     detail_shown = Signal(int)
 
     def __init__(self, source: HistorySource, environments: Sequence[Environment] = (),
-                 parent: QWidget | None = None, lazy: bool = False) -> None:
-        """`lazy`: read the journal only when the page is first shown (keeps window start-up fast)."""
+                 parent: QWidget | None = None, lazy: bool = False,
+                 confirm: Callable[[str], bool] | None = None) -> None:
+        """`lazy`: read the journal only when the page is first shown (keeps window start-up fast).
+        `confirm(question) -> bool` asks before resending (default: a Yes/No box)."""
         super().__init__(parent)
         self.setObjectName("historyView")
         self._source = source
+        self._confirm = confirm or self._ask
+        self._production: set[str] = set()
         self._detail: SubmissionDetail | None = None
         self._dirty = False
         self.model = HistoryModel(source.fetch, colours={e.id: e.colour for e in environments}, parent=self)
@@ -107,7 +111,7 @@ class HistoryView(QWidget):
         self.resend_button.clicked.connect(self.resend_selected)
         self.resend_all_button = QPushButton("Resend all that need attention", objectName="historyResendAll")
         self.resend_all_button.setToolTip("Resend every failed, partly accepted, unknown or queued row in this filter")
-        self.resend_all_button.clicked.connect(self._confirm_resend_all)
+        self.resend_all_button.clicked.connect(self.confirm_resend_all)
         self.check_button = QPushButton("Check unknown with Spectrum", objectName="historyCheck")
         self.check_button.setToolTip("Ask Spectrum whether unknown submissions arrived")
         self.check_button.clicked.connect(self.check_unknown)
@@ -174,6 +178,7 @@ class HistoryView(QWidget):
             self.environment.addItem(e.name, e.id)
         self.environment.setCurrentIndex(max(self.environment.findData(current), 0))
         self.environment.blockSignals(False)
+        self._production = {e.id for e in environments if e.is_production}
         if hasattr(self, "model"):
             self.model.set_colours({e.id: e.colour for e in environments})
 
@@ -284,10 +289,15 @@ class HistoryView(QWidget):
         return [self.model.record(r) for r in rows]
 
     def resend_selected(self) -> tasks.Task | None:
-        ids = [r.id for r in self.selected_records() if r.state != SubmissionState.SENDING]
-        if not ids:
+        records = [r for r in self.selected_records() if r.state != SubmissionState.SENDING]
+        if not records:
             self._say("Select the rows to resend first.")
             return None
+        production = sum(1 for r in records if r.environment_id in self._production)
+        if production and not self._confirm(
+                f"Resend {len(records)} submissions? {production} of them go to PRODUCTION and are real orders."):
+            return None
+        ids = [r.id for r in records]
         return self._resend(lambda: ids)
 
     def resend_needing_attention(self) -> tasks.Task:
@@ -295,15 +305,27 @@ class HistoryView(QWidget):
         history_filter = self.model.filter.attention_only()
         return self._resend(lambda: [r.id for r in self._all_rows(history_filter)])
 
-    def _confirm_resend_all(self) -> None:
-        count = self.model.filter.attention_only()
-        total = self._source.fetch(count, 0, 1)[1]
+    def confirm_resend_all(self) -> tasks.Task | None:
+        """Ask once, naming how many rows and how many go to production, then resend them all."""
+        attention = self.model.filter.attention_only()
+        total = self._source.fetch(attention, 0, 1)[1]
         if not total:
             self._say("Nothing in this filter needs attention.")
-            return
-        answer = QMessageBox.question(self, "Resend", f"Resend {total} submissions that need attention?")
-        if answer == QMessageBox.StandardButton.Yes:
-            self.resend_needing_attention()
+            return None
+        production = sum(self._source.fetch(replace(attention, environment_id=pid), 0, 1)[1]
+                         for pid in self._production if attention.environment_id in (None, pid))
+        question = f"Resend {total} submissions that need attention?"
+        if production:
+            question += f" {production} of them go to PRODUCTION and are real orders."
+        if not self._confirm(question):
+            return None
+        return self.resend_needing_attention()
+
+    def _ask(self, question: str) -> bool:
+        answer = QMessageBox.question(self, "Resend", question,
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def _all_rows(self, history_filter: HistoryFilter) -> list[SubmissionRecord]:
         rows: list[SubmissionRecord] = []
@@ -374,7 +396,11 @@ class HistoryView(QWidget):
         return True
 
     def export(self, path: str, include_personal_data: bool = False) -> int:
-        records = self._all_rows(self.model.filter)
+        """Write every row of the current filter (all pages) to `path`; returns how many. Blocking."""
+        return self._export_work(self.model.filter, path, include_personal_data)
+
+    def _export_work(self, history_filter: HistoryFilter, path: str, include_personal_data: bool) -> int:
+        records = self._all_rows(history_filter)
         body = self._source.request_body if include_personal_data else None
         with open(path, "w", encoding="utf-8", newline="") as fh:
             fh.write(export_csv(records, body))
@@ -389,12 +415,10 @@ class HistoryView(QWidget):
             "Include the full orders (customer names, addresses, e-mails, phones)?\n"
             "Choose No unless you need them; the file is not encrypted.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        try:
-            count = self.export(path, answer == QMessageBox.StandardButton.Yes)
-        except OSError as exc:
-            show_error(self, exc, "Could not export")
-            return
-        self._say(f"Exported {count} submissions to {path}.")
+        history_filter, personal = self.model.filter, answer == QMessageBox.StandardButton.Yes
+        tasks.run(self, lambda _report, _cancel: self._export_work(history_filter, path, personal),
+                  lambda count: self._say(f"Exported {count} submissions to {path}."),
+                  lambda exc: show_error(self, exc, "Could not export"), progress="Exporting…")
 
     def _say(self, text: str) -> None:
         self.status.setText(text)

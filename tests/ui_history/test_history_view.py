@@ -20,8 +20,8 @@ ENVIRONMENTS = [
 ]
 
 
-def make_view(qtbot, journal, target_for=None):
-    view = HistoryView(history_source(journal, target_for or (lambda _r: None)), ENVIRONMENTS)
+def make_view(qtbot, journal, target_for=None, confirm=None):
+    view = HistoryView(history_source(journal, target_for or (lambda _r: None)), ENVIRONMENTS, confirm=confirm)
     qtbot.addWidget(view)
     return view
 
@@ -118,13 +118,15 @@ def test_resend_all_needing_attention_after_sandbox_accepts_then_resend_of_deliv
     partial = submit(journal, target(sandbox), order("PO-PART", "R1", "FAIL-1"))
     failed = submit(journal, closed_port_target(), order("PO-DOWN"))
     assert (partial.state, failed.state) == (SubmissionState.PARTIAL, SubmissionState.FAILED)
-    view = make_view(qtbot, journal, target_for)
+    asked = []
+    view = make_view(qtbot, journal, target_for, confirm=lambda q: asked.append(q) or True)
     qtbot.mouseClick(view.attention_button, Qt.MouseButton.LeftButton)
     assert sorted(shown_pos(view)) == ["PO-DOWN", "PO-PART"]
 
     sandbox.set_accept_failures(True)
     with qtbot.waitSignal(view.resend_finished, timeout=10_000) as resent:
-        view.resend_needing_attention()
+        qtbot.mouseClick(view.resend_all_button, Qt.MouseButton.LeftButton)
+    assert asked == ["Resend 2 submissions that need attention?"]
     assert sorted(r.purchase_orders[0] for r in resent.args[0]) == ["PO-DOWN", "PO-PART"]
     assert {r.state for r in resent.args[0]} == {SubmissionState.SUCCEEDED}
     assert all(r.original_id in (partial.id, failed.id) for r in resent.args[0])
@@ -194,3 +196,17 @@ def test_show_filter_sets_the_widgets_and_live_reload_keeps_selection(qtbot, jou
     view.notify_changed()
     qtbot.waitUntil(lambda: view.model.total == 5, timeout=2000)
     assert view.model.record(view.table.currentIndex().row()).id == selected
+
+
+def test_resending_to_production_asks_naming_the_count_and_no_sends_nothing(qtbot, journal, sandbox):
+    submit(journal, target(sandbox, "production"), order("PROD-1", "FAIL-1"))
+    submit(journal, target(sandbox), order("STAGE-1", "FAIL-1"))
+    asked = []
+    view = make_view(qtbot, journal, lambda r: target(sandbox, r.environment_id),
+                     confirm=lambda q: asked.append(q) or False)
+    assert view.confirm_resend_all() is None
+    assert asked == ["Resend 2 submissions that need attention? 1 of them go to PRODUCTION and are real orders."]
+    view.table.selectAll()
+    assert view.resend_selected() is None
+    assert "1 of them go to PRODUCTION" in asked[-1]
+    assert len([r for r in sandbox.received() if r.path.startswith("/api/")]) == 2
