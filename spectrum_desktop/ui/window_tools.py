@@ -20,6 +20,7 @@ from spectrum_desktop.ui.errors import user_message
 
 RATE_REFRESH_MS = 1000
 DRAFT_CHECK_WAIT_MS = 5000
+BACKGROUND_DELAY_MS = 400
 DELIVERED = {SubmissionState.SUCCEEDED, SubmissionState.ALREADY_SUBMITTED}
 
 
@@ -84,9 +85,17 @@ class WindowTools(QObject):
         self._rate_timer = QTimer(self)
         self._rate_timer.setInterval(RATE_REFRESH_MS)
         self._rate_timer.timeout.connect(self.refresh_rate_budget)
-        self.refresh_status()
         self._follow_request_format()
-        self._draft_task = tasks.run(window, lambda report, cancel: self.keeper.unsent(), self.offer_draft,
+        self._closed = False
+        self._draft_task: tasks.Task | None = None
+        # The keyring, the HTTP client and the database are not needed to show the window: read them once it is up.
+        QTimer.singleShot(BACKGROUND_DELAY_MS, self, self._start_background_checks)
+
+    def _start_background_checks(self) -> None:
+        if self._closed:
+            return
+        self.refresh_status()
+        self._draft_task = tasks.run(self._window, lambda report, cancel: self.keeper.unsent(), self.offer_draft,
                                      self._draft_unreadable, progress=None)
 
     @staticmethod
@@ -115,8 +124,11 @@ class WindowTools(QObject):
     def _draft_unreadable(self, error: BaseException) -> None:
         self.recovery = could_not_read_draft(self._window, error)
 
+    def draft_check_started(self) -> bool:
+        return self._draft_task is not None
+
     def draft_check_done(self) -> bool:
-        return not self._draft_task.is_running()
+        return self._draft_task is not None and not self._draft_task.is_running()
 
     def _restore(self, order: dict, kind: str) -> None:
         self._window.editor.load(order, kind or None)
@@ -129,6 +141,7 @@ class WindowTools(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         # Before the window's own closeEvent closes the context (and its database): write what was typed.
         if watched is self._window and event.type() == QEvent.Type.Close:
+            self._closed = True
             self._rate_timer.stop()
             self._wait_for_draft_check()
             if self.autosave.pending():
@@ -137,7 +150,7 @@ class WindowTools(QObject):
 
     def _wait_for_draft_check(self) -> None:
         """The start-up draft lookup reads the database; let it finish before the window closes the context."""
-        if not self._draft_task.is_running():
+        if self._draft_task is None or not self._draft_task.is_running():
             return
         loop = QEventLoop()
         self._draft_task.finished.connect(loop.quit)

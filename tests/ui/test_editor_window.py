@@ -205,12 +205,23 @@ def test_an_environment_in_the_recipe_set_format_switches_the_acknowledgement_ki
     assert window.current_order() == ORDER
 
 
-def test_closing_at_once_waits_for_the_start_up_draft_lookup(home, qtbot):
+def test_closing_waits_for_the_start_up_draft_lookup(home, qtbot):
     earlier = AppContext()
     DraftKeeper(earlier).save(ORDER, "ack")
     earlier.close()
     window = build_main_window()
     qtbot.addWidget(window)
     window.show()
-    window.close()  # before the lookup has answered: it must finish before the database is closed
+    qtbot.waitUntil(window.tools.draft_check_started, timeout=5000)
+    window.close()  # the lookup must finish before the window closes the database
     assert window.tools.draft_check_done()
+
+
+def test_closing_before_the_background_checks_start_skips_them(home, qtbot):
+    window = build_main_window()
+    qtbot.addWidget(window)
+    window.show()
+    window.close()
+    qtbot.wait(700)
+    assert not window.tools.draft_check_started()
+    assert window.token_label.text() == ""
