@@ -23,8 +23,10 @@ from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.bulk_model import BulkModel
 from spectrum_desktop.ui.errors import show_error
 from spectrum_desktop.ui.history_format import HistoryFilter
+from spectrum_desktop.ui.task_guard import TaskGuard
 
 DRAIN_MS = 100
+CLOSE_WAIT_SECONDS = 40.0
 SUMMARY_STATES = (
     (SubmissionState.SUCCEEDED, "succeeded"),
     (SubmissionState.PARTIAL, "partly accepted"),
@@ -86,6 +88,7 @@ class BulkView(QWidget):
         self._run_environment: str | None = None
         self._tray: QSystemTrayIcon | None = None
         self.last_notification = ""
+        self.guard = TaskGuard()
         self.model = BulkModel(self)
         self.setAcceptDrops(True)
         self._build()
@@ -236,7 +239,7 @@ class BulkView(QWidget):
         self.summary.setText(f"Sending {count} orders to {plan.environment_name}…")
         self._set_sending(True)
         self._poll.start()
-        self._task = tasks.run(self, work, self._finished, self._failed, progress=None)
+        self._task = tasks.run(self, self.guard.wrap(work), self._finished, self._failed, progress=None)
         return self._task
 
     def cancel(self) -> None:
@@ -339,6 +342,12 @@ class BulkView(QWidget):
         self._tray.show()
         self._tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10_000)
         return True
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Closed on its own (not inside the window): stop after the batch in flight and let it be recorded."""
+        self.cancel()
+        self.guard.wait(CLOSE_WAIT_SECONDS)
+        super().closeEvent(event)
 
     # --- dialogs and drops ---
     def _ask(self, count: int, environment_name: str) -> bool:

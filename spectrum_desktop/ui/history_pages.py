@@ -11,6 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QMessageBox
+
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services import bulk, history, reconcile, resend
 from spectrum_desktop.services.progress import ProgressCallback
@@ -84,6 +87,36 @@ class HistoryPages:
     bulk: BulkView
 
 
+CLOSE_WAIT_SECONDS = 40.0  # longer than a read timeout: the batch in flight gets its answer recorded
+
+
+class _FinishBeforeClose(QObject):
+    """On the window's Close (before its closeEvent closes the database): stop a bulk send after the batch in
+    flight, with the user's agreement, and wait for the pages' background work to end."""
+
+    def __init__(self, window: Any, pages: HistoryPages) -> None:
+        super().__init__(window)
+        self._pages = pages
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() != QEvent.Type.Close:
+            return False
+        bulk = self._pages.bulk
+        if bulk.is_sending():
+            answer = QMessageBox.question(
+                watched, "Bulk send running",
+                "Orders are still being sent. Stop after the batch being sent now and close? "
+                "The rest stay queued in History and can be resumed from the Bulk page.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return True
+            bulk.cancel()
+        for guard in (bulk.guard, self._pages.history.guard):
+            guard.wait(CLOSE_WAIT_SECONDS)
+        return False
+
+
 def install_history_pages(window: Any, context: Any) -> HistoryPages:
     """Add History (Ctrl+H) and Bulk (Ctrl+B) to `window` (a MainWindow), backed by `context` (an AppContext)."""
     journal = _LazyJournal(context)
@@ -120,4 +153,6 @@ def install_history_pages(window: Any, context: Any) -> HistoryPages:
     sent = getattr(window, "send_finished", None)
     if sent is not None:
         sent.connect(lambda *_args: history_view.notify_changed())
-    return HistoryPages(history_view, bulk_view)
+    pages = HistoryPages(history_view, bulk_view)
+    window.installEventFilter(_FinishBeforeClose(window, pages))
+    return pages

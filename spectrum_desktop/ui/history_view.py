@@ -23,10 +23,12 @@ from spectrum_desktop.ui.errors import show_error
 from spectrum_desktop.ui.history_detail import detail_text
 from spectrum_desktop.ui.history_format import STATE_LABELS, HistoryFilter, export_csv, pretty_json
 from spectrum_desktop.ui.history_model import HistoryModel, PageFetcher
+from spectrum_desktop.ui.task_guard import TaskGuard
 
 NEEDS_ATTENTION_LABEL = "Needs attention"
 ALL_ENVIRONMENTS = "All environments"
 RELOAD_DELAY_MS = 300
+CLOSE_WAIT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class HistoryView(QWidget):
         self.setObjectName("historyView")
         self._source = source
         self._confirm = confirm or self._ask
+        self.guard = TaskGuard()
         self._production: set[str] = set()
         self._detail: SubmissionDetail | None = None
         self._dirty = False
@@ -253,6 +256,11 @@ class HistoryView(QWidget):
             self._dirty = False
             self.apply_filter()
 
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Closed on its own (not inside the window): let reads still running end before the journal goes."""
+        self.guard.wait(CLOSE_WAIT_SECONDS)
+        super().closeEvent(event)
+
     def _reload_now(self) -> None:
         current = self.table.currentIndex()
         selected_id = self.model.record(current.row()).id if current.isValid() else None
@@ -274,7 +282,8 @@ class HistoryView(QWidget):
             self.detail.setPlainText(detail_text(detail))
             self.detail_shown.emit(record_id)
 
-        tasks.run(self, lambda _report, _cancel: self._source.detail(record_id), shown, progress=None)
+        tasks.run(self, self.guard.wrap(lambda _report, _cancel: self._source.detail(record_id)), shown,
+                  progress=None)
 
     def _copy(self, which: str) -> None:
         if self._detail is None:
@@ -355,7 +364,7 @@ class HistoryView(QWidget):
             self._say(_summary("Resent", results))
             self.resend_finished.emit(results)
 
-        return tasks.run(self, work, finished, progress="Resending…")
+        return tasks.run(self, self.guard.wrap(work), finished, progress="Resending…")
 
     def check_unknown(self) -> tasks.Task | None:
         """Ask Spectrum about the selected unknown rows, or every unknown row in the filter when none is selected."""
@@ -382,7 +391,7 @@ class HistoryView(QWidget):
                       f"{len(results) - delivered} did not arrive and can be resent safely.")
             self.check_finished.emit(results)
 
-        return tasks.run(self, work, finished, progress="Checking with Spectrum…")
+        return tasks.run(self, self.guard.wrap(work), finished, progress="Checking with Spectrum…")
 
     def open_selected_in_editor(self) -> bool:
         records = self.selected_records()
@@ -416,8 +425,8 @@ class HistoryView(QWidget):
             "Choose No unless you need them; the file is not encrypted.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         history_filter, personal = self.model.filter, answer == QMessageBox.StandardButton.Yes
-        tasks.run(self, lambda _report, _cancel: self._export_work(history_filter, path, personal),
-                  lambda count: self._say(f"Exported {count} submissions to {path}."),
+        work = self.guard.wrap(lambda _report, _cancel: self._export_work(history_filter, path, personal))
+        tasks.run(self, work, lambda count: self._say(f"Exported {count} submissions to {path}."),
                   lambda exc: show_error(self, exc, "Could not export"), progress="Exporting…")
 
     def _say(self, text: str) -> None:

@@ -81,3 +81,33 @@ def test_an_order_sent_from_the_editor_appears_in_history_at_once(qtbot, window)
     trigger_shortcut(window, "Ctrl+H")
     qtbot.waitUntil(lambda: history.model.total == before + 1, timeout=3000)
     assert history_pos(history)[0] == "ED-1"
+
+
+def test_closing_the_window_waits_for_the_history_detail_being_read(qtbot, window):
+    history = page(window, HistoryView)
+    window.load_order(order("CL-1", "RS-1"))
+    with qtbot.waitSignal(window.send_finished, timeout=10_000):
+        assert window.send_current()
+    trigger_shortcut(window, "Ctrl+H")
+    qtbot.waitUntil(lambda: history.model.total == 1, timeout=3000)
+    history.table.selectRow(0)
+    window.close()
+    assert history.guard.running == 0
+
+
+def test_task_guard_counts_work_from_scheduling_until_it_ends():
+    import threading
+    import time
+
+    from spectrum_desktop.ui.task_guard import TaskGuard
+
+    guard, release = TaskGuard(), threading.Event()
+    work = guard.wrap(lambda: release.wait(5))
+    assert guard.running == 1 and not guard.wait(0.05)
+    thread = threading.Thread(target=work)
+    thread.start()
+    threading.Timer(0.2, release.set).start()
+    start = time.monotonic()
+    assert guard.wait(5) and guard.running == 0
+    assert time.monotonic() - start >= 0.1
+    thread.join()
