@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,11 +27,22 @@ from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.importing import OrderImportError, load_json_text, load_orders
 from spectrum_desktop.ui.environment_band import EnvironmentBand
 from spectrum_desktop.ui.environment_choice import load_environments
+from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.errors import show_error
 from spectrum_desktop.ui.order_editor import OrderEditor
 from spectrum_desktop.ui.result_panel import ResultPanel
 from spectrum_desktop.ui.send_flow import SendFlow
 from spectrum_desktop.ui.window_tools import attach as attach_window_tools
+
+log = logging.getLogger(__name__)
+
+
+def _alive(task: tasks.Task) -> bool:
+    try:
+        task.is_running()
+    except RuntimeError:
+        return False
+    return True
 
 
 class MainWindow(QMainWindow):
@@ -327,6 +340,25 @@ class MainWindow(QMainWindow):
         self._settings.sync()
         if self.sender_flow.busy():
             self.sender_flow.cancel()  # an in-flight send is recorded as unknown at once, never lost
-        else:
+        if self._finish_background_work():
             self.context.close()
+        else:
+            log.warning("Background work still running at close; the data files are left open for it")
         super().closeEvent(event)
+
+    def _finish_background_work(self, timeout_s: float = 5.0) -> bool:
+        """Cancel every task of this window and its pages and let them end, so none reads a closed database."""
+        running = [task for task in self.findChildren(tasks.Task) if task.is_running()]
+        for task in running:
+            task.cancel()
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                if not any(task.is_running() for task in running):
+                    return True
+            except RuntimeError:  # a finished task already deleted by Qt
+                running = [t for t in running if _alive(t)]
+                continue
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            time.sleep(0.005)
+        return False

@@ -267,3 +267,19 @@ def test_a_broken_environments_file_offers_the_sandbox_and_says_what_to_fix(qtbo
     qtbot.waitUntil(lambda: win.findChild(QMessageBox, "errorDialog") is not None)
     text = win.findChild(QMessageBox, "errorDialog").text()
     assert "environments.json" in text and "Only the Local sandbox" in text
+
+
+def test_closing_lets_background_work_finish_before_the_data_files_close(window):
+    import time as _time
+
+    from spectrum_desktop.ui import tasks
+
+    delivered = []
+
+    def work(_report, _cancel):
+        _time.sleep(0.3)  # e.g. a History query that ignores cancel
+        return "done"
+
+    tasks.run(window.editor, work, delivered.append, progress=None)
+    window.close()
+    assert delivered == ["done"]
