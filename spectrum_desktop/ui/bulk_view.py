@@ -46,6 +46,8 @@ class SendPlan:
     batch_size: int = 50
     rate_requests: int = 100
     rate_seconds: float = 60.0
+    recipe_sets: bool = False
+    """The environment takes the deprecated RecipeSet format: CSV rows become `recipeSets`."""
 
     def seconds_for(self, orders: int, fresh: bool = False) -> float:
         """Time the rate budget needs for this many orders: the steady pace, or with a `fresh` budget whose
@@ -152,9 +154,10 @@ class BulkView(QWidget):
         if self._task is not None:
             return False
         loaded = False
+        recipe_sets = self._source.plan().recipe_sets
         for path in paths:
             try:
-                raws = load_orders(path)
+                raws = load_orders(path, recipe_sets=recipe_sets)
             except (OrderImportError, OSError) as exc:
                 show_error(self, exc, f"Could not open {Path(path).name}")
                 continue

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QMessageBox
 
+from spectrum_desktop.domain.environment import RequestFormat
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services import bulk, history, reconcile, resend
 from spectrum_desktop.services.progress import ProgressCallback
@@ -68,7 +69,8 @@ def bulk_source(journal: Any, plan: Callable[[], SendPlan],
 def plan_for(environment: Any) -> SendPlan:
     """A send plan from a domain Environment."""
     return SendPlan(environment.id, environment.name, environment.is_production, environment.batch_size,
-                    environment.rate_limit_requests, environment.rate_limit_seconds)
+                    environment.rate_limit_requests, environment.rate_limit_seconds,
+                    recipe_sets=environment.request_format == RequestFormat.RECIPE_SET)
 
 
 class _LazyJournal:

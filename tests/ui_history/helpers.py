@@ -39,7 +39,8 @@ def closed_port_target(environment_id: str = "staging") -> Target:
     return Target(environment_id, environment_id.title(), f"http://127.0.0.1:{port}", "no-token")
 
 
-def orders_csv(n: int, invalid_every: int = 0, fail_every: int = 0, prefix: str = "PO") -> str:
+def orders_csv(n: int, invalid_every: int = 0, fail_every: int = 0, prefix: str = "PO",
+               sku_quantities: bool = False) -> str:
     """n one-line orders; every `invalid_every`-th has quantity 0 (invalid); every `fail_every`-th gets a
     second recipeSet FAIL-… so the sandbox accepts it only in part."""
     out = io.StringIO()
@@ -48,6 +49,8 @@ def orders_csv(n: int, invalid_every: int = 0, fail_every: int = 0, prefix: str 
     for i in range(n):
         base = {"purchaseOrderNumber": f"{prefix}-{i}", "orderDate": "2024-05-01T10:00:00Z",
                 "lineItems.sku": "100003-0001-S"}
+        if sku_quantities:  # the RecipeSet format needs them
+            base.update({"lineItems.skuQuantities.sku": "100003-0001-S", "lineItems.skuQuantities.quantity": "2"})
         quantity = "0" if invalid_every and i % invalid_every == 7 else "1"
         writer.writerow({**base, "lineItems.recipeSetId": f"R-{i}", "lineItems.quantity": quantity})
         if fail_every and i % fail_every == 3:

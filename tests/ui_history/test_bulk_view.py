@@ -151,3 +151,16 @@ def test_unfocused_window_gets_a_notification_at_the_end(qtbot, journal, sandbox
     with qtbot.waitSignal(view.send_finished, timeout=5000):
         view.send_valid()
     assert "1 succeeded" in view.last_notification and "1 failed" in view.last_notification
+
+
+def test_a_recipe_set_environment_imports_csv_as_recipe_sets(qtbot, journal, sandbox, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text(orders_csv(3, sku_quantities=True))
+    recipe_plan = SendPlan("staging", "Staging", recipe_sets=True)
+    view = make_view(qtbot, journal, sandbox, recipe_plan)
+    view.open_path(str(path))
+    assert all("recipeSets" in r.raw and "lineItems" not in r.raw for r in view.model.rows)
+    with qtbot.waitSignal(view.send_finished, timeout=5000) as done:
+        view.send_valid()
+    assert {r.state for r in done.args[0].records} == {SubmissionState.SUCCEEDED}
+    assert all(r.kind == "ack-recipeset" for r in done.args[0].records)
