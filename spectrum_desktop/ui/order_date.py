@@ -7,7 +7,7 @@ from datetime import datetime
 from PySide6.QtCore import QDateTime
 from PySide6.QtWidgets import QDateTimeEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from spectrum_desktop.domain.dates import is_iso_date
+from spectrum_desktop.domain.dates import is_iso_date, normalise_date
 
 PICKER_FORMAT = "yyyy-MM-dd HH:mm:ss"
 
@@ -18,10 +18,10 @@ def now_with_offset() -> str:
 
 
 def _parsed(text: str) -> datetime | None:
-    if not is_iso_date(text.strip()):
-        return None
+    """The moment the text names (a non-ISO spelling as validation will convert it), or None."""
     try:
-        return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        iso = text.strip() if is_iso_date(text.strip()) else normalise_date(text)[0]
+        return datetime.fromisoformat(iso.replace("Z", "+00:00"))
     except ValueError:
         return None
 

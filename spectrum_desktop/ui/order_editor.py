@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QFormLayout,
     QLabel,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QScrollArea,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -169,6 +171,7 @@ class OrderEditor(QWidget):
         self.model.modelReset.connect(self._on_changed)
         self._add_table_shortcuts()
         self.sku_panel = SkuQuantitiesPanel()
+        self.sku_panel.setMaximumHeight(190)
         self.sku_panel.changed.connect(self.model.set_sku_quantities)
         self.table.selectionModel().currentRowChanged.connect(self._show_current_sku_quantities)
         for signal in (self.model.modelReset, self.model.rowsRemoved, self.model.rowsMoved, self.model.rowsInserted):
@@ -177,6 +180,8 @@ class OrderEditor(QWidget):
         self._columns_kind: OrderKind | None = None
 
         self.problems = QListWidget(objectName="problems")
+        self.problems.setMaximumHeight(160)
+        self.problems.setWordWrap(True)
         self.problems.setAccessibleName("Problems to fix before sending")
         self.problems.itemActivated.connect(self._jump_to_problem)
         self.problems.itemClicked.connect(self._jump_to_problem)
@@ -188,21 +193,43 @@ class OrderEditor(QWidget):
         self.preview.setReadOnly(True)
         self.preview.setAccessibleName("JSON preview of what will be sent")
 
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addLayout(form)
-        top_layout.addWidget(self.addresses)
-        top_layout.addWidget(self.table, 3)
+        header = QWidget()
+        header_layout = QVBoxLayout(header)
+        header_layout.setContentsMargins(0, 0, 0, 0)
+        header_layout.addLayout(form)
+        header_layout.addWidget(self.addresses)
+        header_layout.addStretch(1)
+        self.header_scroll = header_scroll = QScrollArea(objectName="headerScroll")
+        header_scroll.setWidget(header)
+        header_scroll.setWidgetResizable(True)
+        header_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        items = QWidget()
+        items_layout = QVBoxLayout(items)
+        items_layout.setContentsMargins(0, 0, 0, 0)
+        items_layout.addWidget(self.table, 1)
         keys = QLabel("Line items: Ctrl+Shift+Return add · Ctrl+D duplicate · Ctrl+Shift+Delete delete · "
                       "Alt+Up/Down move · Ctrl+V paste rows from a spreadsheet", objectName="lineItemKeys")
         keys.setWordWrap(True)
         keys.setEnabled(False)
-        top_layout.addWidget(keys)
-        top_layout.addWidget(self.sku_panel, 1)
-        top_layout.addWidget(self.conversions)
-        top_layout.addWidget(QLabel("Problems (click one to go to the field):"))
-        top_layout.addWidget(self.problems, 1)
+        items_layout.addWidget(keys)
+        items_layout.addWidget(self.conversions)
+        problems = QVBoxLayout()
+        problems.setContentsMargins(0, 0, 0, 0)
+        problems.addWidget(QLabel("Problems (click one to go to the field):"))
+        problems.addWidget(self.problems)
+        below = QHBoxLayout()
+        below.addWidget(self.sku_panel, 2)
+        below.addLayout(problems, 3)
+        items_layout.addLayout(below, 0)
+        # The header and the line items share the height; drag the handle to give the table more room.
+        self.form_splitter = QSplitter(Qt.Orientation.Vertical, objectName="formSplitter")
+        self.form_splitter.addWidget(header_scroll)
+        self.form_splitter.addWidget(items)
+        self.form_splitter.setStretchFactor(0, 2)
+        self.form_splitter.setStretchFactor(1, 3)
+        self.form_splitter.setChildrenCollapsible(False)
+        self.form_splitter.setSizes([380, 440])
+        top = self.form_splitter
         self.splitter = QSplitter(Qt.Orientation.Horizontal, objectName="editorSplitter")
         self.splitter.addWidget(top)
         self.splitter.addWidget(self.preview)
@@ -409,8 +436,10 @@ class OrderEditor(QWidget):
         date_conversion = next((c.converted for c in result.conversions if c.path == "orderDate"), None)
         self.order_date.show_conversion(date_conversion)
         self.conversions.setText(
-            "\n".join(f"{c.label}: “{c.original}” will be sent as {c.converted}" for c in result.conversions)
+            "\n".join(f"{c.label}: “{c.original}” will be sent as {c.converted}"
+                      for c in result.conversions if c.path != "orderDate")
         )
+        self.conversions.setVisible(bool(self.conversions.text()))
 
     def _sku_problems(self, line_item: int) -> dict[tuple[int, int], str]:
         cells: dict[tuple[int, int], str] = {}
@@ -451,7 +480,9 @@ class OrderEditor(QWidget):
             widget = panel.widget_for(rest)
             if widget is not None:
                 widget.setFocus()
+                self.header_scroll.ensureWidgetVisible(widget)
             return
         edit = self.fields.get(head.split("[")[0])
         if edit is not None:
             edit.setFocus()
+            self.header_scroll.ensureWidgetVisible(edit)

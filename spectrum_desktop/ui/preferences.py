@@ -43,7 +43,7 @@ LABELS = {
     "is_production": "Production",
     "request_format": "Request format",
     "rate_limit_requests": "Requests allowed",
-    "rate_limit_seconds": "… per seconds",
+    "rate_limit_seconds": "Within (seconds)",
     "batch_size": "Batch size",
     "connect_timeout": "Connect timeout (s)",
     "read_timeout": "Read timeout (s)",

@@ -76,6 +76,8 @@ def test_a_converted_date_shows_what_it_becomes(editor, qtbot):
     hint = editor.order_date.hint
     assert hint.isVisible()
     assert hint.text() == f"Will be sent as {expected}"
+    assert editor.order_date.picker.dateTime().toString("yyyy-MM-dd HH:mm:ss") == "2019-08-06 16:05:00"
+    assert editor.order()["orderDate"] == "8/6/2019 4:05PM"  # the form keeps what was typed
     editor.load(dict(VALID, orderDate="8/6/2019 4:05PM"))
     assert preview(editor)["orderDate"] == expected
     field.clear()
