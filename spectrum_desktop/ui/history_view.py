@@ -29,6 +29,7 @@ NEEDS_ATTENTION_LABEL = "Needs attention"
 ALL_ENVIRONMENTS = "All environments"
 RELOAD_DELAY_MS = 300
 CLOSE_WAIT_SECONDS = 10.0
+LIVE_MS = 500
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,8 @@ class HistoryView(QWidget):
         self._build(environments)
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self._reload_now)
+        self._live = QTimer(self, interval=LIVE_MS)
+        self._live.timeout.connect(self._reload_now)
         if lazy:
             self._dirty = True
         else:
@@ -364,7 +367,22 @@ class HistoryView(QWidget):
             self._say(_summary("Resent", results))
             self.resend_finished.emit(results)
 
-        return tasks.run(self, self.guard.wrap(work), finished, progress="Resending…")
+        return self._run_live(work, finished, "Resending…")
+
+    def _run_live(self, work, finished, label: str) -> tasks.Task:
+        """Run `work` off the GUI thread; the table re-reads every LIVE_MS meanwhile, so outcomes appear as they come."""
+        self._live.start()
+
+        def succeeded(result) -> None:
+            self._live.stop()
+            finished(result)
+
+        def failed(exc: BaseException) -> None:
+            self._live.stop()
+            self._reload_now()
+            show_error(self, exc, "Could not finish")
+
+        return tasks.run(self, self.guard.wrap(work), succeeded, failed, progress=label)
 
     def check_unknown(self) -> tasks.Task | None:
         """Ask Spectrum about the selected unknown rows, or every unknown row in the filter when none is selected."""
@@ -391,7 +409,7 @@ class HistoryView(QWidget):
                       f"{len(results) - delivered} did not arrive and can be resent safely.")
             self.check_finished.emit(results)
 
-        return tasks.run(self, self.guard.wrap(work), finished, progress="Checking with Spectrum…")
+        return self._run_live(work, finished, "Checking with Spectrum…")
 
     def open_selected_in_editor(self) -> bool:
         records = self.selected_records()
