@@ -206,7 +206,7 @@ def test_switching_environment_changes_band_and_target(qtbot, home, sandbox, tmp
         assert sandbox.accepted_count("PO-SWITCH-1") == 1
 
 
-def test_the_window_stays_responsive_during_a_slow_send(window, qtbot):
+def test_the_window_stays_responsive_during_a_slow_send(window, qtbot, sandbox):
     window.load_order(order("SLOW-1", "RS-1"))
     ticks: list[float] = []
     timer = QTimer()
@@ -214,10 +214,19 @@ def test_the_window_stays_responsive_during_a_slow_send(window, qtbot):
     timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
     timer.start()
     try:
-        record = send(window, qtbot)
+        with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS) as blocker:
+            assert window.send_current()
+            qtbot.waitUntil(window.results.progress_row.isVisible, timeout=2000)
+            field = window.editor.fields["orderReference"]
+            qtbot.keyClicks(field, "typed while sending")
+            window.show_page("History")
+            window.show_page("Order")
+        record = blocker.args[0]
     finally:
         timer.stop()
     assert record.state is SubmissionState.SUCCEEDED
+    assert window.current_order()["orderReference"] == "typed while sending"
+    assert "orderReference" not in sandbox.received()[-1].body, "the send took the order as it was when pressed"
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     assert ticks[-1] - ticks[0] >= 0.5, "the send should have taken the sandbox's slow delay"
     assert max(gaps) < 0.1, f"the GUI thread stalled for {max(gaps) * 1000:.0f} ms"
