@@ -68,7 +68,7 @@ def bulk_page_run(app) -> dict:
     from spectrum_desktop.store.database import Database
     from spectrum_desktop.store.journal import Journal
     from spectrum_desktop.ui.bulk_view import BulkView, SendPlan
-    from spectrum_desktop.ui.history_pages import bulk_source
+    from spectrum_desktop.ui.history_sources import bulk_source
 
     with tempfile.TemporaryDirectory() as home, SandboxServer(rate_limit=RATE) as server:
         os.environ["SPECTRUM_DESKTOP_HOME"] = home

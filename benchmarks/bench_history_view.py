@@ -46,7 +46,7 @@ def main() -> int:
 
     from spectrum_desktop.store.journal import HistoryQuery
     from spectrum_desktop.ui.history_format import HistoryFilter
-    from spectrum_desktop.ui.history_pages import history_source
+    from spectrum_desktop.ui.history_sources import history_source
     from spectrum_desktop.ui.history_view import HistoryView
 
     app = QApplication.instance() or QApplication(sys.argv)

@@ -8,7 +8,7 @@ from spectrum_desktop.domain.states import NEEDS_ATTENTION, SubmissionState
 from spectrum_desktop.api import RateLimits
 from spectrum_desktop.sandbox import SandboxServer
 from spectrum_desktop.ui.bulk_view import BulkView, SendPlan
-from spectrum_desktop.ui.history_pages import bulk_source, history_source
+from spectrum_desktop.ui.history_sources import bulk_source, history_source
 from spectrum_desktop.ui.history_view import HistoryView
 from tests.ui_history.helpers import api_statuses, order, orders_csv, rows_per_po, target
 

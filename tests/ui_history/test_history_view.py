@@ -9,7 +9,7 @@ from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.states import NEEDS_ATTENTION, OrderKind, SubmissionState
 from spectrum_desktop.services.submit import submit
 from spectrum_desktop.ui.history_format import PURCHASE_ORDER, STATE, HistoryFilter
-from spectrum_desktop.ui.history_pages import history_source
+from spectrum_desktop.ui.history_sources import history_source
 from spectrum_desktop.ui.history_view import HistoryView
 from tests.ui_history.helpers import closed_port_target, order, select_row, target
 
@@ -210,3 +210,4 @@ def test_resending_to_production_asks_naming_the_count_and_no_sends_nothing(qtbo
     assert view.resend_selected() is None
     assert "1 of them go to PRODUCTION" in asked[-1]
     assert len([r for r in sandbox.received() if r.path.startswith("/api/")]) == 2
+

@@ -27,7 +27,12 @@ def window(qtbot, tmp_path, monkeypatch):
 
 
 def page(window, cls):
-    return next(window.pages.widget(i) for i in range(window.pages.count()) if isinstance(window.pages.widget(i), cls))
+    """The page as the user gets it: its tab shown (pages are built on first show)."""
+    current = window.pages.currentIndex()
+    window.show_page("History" if cls is HistoryView else "Bulk")
+    found = window.findChild(cls)
+    window.pages.setCurrentIndex(current)
+    return found
 
 
 def trigger_shortcut(window, keys):
@@ -39,11 +44,13 @@ def history_pos(history):
     return [history.model.data(history.model.index(r, PURCHASE_ORDER)) for r in range(history.model.rowCount())]
 
 
-def test_ctrl_h_and_ctrl_b_open_the_pages(window):
+def test_pages_are_built_on_first_show_and_ctrl_h_ctrl_b_open_them(window):
+    assert window.findChild(HistoryView) is None and window.findChild(BulkView) is None
     trigger_shortcut(window, "Ctrl+H")
-    assert isinstance(window.pages.currentWidget(), HistoryView)
+    assert window.pages.tabText(window.pages.currentIndex()) == "History"
+    assert window.pages.currentWidget().findChild(HistoryView) is not None
     trigger_shortcut(window, "Ctrl+B")
-    assert isinstance(window.pages.currentWidget(), BulkView)
+    assert window.pages.currentWidget().findChild(BulkView) is not None
 
 
 def test_bulk_run_fills_history_live_and_a_problem_opens_in_the_editor(qtbot, window, tmp_path):
@@ -58,7 +65,7 @@ def test_bulk_run_fills_history_live_and_a_problem_opens_in_the_editor(qtbot, wi
     assert {r.outcome.state for r in bulk.model.valid_rows()} == {SubmissionState.SUCCEEDED, SubmissionState.PARTIAL}
 
     bulk.problems_button.click()
-    assert window.pages.currentWidget() is history
+    assert window.pages.currentWidget().findChild(HistoryView) is history
     qtbot.waitUntil(lambda: history.model.total > 0, timeout=3000)
     assert "W-3" in history_pos(history)
     assert all(history.model.record(r).state in {SubmissionState.PARTIAL, SubmissionState.QUEUED,
