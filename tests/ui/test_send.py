@@ -349,3 +349,17 @@ def test_a_full_order_goes_to_the_order_endpoint_with_its_addresses(window, qtbo
     assert record.state is SubmissionState.SUCCEEDED and record.endpoint == "/api/order"
     request = sandbox.received()[-1]
     assert request.path == "/api/order" and request.body["shippingAddress"]["city"] == "Springfield"
+
+
+def test_ctrl_return_sends_from_a_header_field_and_from_the_line_items_table(window, qtbot, sandbox):
+    window.load_order(order("PO-FOCUS-1", "RS-1"))
+    field = window.editor.fields["purchaseOrderNumber"]
+    field.setFocus()
+    with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS):
+        qtbot.keyClick(field, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    window.load_order(order("PO-FOCUS-2", "RS-1"))
+    window.editor.table.setFocus()
+    window.editor.table.setCurrentIndex(window.editor.model.index(0, 0))
+    with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS):
+        qtbot.keyClick(window.editor.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert sandbox.accepted_counts() == {"PO-FOCUS-1": 1, "PO-FOCUS-2": 1}
