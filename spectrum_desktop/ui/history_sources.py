@@ -39,6 +39,8 @@ def history_source(journal: Any, target_for: TargetFor) -> HistorySource:
         resend=lambda submission_id: resend.resend(journal, submission_id, target_for),
         check=check,
         request_body=lambda submission_id: history.detail(journal, submission_id).request_body,
+        delivered=lambda record: any(journal.succeeded_before(record.environment_id, po)
+                                     for po in record.purchase_orders),
     )
 
 

@@ -49,6 +49,8 @@ class HistorySource:
     resend: Callable[[int], SubmissionRecord]
     check: Callable[[int], CheckResult] | None = None
     request_body: Callable[[int], str | None] | None = None
+    delivered: Callable[[SubmissionRecord], bool] | None = None
+    """True when the row's order is already in Spectrum (a later send of it succeeded in that environment)."""
 
 
 class HistoryView(QWidget):
@@ -315,7 +317,15 @@ class HistoryView(QWidget):
     def resend_needing_attention(self) -> tasks.Task:
         """Resend every row in the current filter that needs attention (all pages, not only those loaded)."""
         history_filter = self.model.filter.attention_only()
-        return self._resend(lambda: [r.id for r in self._all_rows(history_filter)])
+        delivered = self._source.delivered or (lambda _record: False)
+        skipped: list[SubmissionRecord] = []
+
+        def ids_for() -> list[int]:
+            rows = self._all_rows(history_filter)
+            skipped.extend(r for r in rows if delivered(r))
+            return [r.id for r in rows if r not in skipped]
+
+        return self._resend(ids_for, skipped)
 
     def confirm_resend_all(self) -> tasks.Task | None:
         """Ask once, naming how many rows and how many go to production, then resend them all."""
@@ -349,7 +359,7 @@ class HistoryView(QWidget):
             if not chunk or page * 500 >= total:
                 return rows
 
-    def _resend(self, ids_for: Callable[[], list[int]]) -> tasks.Task:
+    def _resend(self, ids_for: Callable[[], list[int]], skipped: Sequence[SubmissionRecord] = ()) -> tasks.Task:
         resend = self._source.resend
 
         def work(report, cancel):
@@ -364,7 +374,10 @@ class HistoryView(QWidget):
 
         def finished(results):
             self._reload_now()
-            self._say(_summary("Resent", results))
+            text = _summary("Resent", results)
+            if skipped:
+                text += f" Skipped {len(skipped)} already in Spectrum (a later send of the same order succeeded)."
+            self._say(text)
             self.resend_finished.emit(results)
 
         return self._run_live(work, finished, "Resending…")

@@ -139,6 +139,12 @@ def test_resend_all_needing_attention_after_sandbox_accepts_then_resend_of_deliv
     assert [r.state for r in again.args[0]] == [SubmissionState.ALREADY_SUBMITTED]
     assert sandbox.accepted_count("PO-DOWN") == sandbox.accepted_count("PO-PART") == 1
 
+    posts = len([r for r in sandbox.received() if r.method == "POST"])
+    with qtbot.waitSignal(view.resend_finished, timeout=5000) as third:
+        view.resend_needing_attention()  # the originals still say failed/partial, but their orders arrived
+    assert third.args[0] == [] and "Skipped 2 already in Spectrum" in view.status.text()
+    assert len([r for r in sandbox.received() if r.method == "POST"]) == posts
+
 
 def test_check_unknown_finds_the_order_arrived(qtbot, journal, sandbox):
     record = submit(journal, target(sandbox, read_timeout=0.3), order("SLOW-1"))
