@@ -72,6 +72,7 @@ class HistoryView(QWidget):
         self._production: set[str] = set()
         self._detail: SubmissionDetail | None = None
         self._dirty = False
+        self._sized = False
         self.model = HistoryModel(source.fetch, colours={e.id: e.colour for e in environments}, parent=self)
         self._build(environments)
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
@@ -142,6 +143,7 @@ class HistoryView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.detail = QPlainTextEdit(readOnly=True, objectName="historyDetail")
         self.detail.setAccessibleName("Submission detail")
@@ -166,7 +168,7 @@ class HistoryView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addLayout(actions)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter, 1)
 
         self.environment.currentIndexChanged.connect(self.apply_filter)
         self.state.currentIndexChanged.connect(self.apply_filter)
@@ -213,6 +215,9 @@ class HistoryView(QWidget):
         if not from_widgets:
             self._set_widgets(history_filter)
         self.model.set_filter(history_filter)
+        if not self._sized and self.model.rowCount():
+            self._sized = True
+            self.table.resizeColumnsToContents()
         self._detail = None
         self.detail.clear()
         self._update_count()
