@@ -373,8 +373,8 @@ class HistoryView(QWidget):
             for n, record_id in enumerate(ids):
                 if cancel.is_set():
                     break
+                report(n, len(ids), f"Resending {n + 1} of {len(ids)}…")
                 done.append(resend(record_id))
-                report(n + 1, len(ids), f"Resending {n + 1} of {len(ids)}…")
             return done
 
         def finished(results):
@@ -416,8 +416,8 @@ class HistoryView(QWidget):
             for n, record_id in enumerate(ids):
                 if cancel.is_set():
                     break
+                report(n, len(ids), f"Checking {n + 1} of {len(ids)}…")
                 results.append(check(record_id))
-                report(n + 1, len(ids), f"Checking {n + 1} of {len(ids)}…")
             return results
 
         def finished(results):

@@ -1,6 +1,8 @@
 import csv
+import dataclasses
 import io
 import json
+import threading
 from datetime import datetime, timedelta, timezone
 
 from PySide6.QtCore import QDate, Qt
@@ -217,3 +219,30 @@ def test_resending_to_production_asks_naming_the_count_and_no_sends_nothing(qtbo
     assert "1 of them go to PRODUCTION" in asked[-1]
     assert len([r for r in sandbox.received() if r.path.startswith("/api/")]) == 2
 
+
+
+def test_the_table_updates_while_a_resend_runs(qtbot, journal, sandbox):
+    for n in range(4):
+        submit(journal, target(sandbox), order(f"LIVE-{n}", "FAIL-1"))
+    sandbox.set_accept_failures(True)
+    release = threading.Event()
+    source = history_source(journal, lambda _r: target(sandbox))
+    first_done = threading.Event()
+
+    def slow_resend(submission_id):
+        record = source.resend(submission_id)
+        first_done.set()
+        release.wait(5)
+        return record
+
+    view = HistoryView(dataclasses.replace(source, resend=slow_resend), ENVIRONMENTS)
+    qtbot.addWidget(view)
+    view.show()
+    with qtbot.waitSignal(view.resend_finished, timeout=10_000):
+        view.resend_needing_attention()
+        assert first_done.wait(5)
+        qtbot.waitUntil(lambda: SubmissionState.SUCCEEDED in
+                        {view.model.record(r).state for r in range(view.model.rowCount())}, timeout=3000)
+        assert view.model.total == 5  # the first resend is listed while the others still wait
+        release.set()
+    assert view.model.total == 8
