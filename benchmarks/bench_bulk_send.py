@@ -5,7 +5,7 @@ rate budget used over the 6-second windows the run spanned, the same as time sha
 the budget / actual time), 403s received, and the largest gap of a 10 ms GUI timer while sending.
 Baseline in the same run: a naive runner (one request per order, as fast as it can, no pacing), on a fresh
 sandbox with the same limit: how many 403s it gets and how many orders arrive.
-Run: QT_QPA_PLATFORM=offscreen /work/venv/bin/python benchmarks/bench_bulk_send.py
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_bulk_send.py
 """
 
 from __future__ import annotations

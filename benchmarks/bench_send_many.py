@@ -2,7 +2,7 @@
 
 Baseline in the same run: one request per order (the single endpoint) for 200 orders at the same budget,
 extrapolated to 10,000. Prints wall time, requests, share of the rate budget used, 403s and the ratio.
-Run: /work/venv/bin/python benchmarks/bench_send_many.py
+Run: .venv/bin/python benchmarks/bench_send_many.py
 """
 
 from __future__ import annotations

@@ -3,11 +3,12 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-EXE = "/work/venv/bin/spectrum-desktop"
+EXE = str(Path(sys.executable).with_name("spectrum-desktop"))
 EXAMPLES = Path(__file__).parent / "examples"
 
 
