@@ -102,12 +102,15 @@ class Task(QObject):
 
     def _show_progress(self, done: int, total: int, text: str) -> None:
         self._last_progress = (done, total, text)
-        if self._dialog is None:
+        dialog = self._dialog
+        if dialog is None:
             return
-        self._dialog.setMaximum(max(total, 0))
-        self._dialog.setValue(min(done, total) if total else 0)
-        if text:
-            self._dialog.setLabelText(text)
+        dialog.setMaximum(max(total, 0))
+        # A window-modal QProgressDialog processes events in setValue, so the task
+        # may finish (and close the dialog) before the label is set.
+        dialog.setValue(min(done, total) if total else 0)
+        if text and self._dialog is dialog:
+            dialog.setLabelText(text)
 
     def _close(self) -> None:
         self._running = False
