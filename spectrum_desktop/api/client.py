@@ -9,7 +9,6 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from importlib import metadata
 from typing import Any
 
 import requests
@@ -48,11 +47,9 @@ log = logging.getLogger("spectrum_desktop.api")
 
 
 def default_user_agent() -> str:
-    try:
-        version = metadata.version(APP_NAME)
-    except metadata.PackageNotFoundError:
-        version = "0+unknown"
-    return f"{APP_NAME}/{version}"
+    from spectrum_desktop import __version__
+
+    return f"{APP_NAME}/{__version__}"
 
 
 def _nothing_sent(error: requests.RequestException) -> bool:
