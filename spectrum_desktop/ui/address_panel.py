@@ -8,6 +8,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QWidget
 
 from spectrum_desktop.domain.countries import COUNTRIES
+from spectrum_desktop.ui.field_message import FieldWithMessage
 
 ADDRESS_FIELDS = [
     ("firstName", "First name"),
@@ -18,7 +19,6 @@ ADDRESS_FIELDS = [
     ("state", "State"),
     ("postalCode", "Postal code"),
 ]
-ERROR_STYLE = "border: 2px solid #c62828;"
 
 
 class AddressPanel(QGroupBox):
@@ -30,11 +30,13 @@ class AddressPanel(QGroupBox):
         self.key = key
         form = QFormLayout(self)
         self.fields: dict[str, QLineEdit] = {}
+        self._rows: dict[str, FieldWithMessage] = {}
         for name, label in ADDRESS_FIELDS:
             edit = QLineEdit(objectName=f"{key}.{name}")
             edit.setAccessibleName(f"{title}: {label}")
             edit.textChanged.connect(self.changed)
-            form.addRow(label, edit)
+            self._rows[name] = FieldWithMessage(edit)
+            form.addRow(label, self._rows[name])
             self.fields[name] = edit
         self.country = QComboBox(objectName=f"{key}.country")
         self.country.setAccessibleName(f"{title}: Country")
@@ -42,7 +44,8 @@ class AddressPanel(QGroupBox):
         for code, name in sorted(COUNTRIES.items(), key=lambda pair: pair[1]):
             self.country.addItem(f"{name} ({code})", code)
         self.country.currentIndexChanged.connect(self.changed)
-        form.addRow("Country", self.country)
+        self._rows["country"] = FieldWithMessage(self.country)
+        form.addRow("Country", self._rows["country"])
 
     def widget_for(self, name: str) -> QWidget | None:
         return self.country if name == "country" else self.fields.get(name)
@@ -65,8 +68,5 @@ class AddressPanel(QGroupBox):
             self.blockSignals(False)
 
     def mark(self, messages: dict[str, str]) -> None:
-        for name in [n for n, _ in ADDRESS_FIELDS] + ["country"]:
-            widget = self.widget_for(name)
-            message = messages.get(name)
-            widget.setStyleSheet(ERROR_STYLE if message else "")
-            widget.setToolTip(message or "")
+        for name, row in self._rows.items():
+            row.show_message(messages.get(name, ""))

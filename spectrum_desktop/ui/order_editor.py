@@ -37,13 +37,13 @@ from spectrum_desktop.domain.validation import (
     validate_order,
 )
 from spectrum_desktop.ui.address_panel import AddressPanel
+from spectrum_desktop.ui.field_message import FieldWithMessage
 from spectrum_desktop.ui.line_items_model import KEYS, RECIPE_SET_KEYS, ChoiceDelegate, LineItemsModel
 from spectrum_desktop.ui.order_date import OrderDateField
 from spectrum_desktop.ui.sku_quantities import SKU_KEYS, SkuQuantitiesPanel
 
 LINE_ITEM_PATH = re.compile(r"^(?:lineItems|recipeSets)\[(\d+)\](?:\.(\w+))?")
 SKU_PATH = re.compile(r"^(?:lineItems|recipeSets)\[(\d+)\]\.skuQuantities\[(\d+)\](?:\.(\w+))?")
-ERROR_STYLE = "border: 2px solid #c62828;"
 PATH_ROLE = 0x0100
 ADDRESS_KEYS = ("customerAddress", "shippingAddress")
 
@@ -138,7 +138,7 @@ class OrderEditor(QWidget):
         self.form = form
         form.addRow("Kind", self.kind_combo)
         self.fields: dict[str, QLineEdit | QComboBox] = {}
-        self._rows: dict[str, QWidget] = {}
+        self._rows: dict[str, FieldWithMessage] = {}
         self.order_date = OrderDateField()
         for key, label in HEADER_FIELDS:
             row: QWidget
@@ -153,9 +153,9 @@ class OrderEditor(QWidget):
                     edit.setAccessibleName(label)
                     edit.setPlaceholderText(PLACEHOLDERS.get(key, ""))
                 edit.textChanged.connect(self._on_changed)
-            form.addRow(label, row)
+            self._rows[key] = FieldWithMessage(row, edit)
+            form.addRow(label, self._rows[key])
             self.fields[key] = edit
-            self._rows[key] = row
         self.kind_combo.currentIndexChanged.connect(self._on_changed)
         self._build_addresses()
 
@@ -429,10 +429,8 @@ class OrderEditor(QWidget):
         for panel in (self.customer, self.shipping):
             prefix = panel.key + "."
             panel.mark({p[len(prefix):]: "; ".join(t) for p, t in messages.items() if p.startswith(prefix)})
-        for key, edit in self.fields.items():
-            marked = messages.get(key)
-            edit.setStyleSheet(ERROR_STYLE if marked else "")
-            edit.setToolTip("; ".join(marked) if marked else "")
+        for key, row in self._rows.items():
+            row.show_message("; ".join(messages.get(key, [])))
         date_conversion = next((c.converted for c in result.conversions if c.path == "orderDate"), None)
         self.order_date.show_conversion(date_conversion)
         self.conversions.setText(

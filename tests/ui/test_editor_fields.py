@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel
 
 from spectrum_desktop.ui.order_editor import OrderEditor
 
@@ -228,3 +228,28 @@ def test_an_order_typed_field_by_field_with_a_bad_quantity_fixed_from_the_keyboa
     body = preview(editor)
     assert body["purchaseOrderNumber"] == "PO-KEYS-1" and body["emailAddress"] == "ada@example.com"
     assert body["lineItems"] == [{"recipeSetId": "RS-1", "sku": "SKU-1", "quantity": 3}]
+
+
+def test_a_field_in_error_shows_its_message_under_it_until_fixed(editor, qtbot):
+    editor.load(VALID)
+    email = editor.fields["emailAddress"]
+    message = editor.findChild(QLabel, "emailAddress.message")
+    assert not message.isVisible()
+    qtbot.keyClicks(email, "not-an-address")
+    qtbot.waitUntil(message.isVisible, timeout=2000)
+    assert "e-mail" in message.text().lower() or "email" in message.text().lower()
+    assert email.toolTip() == message.text()
+    email.clear()
+    qtbot.keyClicks(email, "staff@example.com")
+    qtbot.waitUntil(lambda: not message.isVisible(), timeout=2000)
+    assert email.toolTip() == ""
+
+
+def test_an_address_field_in_error_shows_its_message_under_it(editor, qtbot):
+    editor.load(VALID)
+    editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("full"))
+    message = editor.findChild(QLabel, "customerAddress.city.message")
+    qtbot.waitUntil(message.isVisible, timeout=2000)
+    assert "required" in message.text()
+    qtbot.keyClicks(editor.customer.fields["city"], "Leeds")
+    qtbot.waitUntil(lambda: not message.isVisible(), timeout=2000)
