@@ -29,12 +29,15 @@ def page(
     page_size: int = 200,
     since: datetime | None = None,
     until: datetime | None = None,
+    latest_only: bool = False,
 ) -> HistoryPage:
-    """Newest first; `HistoryPage(rows, total)`. `since`/`until` bound the creation time (UTC-aware datetimes)."""
+    """Newest first; `HistoryPage(rows, total)`. `since`/`until` bound the creation time (UTC-aware datetimes).
+    `latest_only` leaves out rows that were sent again later (same purchase orders, same environment)."""
     from spectrum_desktop.store.journal import HistoryQuery
 
     return journal.history(HistoryQuery(environment_id=environment_id, states=frozenset(states), search=search,
-                                        page=page_number, page_size=page_size, since=since, until=until))
+                                        page=page_number, page_size=page_size, since=since, until=until,
+                                        latest_only=latest_only))
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,9 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX drafts_saved ON drafts(saved_at DESC, id DESC);
     """,
+    """
+    CREATE INDEX submissions_env_orders ON submissions(environment_id, purchase_orders, id);
+    """,
 )
 
 

@@ -33,6 +33,8 @@ class HistoryQuery:
     since: datetime | None = None
     until: datetime | None = None
     search: str = ""
+    latest_only: bool = False
+    """Leave out a row when a later submission of the same purchase order(s) to the same environment exists."""
     page: int = 0
     page_size: int = 200
 
@@ -289,11 +291,16 @@ class Journal:
                 "(purchase_orders LIKE ? ESCAPE '\\' OR recipe_set_ids LIKE ? ESCAPE '\\' OR skus LIKE ? ESCAPE '\\')"
             )
             params.extend([term, term, term])
+        if query.latest_only:
+            where.append(
+                "NOT EXISTS (SELECT 1 FROM submissions AS later WHERE later.environment_id = s.environment_id"
+                " AND later.purchase_orders = s.purchase_orders AND later.id > s.id)"
+            )
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         conn = self._db.connect()
-        total = int(conn.execute(f"SELECT COUNT(*) FROM submissions{clause}", params).fetchone()[0])
+        total = int(conn.execute(f"SELECT COUNT(*) FROM submissions AS s{clause}", params).fetchone()[0])
         rows = conn.execute(
-            f"SELECT {_COLUMNS} FROM submissions{clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            f"SELECT {_COLUMNS} FROM submissions AS s{clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
             [*params, query.page_size, query.page * query.page_size],
         ).fetchall()
         return HistoryPage(rows=tuple(_record(r) for r in rows), total=total)

@@ -304,7 +304,7 @@ class BulkView(QWidget):
         """History filter for this run's rows that need attention (None before a run)."""
         if self._run_started is None:
             return None
-        return HistoryFilter(environment_id=self._run_environment, states=NEEDS_ATTENTION,
+        return HistoryFilter(environment_id=self._run_environment, states=NEEDS_ATTENTION, latest_only=True,
                              since=self._run_started,
                              until=datetime.now(timezone.utc) + timedelta(minutes=1))
 

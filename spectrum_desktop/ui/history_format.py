@@ -52,15 +52,17 @@ class HistoryFilter:
     since: datetime | None = None
     until: datetime | None = None
     search: str = ""
+    latest_only: bool = False
+    """Hide a row once the same purchase order(s) went to the same environment again (resent or re-entered)."""
 
     @classmethod
     def needs_attention(cls, environment_id: str | None = None) -> HistoryFilter:
-        return cls(environment_id=environment_id, states=NEEDS_ATTENTION)
+        return cls(environment_id=environment_id, states=NEEDS_ATTENTION, latest_only=True)
 
     def attention_only(self) -> HistoryFilter:
-        """The same filter narrowed to the states that need attention."""
+        """The same filter narrowed to the states that need attention, without rows sent again since."""
         states = (self.states & NEEDS_ATTENTION) if self.states else NEEDS_ATTENTION
-        return replace(self, states=frozenset(states))
+        return replace(self, states=frozenset(states), latest_only=True)
 
 
 def local_time(moment: datetime | None) -> str:

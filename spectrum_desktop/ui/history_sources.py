@@ -26,7 +26,7 @@ def history_source(journal: Any, target_for: TargetFor) -> HistorySource:
 
     def fetch(f: HistoryFilter, page: int, size: int) -> tuple[list[SubmissionRecord], int]:
         result = history.page(journal, f.environment_id, f.states, f.search, page, size, since=f.since,
-                              until=f.until)
+                              until=f.until, latest_only=f.latest_only)
         return list(result.rows), result.total
 
     def check(submission_id: int) -> CheckResult:

@@ -205,6 +205,7 @@ class HistoryView(QWidget):
             since=since,
             until=until,
             search=self.search.text().strip(),
+            latest_only=states == NEEDS_ATTENTION,
         )
 
     def apply_filter(self) -> None:

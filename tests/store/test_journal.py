@@ -117,6 +117,25 @@ def test_history_filters_pages_and_counts(journal, database):
     assert journal.history(HistoryQuery(until=future)).total == 10
 
 
+def test_latest_only_hides_rows_sent_again_to_the_same_environment(journal):
+    def finished(po, env, state):
+        sid = _record(journal, po, env)
+        journal.mark_sending(sid)
+        journal.finish(sid, state)
+        return sid
+
+    finished("PO-1", "staging", SubmissionState.FAILED)
+    retried = finished("PO-1", "staging", SubmissionState.FAILED)
+    other_env = finished("PO-1", "production", SubmissionState.FAILED)
+    finished("PO-2", "staging", SubmissionState.PARTIAL)
+    finished("PO-2", "staging", SubmissionState.SUCCEEDED)
+    lone = finished("PO-3", "staging", SubmissionState.UNKNOWN)
+    attention = frozenset({SubmissionState.FAILED, SubmissionState.PARTIAL, SubmissionState.UNKNOWN})
+    latest = journal.history(HistoryQuery(states=attention, latest_only=True))
+    assert sorted(r.id for r in latest.rows) == sorted([retried, other_env, lone]) and latest.total == 3
+    assert journal.history(HistoryQuery(states=attention)).total == 5
+
+
 def test_search_wildcards_are_literal(journal):
     _record(journal, "PO-1")
     assert journal.history(HistoryQuery(search="%")).total == 0

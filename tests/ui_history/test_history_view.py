@@ -141,10 +141,16 @@ def test_resend_all_needing_attention_after_sandbox_accepts_then_resend_of_deliv
     assert [r.state for r in again.args[0]] == [SubmissionState.ALREADY_SUBMITTED]
     assert sandbox.accepted_count("PO-DOWN") == sandbox.accepted_count("PO-PART") == 1
 
+    qtbot.mouseClick(view.attention_button, Qt.MouseButton.LeftButton)
+    assert shown_pos(view) == []  # the originals still say failed/partial, but they were sent again since
+
+    late = submit(journal, closed_port_target(), order("PO-OK"))  # PO-OK arrived before; this repeat failed
+    view.apply_filter()
+    assert shown_pos(view) == ["PO-OK"] and view.model.record(0).id == late.id
     posts = len([r for r in sandbox.received() if r.method == "POST"])
     with qtbot.waitSignal(view.resend_finished, timeout=5000) as third:
-        view.resend_needing_attention()  # the originals still say failed/partial, but their orders arrived
-    assert third.args[0] == [] and "Skipped 2 already in Spectrum" in view.status.text()
+        view.resend_needing_attention()
+    assert third.args[0] == [] and "Skipped 1 already in Spectrum" in view.status.text()
     assert len([r for r in sandbox.received() if r.method == "POST"]) == posts
 
 
