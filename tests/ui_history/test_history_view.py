@@ -166,6 +166,26 @@ def test_check_unknown_finds_the_order_arrived(qtbot, journal, sandbox):
     assert "1 had arrived" in view.status.text()
 
 
+def test_check_unknown_says_an_order_that_never_arrived_can_be_resent(qtbot, journal, sandbox):
+    # A crash while sending leaves the row "sending"; on the next start it becomes unknown.
+    sid = journal.record("staging", OrderKind.ACK, "/api/order/acknowledgement", ["PO-LOST"], ["RS-L"], ["SKU-L"],
+                         json.dumps(order("PO-LOST")))
+    journal.mark_sending(sid)
+    assert [r.id for r in journal.recover()] == [sid]
+    view = make_view(qtbot, journal, lambda _r: target(sandbox))
+    with qtbot.waitSignal(view.check_finished, timeout=5000) as checked:
+        view.check_unknown()
+    assert [(c.record.id, c.delivered) for c in checked.args[0]] == [(sid, False)]
+    assert journal.get(sid).state == SubmissionState.UNKNOWN
+    assert "1 did not arrive and can be resent safely" in view.status.text()
+    assert sandbox.accepted_count("PO-LOST") == 0
+
+    with qtbot.waitSignal(view.resend_finished, timeout=5000) as resent:
+        view.resend_needing_attention()
+    assert [r.state for r in resent.args[0]] == [SubmissionState.SUCCEEDED]
+    assert sandbox.accepted_count("PO-LOST") == 1
+
+
 def test_open_in_editor_gives_the_sent_order(qtbot, journal):
     fill(journal, 1)
     view = make_view(qtbot, journal)
