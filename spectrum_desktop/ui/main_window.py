@@ -312,18 +312,21 @@ class MainWindow(QMainWindow):
         self._on_validated()
         self.environment_changed.emit(environment.id)
 
+    def _splitters(self) -> dict[str, QSplitter]:
+        """The splitters whose positions are remembered, by settings key."""
+        return {"editorSplitter": self.editor.splitter, "formSplitter": self.editor.form_splitter,
+                "resultSplitter": self.splitter}
+
     def _restore(self) -> None:
         geometry = self._settings.value("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
             self.resize(1100, 720)
-        splitter = self._settings.value("editorSplitter")
-        if splitter is not None:
-            self.editor.splitter.restoreState(splitter)
-        results = self._settings.value("resultSplitter")
-        if results is not None:
-            self.splitter.restoreState(results)
+        for key, splitter in self._splitters().items():
+            state = self._settings.value(key)
+            if state is not None:
+                splitter.restoreState(state)
         saved = self._settings.value("environment")
         index = self.environment_combo.findData(saved) if saved else -1
         if index < 0:
@@ -335,8 +338,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         self._settings.setValue("geometry", self.saveGeometry())
-        self._settings.setValue("editorSplitter", self.editor.splitter.saveState())
-        self._settings.setValue("resultSplitter", self.splitter.saveState())
+        for key, splitter in self._splitters().items():
+            self._settings.setValue(key, splitter.saveState())
         self._settings.sync()
         if self.sender_flow.busy():
             self.sender_flow.cancel()  # an in-flight send is recorded as unknown at once, never lost

@@ -39,6 +39,25 @@ def test_switching_to_production_says_so_plainly_and_is_remembered(window, qtbot
     assert again.active_environment().name == "Production"
 
 
+def test_every_splitter_position_is_remembered(window, qtbot):
+    splitters = {"editor": window.editor.splitter, "form": window.editor.form_splitter, "result": window.splitter}
+    defaults = {name: splitter.sizes()[0] for name, splitter in splitters.items()}
+    share = {"result": 0.85, "editor": 0.6, "form": 0.66}  # of each splitter's length, for its first pane
+    for name in ("result", "editor", "form"):  # outer first: it sets the room the inner ones have
+        total = sum(splitters[name].sizes())
+        splitters[name].setSizes([int(total * share[name]), total - int(total * share[name])])
+    wanted = {name: splitter.sizes()[0] for name, splitter in splitters.items()}  # where each handle was left
+    assert all(wanted[name] != defaults[name] for name in splitters)
+    window.close()
+    again = build_main_window()
+    qtbot.addWidget(again)
+    again.resize(window.size())
+    again.show()
+    qtbot.waitExposed(again)
+    restored = {"editor": again.editor.splitter, "form": again.editor.form_splitter, "result": again.splitter}
+    assert {name: splitter.sizes()[0] for name, splitter in restored.items()} == wanted
+
+
 def test_typing_an_order_updates_the_json_preview(window, qtbot):
     editor = window.editor
     qtbot.keyClicks(editor.fields["purchaseOrderNumber"], "PO-1001")
