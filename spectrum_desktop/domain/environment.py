@@ -1,19 +1,36 @@
-"""An environment the app can send to: where it is, how it looks, and how hard it may be pushed."""
+"""An environment the app can send to: where it is, how it looks, and how hard it may be pushed.
+
+A plain frozen dataclass checked by hand (not pydantic): it is read on every start-up, before the window
+shows, and its messages are written for the person filling in Preferences.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from enum import StrEnum
+from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
 SANDBOX_URL = "sandbox:"
+_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 class RequestFormat(StrEnum):
     LINE_ITEM = "LineItem"
     RECIPE_SET = "RecipeSet"
+
+
+class EnvironmentInvalid(ValueError):
+    """Fields of an environment were refused. `problems` lists (field name, message), worded for a person."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{name}: {message}" for name, message in problems))
 
 
 def _is_loopback(host: str) -> bool:
@@ -25,44 +42,133 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-class Environment(BaseModel):
-    """One target. `base_url` is `sandbox:` for the built-in local sandbox."""
+def _base_url(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("The base URL must start with https:// and name a server, e.g. https://api.example.com")
+    value = value.strip().rstrip("/")
+    if value == SANDBOX_URL:
+        return SANDBOX_URL
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("The base URL must start with https:// and name a server, e.g. https://api.example.com")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ValueError(
+            "Plain http:// is only allowed for this computer (localhost); use https:// so the token is not sent in clear."
+        )
+    return value
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str = Field(min_length=1, max_length=80)
+def _whole(value: object, low: int, high: int | None, message: str) -> int:
+    if isinstance(value, bool):
+        raise ValueError(message)
+    if isinstance(value, str):
+        value = value.strip()
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(message) from None
+    if not number.is_integer() or number < low or (high is not None and number > high):
+        raise ValueError(message)
+    return int(number)
+
+
+def _positive(value: object, message: str) -> float:
+    if isinstance(value, bool):
+        raise ValueError(message)
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(message) from None
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(message)
+    return number
+
+
+def _text(value: object, pattern: re.Pattern[str], message: str) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value.strip()):
+        raise ValueError(message)
+    return value.strip()
+
+
+def _name(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("Give the environment a name.")
+    if len(value.strip()) > 80:
+        raise ValueError("Use a name of 80 characters or fewer.")
+    return value.strip()
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _request_format(value: object) -> RequestFormat:
+    try:
+        return RequestFormat(value)
+    except ValueError:
+        raise ValueError("must be LineItem or RecipeSet (the deprecated format)") from None
+
+
+_CHECKS = {
+    "id": lambda v: _text(v, _ID, "Use lower-case letters, digits and hyphens (at most 64), starting with a "
+                                  "letter or digit."),
+    "name": _name,
+    "base_url": _base_url,
+    "colour": lambda v: _text(v, _COLOUR, "Use a colour written like #2e7d32 (# and six hex digits)."),
+    "is_production": _flag,
+    "request_format": _request_format,
+    "rate_limit_requests": lambda v: _whole(v, 1, None, "Use a whole number of requests, 1 or more."),
+    "rate_limit_seconds": lambda v: _positive(v, "Use a number of seconds above 0."),
+    "batch_size": lambda v: _whole(v, 1, 1000, "Use a whole number of orders from 1 to 1000."),
+    "connect_timeout": lambda v: _positive(v, "Use a number of seconds above 0."),
+    "read_timeout": lambda v: _positive(v, "Use a number of seconds above 0."),
+}
+
+
+@dataclass(frozen=True)
+class Environment:
+    """One target. `base_url` is `sandbox:` for the built-in local sandbox. Invalid fields raise EnvironmentInvalid."""
+
+    id: str
+    name: str
     base_url: str
-    colour: str = Field(default="#2e7d32", pattern=r"^#[0-9a-fA-F]{6}$")
+    colour: str = "#2e7d32"
     is_production: bool = False
     request_format: RequestFormat = RequestFormat.LINE_ITEM
-    rate_limit_requests: int = Field(default=100, ge=1)
-    rate_limit_seconds: float = Field(default=60.0, gt=0)
-    batch_size: int = Field(default=50, ge=1, le=1000)
-    connect_timeout: float = Field(default=5.0, gt=0)
-    read_timeout: float = Field(default=30.0, gt=0)
+    rate_limit_requests: int = 100
+    rate_limit_seconds: float = 60.0
+    batch_size: int = 50
+    connect_timeout: float = 5.0
+    read_timeout: float = 30.0
+
+    def __post_init__(self) -> None:
+        problems: list[tuple[str, str]] = []
+        for name, check in _CHECKS.items():
+            try:
+                object.__setattr__(self, name, check(getattr(self, name)))
+            except ValueError as error:
+                problems.append((name, str(error)))
+        if problems:
+            raise EnvironmentInvalid(problems)
+
+    @classmethod
+    def from_fields(cls, values: Mapping[str, Any]) -> Environment:
+        """Build from a mapping (a settings file entry, a form); unknown and missing fields are refused too."""
+        known = {f.name for f in fields(cls)}
+        problems = [(name, "is not a setting of an environment") for name in values if name not in known]
+        problems += [(name, "is required") for name in ("id", "name", "base_url") if name not in values]
+        if problems:
+            raise EnvironmentInvalid(problems)
+        return cls(**values)
+
+    def to_fields(self) -> dict[str, Any]:
+        """Every field as plain JSON values."""
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values["request_format"] = str(self.request_format)
+        return values
 
     @property
     def is_sandbox(self) -> bool:
         return self.base_url == SANDBOX_URL
-
-    @field_validator("base_url")
-    @classmethod
-    def _check_url(cls, value: str) -> str:
-        value = value.strip().rstrip("/")
-        if value == SANDBOX_URL.rstrip("/") or value == SANDBOX_URL:
-            return SANDBOX_URL
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("The base URL must start with https:// and name a server, e.g. https://api.example.com")
-        if parts.scheme == "http" and not _is_loopback(parts.hostname):
-            raise ValueError(
-                "Plain http:// is only allowed for this computer (localhost); use https:// so the token is not sent in clear."
-            )
-        return value
-
-    @model_validator(mode="after")
-    def _check_name(self) -> Environment:
-        if not self.name.strip():
-            raise ValueError("Give the environment a name.")
-        return self

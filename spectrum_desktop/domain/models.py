@@ -5,23 +5,14 @@ Build these from `ValidationResult.body` (already checked and normalised); unkno
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from spectrum_desktop.domain.choices import Priority, ProofStatus
 from spectrum_desktop.domain.states import OrderKind
 
-
-class Priority(StrEnum):
-    LOWER = "lower"
-    NORMAL = "normal"
-    HIGHER = "higher"
-
-
-class ProofStatus(StrEnum):
-    REQUESTED = "Requested"
-    FULFILLED = "Fulfilled"
+__all__ = ["Acknowledgement", "Address", "FullOrder", "LineItem", "Priority", "ProofStatus", "RecipeSet",
+           "RecipeSetAcknowledgement", "SkuQuantity", "model_for"]
 
 
 class _Wire(BaseModel):

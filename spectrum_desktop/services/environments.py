@@ -36,21 +36,6 @@ class InvalidEnvironment(ServiceError):
         ))
 
 
-def _problems(error: Exception) -> list[tuple[str, str]]:
-    from pydantic import ValidationError
-
-    if not isinstance(error, ValidationError):
-        return [("settings", str(error))]
-    found = []
-    for item in error.errors():
-        name = str(item["loc"][0]) if item.get("loc") else "settings"
-        message = item["msg"].removeprefix("Value error, ")
-        if item.get("type") == "extra_forbidden":
-            message = "is not a setting of an environment"
-        found.append((name, message))
-    return found
-
-
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:56] or "environment"
 
@@ -88,8 +73,6 @@ class EnvironmentService:
         return chosen
 
     def add(self, fields: dict[str, Any]) -> Environment:
-        from spectrum_desktop.domain.environment import Environment
-
         settings = self._load()
         fields = dict(fields)
         if not fields.get("id"):
@@ -99,19 +82,17 @@ class EnvironmentService:
             while candidate in taken:
                 candidate, n = f"{base}-{n}", n + 1
             fields["id"] = candidate
-        environment = self._validated(Environment, fields)
+        environment = self._validated(fields)
         self._check_unique(environment, settings.environments)
         self._save([*settings.environments, environment], settings.active_id)
         return environment
 
     def update(self, environment_id: str, changes: dict[str, Any]) -> Environment:
-        from spectrum_desktop.domain.environment import Environment
-
         settings = self._load()
         current = self.get(environment_id)
         if "id" in changes and changes["id"] != current.id:
             raise InvalidEnvironment([("id", "cannot be changed; add a new environment instead")])
-        environment = self._validated(Environment, {**current.model_dump(), **changes})
+        environment = self._validated({**current.to_fields(), **changes})
         others = tuple(e for e in settings.environments if e.id != current.id)
         self._check_unique(environment, others)
         self._save([environment if e.id == current.id else e for e in settings.environments], settings.active_id)
@@ -131,11 +112,13 @@ class EnvironmentService:
             pass
 
     @staticmethod
-    def _validated(model, fields: dict[str, Any]):
+    def _validated(fields: dict[str, Any]) -> Environment:
+        from spectrum_desktop.domain.environment import Environment, EnvironmentInvalid
+
         try:
-            return model.model_validate(fields)
-        except ValueError as error:
-            raise InvalidEnvironment(_problems(error)) from None
+            return Environment.from_fields(fields)
+        except EnvironmentInvalid as error:
+            raise InvalidEnvironment(error.problems) from None
 
     @staticmethod
     def _check_unique(environment: Environment, others: tuple[Environment, ...]) -> None:

@@ -4,30 +4,54 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
-
-from spectrum_desktop.domain.environment import SANDBOX_URL, Environment
+from spectrum_desktop.domain.environment import SANDBOX_URL, Environment, EnvironmentInvalid
 from spectrum_desktop.store.paths import config_dir
 
 SETTINGS_FILE = "environments.json"
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+class SettingsError(ValueError):
+    """The settings file or an edit is not valid; the message says what to fix."""
 
+
+@dataclass(frozen=True)
+class Settings:
     environments: tuple[Environment, ...]
     active_id: str
 
-    @model_validator(mode="after")
-    def _check(self) -> Settings:
+    def __post_init__(self) -> None:
         ids = [e.id for e in self.environments]
         if len(set(ids)) != len(ids):
-            raise ValueError("Two environments have the same id; each needs its own.")
+            raise SettingsError("Two environments have the same id; each needs its own.")
         if self.active_id not in ids:
-            raise ValueError(f"The active environment '{self.active_id}' is not in the list.")
-        return self
+            raise SettingsError(f"The active environment '{self.active_id}' is not in the list.")
+
+    @classmethod
+    def from_data(cls, environments: Iterable[Environment | Mapping[str, Any]], active_id: object) -> Settings:
+        """Check every entry; the error names the entry and field to fix."""
+        checked = []
+        for n, entry in enumerate(environments):
+            if isinstance(entry, Environment):
+                checked.append(entry)
+                continue
+            if not isinstance(entry, Mapping):
+                raise SettingsError(f"environments[{n}]: each environment must be an object of settings.")
+            try:
+                checked.append(Environment.from_fields(entry))
+            except EnvironmentInvalid as error:
+                raise SettingsError("; ".join(f"environments[{n}].{name}: {message}"
+                                              for name, message in error.problems)) from None
+        if not isinstance(active_id, str):
+            raise SettingsError("active_id must name the active environment's id.")
+        return cls(tuple(checked), active_id)
+
+    def to_data(self) -> dict[str, Any]:
+        return {"environments": [e.to_fields() for e in self.environments], "active_id": self.active_id}
 
     def get(self, environment_id_or_name: str) -> Environment | None:
         key = environment_id_or_name.casefold()
@@ -39,12 +63,8 @@ class Settings(BaseModel):
     @property
     def active(self) -> Environment:
         found = self.get(self.active_id)
-        assert found is not None  # guaranteed by _check
+        assert found is not None  # guaranteed by __post_init__
         return found
-
-
-class SettingsError(ValueError):
-    """The settings file or an edit is not valid; the message says what to fix."""
 
 
 def default_settings() -> Settings:
@@ -66,8 +86,17 @@ def default_settings() -> Settings:
     )
 
 
-def _reason(error: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in error.errors())
+def _parse(text: str) -> Settings:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SettingsError(f"it is not JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("environments"), list):
+        raise SettingsError('it must be an object with "environments" (a list) and "active_id"')
+    extra = sorted(set(data) - {"environments", "active_id"})
+    if extra:
+        raise SettingsError(f"{', '.join(extra)} is not a setting")
+    return Settings.from_data(data["environments"], data.get("active_id"))
 
 
 class EnvironmentSettings:
@@ -80,22 +109,22 @@ class EnvironmentSettings:
         if not self.path.exists():
             return default_settings()
         try:
-            return Settings.model_validate_json(self.path.read_text(encoding="utf-8"))
-        except ValidationError as error:
-            raise SettingsError(
-                f"The environments file {self.path} is not valid ({_reason(error)}). Fix or delete it."
-            ) from None
+            return _parse(self.path.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            raise SettingsError(f"The environments file {self.path} is not text (UTF-8). Fix or delete it.") from None
+        except SettingsError as error:
+            raise SettingsError(f"The environments file {self.path} is not valid ({error}). Fix or delete it.") from None
 
     def save(self, settings: Settings) -> None:
         tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(settings.model_dump(mode="json"), indent=2), encoding="utf-8")
+        tmp.write_text(json.dumps(settings.to_data(), indent=2), encoding="utf-8")
         os.replace(tmp, self.path)
 
-    def update(self, environments: list[dict] | tuple[Environment, ...], active_id: str) -> Settings:
+    def update(self, environments: list[dict] | list[Environment] | tuple[Environment, ...], active_id: str) -> Settings:
         """Validate an edit; refuse it with a reason, or save and return it."""
         try:
-            settings = Settings.model_validate({"environments": list(environments), "active_id": active_id})
-        except ValidationError as error:
-            raise SettingsError(f"That change was not saved: {_reason(error)}") from None
+            settings = Settings.from_data(environments, active_id)
+        except SettingsError as error:
+            raise SettingsError(f"That change was not saved: {error}") from None
         self.save(settings)
         return settings

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spectrum_desktop.domain.models import Priority, ProofStatus
+from spectrum_desktop.domain.choices import Priority, ProofStatus
 from spectrum_desktop.domain.states import OrderKind
 from spectrum_desktop.domain.validation import (
     PRIORITIES,

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from pydantic import ValidationError
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -29,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spectrum_desktop.domain.environment import SANDBOX_URL, Environment, RequestFormat
+from spectrum_desktop.domain.environment import SANDBOX_URL, Environment, EnvironmentInvalid, RequestFormat
 from spectrum_desktop.ui.errors import user_message
 
 ERROR_STYLE = "color: #c62828;"
@@ -55,23 +53,11 @@ HINTS = {
     "rate_limit_requests": "How many requests the server allows in the window below",
     "batch_size": "Orders per request when sending many",
 }
-FRIENDLY = {
-    ("colour", "string_pattern_mismatch"): "Use a colour written like #2e7d32 (# and six hex digits).",
-    ("name", "string_too_short"): "Give the environment a name.",
-    ("name", "string_too_long"): "Use a name of 80 characters or fewer.",
-}
-
-
-def field_messages(error: ValidationError) -> dict[str, str]:
-    """The settings model's messages by field name, worded for a person."""
+def field_messages(error: EnvironmentInvalid) -> dict[str, str]:
+    """The refused fields' messages by field name (a field with two problems gets both)."""
     messages: dict[str, str] = {}
-    for item in error.errors():
-        field = str(item["loc"][0]) if item["loc"] else "name"
-        text = FRIENDLY.get((field, item["type"])) or re.sub(r"^Value error, ", "", item["msg"])
-        if field in messages:
-            messages[field] += " " + text
-        else:
-            messages[field] = text
+    for field, text in error.problems:
+        messages[field] = f"{messages[field]} {text}" if field in messages else text
     return messages
 
 
@@ -160,7 +146,7 @@ class EnvironmentForm(QWidget):
 
     def load(self, fields: dict[str, Any]) -> None:
         defaults = Environment(id="x", name="x", base_url=SANDBOX_URL)
-        values = {**defaults.model_dump(), **fields}
+        values = {**defaults.to_fields(), **fields}
         self.blockSignals(True)
         try:
             self.name.setText(str(values["name"]))
@@ -295,7 +281,7 @@ class EnvironmentsPage(QWidget):
         if self._current_id is None:
             self.form.load(new_environment_fields())
         else:
-            self.form.load(self._service.get(self._current_id).model_dump())
+            self.form.load(self._service.get(self._current_id).to_fields())
         self.check()
 
     def current_id(self) -> str | None:
@@ -304,7 +290,7 @@ class EnvironmentsPage(QWidget):
     def has_unsaved_changes(self) -> bool:
         if self._current_id is None:
             return True
-        saved = self._service.get(self._current_id).model_dump(mode="json")
+        saved = self._service.get(self._current_id).to_fields()
         return any(saved.get(key) != value for key, value in self.form.values().items())
 
     def check(self) -> bool:
@@ -312,7 +298,7 @@ class EnvironmentsPage(QWidget):
         values = self.form.values()
         try:
             Environment(id=self._current_id or NEW_ID, **values)
-        except ValidationError as error:
+        except EnvironmentInvalid as error:
             messages = field_messages(error)
             self.form.show_messages(messages)
             self.save_button.setEnabled(False)

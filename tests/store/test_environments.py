@@ -1,9 +1,7 @@
 import json
 
 import pytest
-from pydantic import ValidationError
-
-from spectrum_desktop.domain.environment import SANDBOX_URL, Environment, RequestFormat
+from spectrum_desktop.domain.environment import SANDBOX_URL, Environment, EnvironmentInvalid, RequestFormat
 from spectrum_desktop.store.environments import EnvironmentSettings, SettingsError, default_settings
 
 
@@ -29,13 +27,13 @@ def test_save_and_load_round_trip_in_config_dir(home):
 
 @pytest.mark.parametrize("url", ["http://staging.example.com", "ftp://x", "not a url"])
 def test_unsafe_or_broken_urls_are_refused_with_a_reason(url):
-    with pytest.raises(ValidationError, match="https://"):
+    with pytest.raises(EnvironmentInvalid, match="https://"):
         Environment(id="x", name="X", base_url=url)
 
 
 def test_invalid_edit_is_refused_and_nothing_saved(home):
     store = EnvironmentSettings()
-    bad = [e.model_dump() for e in default_settings().environments]
+    bad = [e.to_fields() for e in default_settings().environments]
     bad[1]["batch_size"] = 0
     with pytest.raises(SettingsError, match="batch_size"):
         store.update(bad, "staging")
@@ -48,4 +46,27 @@ def test_a_broken_file_says_how_to_fix_it(home):
     store = EnvironmentSettings()
     store.path.write_text('{"environments": [], "active_id": "x"}')
     with pytest.raises(SettingsError, match="Fix or delete it"):
+        store.load()
+
+
+@pytest.mark.parametrize(("content", "says"), [
+    ("{not json", "not JSON (line 1, column 2"),
+    ('["a list"]', '"environments" (a list)'),
+    ('{"environments": [], "active_id": "x", "theme": "dark"}', "theme is not a setting"),
+    ('{"environments": ["staging"], "active_id": "x"}', "environments[0]: each environment must be an object"),
+    ('{"environments": [{"id": "a", "name": "A", "base_url": "sandbox:", "batch_size": 0}], "active_id": "a"}',
+     "environments[0].batch_size: Use a whole number of orders from 1 to 1000."),
+])
+def test_a_broken_file_names_what_is_wrong_and_where(home, content, says):
+    store = EnvironmentSettings()
+    store.path.write_text(content)
+    with pytest.raises(SettingsError, match="Fix or delete it") as refused:
+        store.load()
+    assert says in str(refused.value)
+
+
+def test_a_file_that_is_not_text_is_refused_readably(home):
+    store = EnvironmentSettings()
+    store.path.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(SettingsError, match="not text"):
         store.load()
