@@ -39,6 +39,8 @@ class TokenDialog(QDialog):
         self._credentials = context.credentials
         self.environment = environment
         self._task: tasks.Task | None = None
+        self._reading = False
+        self.location = None
 
         self.where = QLabel(objectName="tokenWhere")
         self.where.setWordWrap(True)
@@ -88,32 +90,46 @@ class TokenDialog(QDialog):
         return "built into this app" if environment.is_sandbox else environment.base_url
 
     def refresh(self) -> None:
-        """Read where the token is kept and whether one is saved, and set the widgets to match."""
-        try:
-            self.location = self._credentials.location(self.environment)
-        except Exception as error:  # noqa: BLE001 - a locked keyring must not stop the dialog opening
-            self.location = None
-            self.where.setText(user_message(error))
-            self._update_buttons()
-            return
-        if not self.location.needed:
+        """Find out, off the GUI thread (a keyring may be slow or ask to be unlocked), where the token is kept and
+        whether one is saved; the widgets follow when the answer comes."""
+        self._reading = True
+        if self.location is None:
+            self.where.setText("Looking up where the token is kept…")
+        self._update_buttons()
+        credentials, environment = self._credentials, self.environment
+        tasks.run(self, lambda report, cancel: credentials.location(environment), self._show_location,
+                  self._location_unreadable, progress=None)
+
+    def location_known(self) -> bool:
+        return not self._reading
+
+    def _location_unreadable(self, error: BaseException) -> None:
+        self._reading = False
+        self.where.setText(user_message(error))  # a locked keyring must not stop the dialog working
+        self._update_buttons()
+
+    def _show_location(self, location: Any) -> None:
+        self._reading = False
+        self.location = location
+        if not location.needed:
             self.where.setText("The local sandbox needs no token: it accepts any request from this computer. "
                                "You can still test the connection.")
-        elif self.location.has_token or self.location.overridden:
-            self.where.setText(self.location.text)
-        elif self.location.persistent:
-            self.where.setText(f"{self.location.text} It will be kept in {self.location.kept_in}.")
+        elif location.has_token or location.overridden:
+            self.where.setText(location.text)
+        elif location.persistent:
+            self.where.setText(f"{location.text} It will be kept in {location.kept_in}.")
         else:
-            self.where.setText(f"{self.location.text} No keyring is available, so a saved token is kept in "
+            self.where.setText(f"{location.text} No keyring is available, so a saved token is kept in "
                                "memory only, until the app closes.")
         self._update_buttons()
 
     def _update_buttons(self) -> None:
         needed = self.location is None or self.location.needed
         has_token = bool(self.location and self.location.has_token)
-        busy = self._task is not None and self._task.is_running()
+        working = self._task is not None and self._task.is_running()
+        busy = working or self._reading
         typed = bool(self.entry.text().strip())
-        self.entry.setEnabled(needed and not busy)
+        self.entry.setEnabled(needed and not working)
         self.show_token.setEnabled(needed)
         self.save_button.setText("Replace saved token" if has_token else "Save")
         self.save_button.setEnabled(needed and typed and not busy)

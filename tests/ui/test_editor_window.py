@@ -112,6 +112,7 @@ def test_set_token_opens_the_dialog_for_the_active_environment(window, qtbot):
     window.findChild(QAction, "setTokenAction").trigger()
     dialog = window.tools.token_dialog
     assert dialog.isVisible() and dialog.environment.id == "staging"
+    qtbot.waitUntil(dialog.location_known, timeout=10_000)
     qtbot.keyClicks(dialog.entry, "from-the-dialog")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.token_label.text() == "Token: GNOME Keyring", timeout=10_000)
@@ -179,7 +180,7 @@ def test_without_a_keyring_the_status_bar_says_memory_only(no_keyring, qtbot):
     assert "memory only: no keyring available" in window.token_label.text()
     assert "kept only while the app runs" in window.statusBar().currentMessage()
     dialog = window.tools.open_token_dialog()
-    assert "memory only" in dialog.where.text()
+    qtbot.waitUntil(lambda: "memory only" in dialog.where.text(), timeout=10_000)
 
 
 def test_the_result_panels_set_token_request_opens_the_dialog(window):

@@ -1,5 +1,8 @@
 """The token dialog as a user drives it: real gnome-keyring (fixture) and the real sandbox for Test connection."""
 
+import threading
+from types import SimpleNamespace
+
 import keyring
 import pytest
 from PySide6.QtCore import Qt
@@ -38,12 +41,13 @@ def open_dialog(qtbot, context, environment):
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    qtbot.waitUntil(dialog.location_known, timeout=10_000)
     return dialog
 
 
 def click_and_wait(qtbot, dialog, button):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: dialog.result.text() != "", timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.result.text() != "" and dialog.location_known(), timeout=10_000)
     return dialog.result.text()
 
 
@@ -118,3 +122,32 @@ def test_the_local_sandbox_needs_no_token(qtbot, context):
     assert not dialog.save_button.isEnabled()
     text = click_and_wait(qtbot, dialog, dialog.test_button)
     assert text.startswith("Connected")
+
+
+class HeldKeyring:
+    """The real credentials service, whose keyring answers only once released (as a locked one waits for the user)."""
+
+    def __init__(self, real):
+        self.real, self.release = real, threading.Event()
+
+    def location(self, environment):
+        assert self.release.wait(10)
+        return self.real.location(environment)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_a_slow_keyring_does_not_freeze_the_dialog(qtbot, context, environment):
+    held = HeldKeyring(context.credentials)
+    dialog = TokenDialog(SimpleNamespace(credentials=held), environment)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert "Looking up where the token is kept" in dialog.where.text()
+    qtbot.keyClicks(dialog.entry, "typed-while-waiting")
+    assert not dialog.save_button.isEnabled()
+    held.release.set()
+    qtbot.waitUntil(dialog.location_known, timeout=10_000)
+    assert "It will be kept in GNOME Keyring" in dialog.where.text()
+    assert dialog.save_button.isEnabled() and dialog.entry.text() == "typed-while-waiting"
