@@ -120,7 +120,7 @@ class EnvironmentSettings:
         tmp.write_text(json.dumps(settings.to_data(), indent=2), encoding="utf-8")
         os.replace(tmp, self.path)
 
-    def update(self, environments: list[dict] | list[Environment] | tuple[Environment, ...], active_id: str) -> Settings:
+    def update(self, environments: Iterable[Environment | Mapping[str, Any]], active_id: str) -> Settings:
         """Validate an edit; refuse it with a reason, or save and return it."""
         try:
             settings = Settings.from_data(environments, active_id)

@@ -53,6 +53,8 @@ HINTS = {
     "rate_limit_requests": "How many requests the server allows in the window below",
     "batch_size": "Orders per request when sending many",
 }
+
+
 def field_messages(error: EnvironmentInvalid) -> dict[str, str]:
     """The refused fields' messages by field name (a field with two problems gets both)."""
     messages: dict[str, str] = {}
