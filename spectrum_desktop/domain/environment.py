@@ -6,14 +6,14 @@ shows, and its messages are written for the person filling in Preferences.
 
 from __future__ import annotations
 
-import ipaddress
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
-from urllib.parse import urlsplit
+
+from spectrum_desktop.domain.endpoints import check_base_url
 
 SANDBOX_URL = "sandbox:"
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
@@ -33,29 +33,13 @@ class EnvironmentInvalid(ValueError):
         super().__init__("; ".join(f"{name}: {message}" for name, message in problems))
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def _base_url(value: object) -> str:
     if not isinstance(value, str):
         raise ValueError("The base URL must start with https:// and name a server, e.g. https://api.example.com")
     value = value.strip().rstrip("/")
     if value == SANDBOX_URL:
         return SANDBOX_URL
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("The base URL must start with https:// and name a server, e.g. https://api.example.com")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ValueError(
-            "Plain http:// is only allowed for this computer (localhost); use https:// so the token is not sent in clear."
-        )
-    return value
+    return check_base_url(value)  # InvalidBaseUrl and InsecureBaseUrl are ValueErrors with the words to show
 
 
 def _whole(value: object, low: int, high: int | None, message: str) -> int:

@@ -17,16 +17,14 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from spectrum_desktop.domain.endpoints import ACK_PATH, ACKS_PATH, ORDER_PATH
+from spectrum_desktop.domain.endpoints import LOOKUP_PATH_PREFIX as LOOKUP_PREFIX
 from spectrum_desktop.sandbox import magic
 from spectrum_desktop.sandbox.ratelimit import SlidingWindow
 
 API_VERSION = "3.0.21055.9-sandbox"
 TOKEN_HEADER = "SPECTRUM_API_TOKEN"
 MAX_BODY_BYTES = 2 * 1024 * 1024
-ACK_PATH = "/api/order/acknowledgement"
-ACKS_PATH = "/api/order/acknowledgements"
-ORDER_PATH = "/api/order"
-LOOKUP_PREFIX = "/api/order/order-number/"
 CONTROL_PREFIX = "/_sandbox/"
 DRAIN_FACTOR = 8  # a too-large body up to 8x the limit is read and dropped before the 413; larger: not read
 POLL_SECONDS = 0.05  # how quickly stop() is noticed

@@ -8,6 +8,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from spectrum_desktop.domain.endpoints import ACKS_PATH as MANY_ENDPOINT
 from spectrum_desktop.domain.states import OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.errors import BodyNotKept
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
     from spectrum_desktop.api import ManyOutcome, Outcome, RateLimiter, RateLimits, SpectrumClient
 
-MANY_ENDPOINT = "/api/order/acknowledgements"
 TOO_LARGE = 413
 PARALLEL = 3
 """Requests in flight at once: enough to keep the rate budget busy while answers are journaled."""

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from spectrum_desktop.domain.endpoints import ACKS_PATH as MANY_PATH
 from spectrum_desktop.services.errors import MissingToken, UnknownEnvironment
 from spectrum_desktop.services.submit import Target
 
@@ -15,7 +16,6 @@ if TYPE_CHECKING:
     from spectrum_desktop.sandbox import SandboxServer
 
 AD_HOC = "ad-hoc"
-MANY_PATH = "/api/order/acknowledgements"
 AD_HOC_BUDGET = (100, 60.0)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from spectrum_desktop.domain.endpoints import ENDPOINTS
 from spectrum_desktop.domain.states import OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.errors import InvalidAddress, InvalidOrder
@@ -16,11 +17,6 @@ if TYPE_CHECKING:
     from spectrum_desktop.store.journal import Journal
     from spectrum_desktop.api import Outcome, RateLimiter, RateLimits, RetryPolicy, SpectrumClient
 
-ENDPOINTS = {
-    OrderKind.ACK: "/api/order/acknowledgement",
-    OrderKind.ACK_RECIPESET: "/api/order/acknowledgement",
-    OrderKind.FULL: "/api/order",
-}
 CANCELLED_IN_FLIGHT = (
     "You cancelled while waiting for Spectrum's answer; the order may have arrived. "
     "Check it in History (Check in Spectrum) before sending it again."
