@@ -108,6 +108,7 @@ class ResultPanel(QWidget):
         self._filler.hide()
         self.placeholder = QLabel("The result of a send appears here, one row per recipeSet.", objectName="resultPlaceholder")
         self.placeholder.setEnabled(False)
+        self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout.insertWidget(1, self.placeholder, 1)
         self.headline.hide()
