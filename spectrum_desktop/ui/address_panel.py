@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QFormLayout, QGroupBox, QLineEdit, QWidget
 
 from spectrum_desktop.domain.countries import COUNTRIES
@@ -57,6 +57,16 @@ class CountryBox(QComboBox):
         else:
             self.setCurrentIndex(0)
             self.setEditText(code)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self._settle()  # leaving by Tab while the suggestions are open may bring no focus-out to settle on
+        return super().event(event)
+
+    def focusOutEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().focusOutEvent(event)
+        if event.reason() != Qt.FocusReason.PopupFocusReason:
+            self._settle()
 
     def _settle(self) -> None:
         """When the field is left, show the country that was found under its full name."""

@@ -89,6 +89,9 @@ class LineItemsModel(QAbstractTableModel):
             row[key] = text
         else:
             row.pop(key, None)
+        # Keep the columns' order in what is sent, so the JSON preview reads like the table.
+        self._rows[index.row()] = {**{k: row[k] for k in KEYS if k in row},
+                                   **{k: v for k, v in row.items() if k not in KEYS}}
         self._seen[index.row()].add(key)
         self.dataChanged.emit(index, index, [role])
         return True

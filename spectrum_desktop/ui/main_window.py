@@ -360,6 +360,12 @@ class MainWindow(QMainWindow):
             widths = {}
         if isinstance(widths, dict):
             self.editor.set_column_widths(widths)
+        try:
+            form_sizes = json.loads(str(self._settings.value("formSplitterByKind") or "{}"))
+        except ValueError:
+            form_sizes = {}
+        if isinstance(form_sizes, dict):
+            self.editor.set_form_sizes(form_sizes)
         self.editor.set_more_fields_shown(str(self._settings.value("moreFields", "false")).lower() == "true")
 
     def save_layout(self) -> None:
@@ -369,6 +375,7 @@ class MainWindow(QMainWindow):
             self._settings.setValue(key, splitter.saveState())
         self._settings.setValue("lineItemColumns", ",".join(self.editor.chosen_columns()))
         self._settings.setValue("lineItemWidths", json.dumps(self.editor.column_widths()))
+        self._settings.setValue("formSplitterByKind", json.dumps(self.editor.form_sizes()))
         self._settings.setValue("moreFields", "true" if self.editor.more_fields_shown() else "false")
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override

@@ -200,6 +200,7 @@ class OrderEditor(QWidget):
         self._messages: dict[str, list[str]] = {}
         self._columns_kind: OrderKind | None = None
         self._chosen_columns: list[str] = list(ESSENTIAL_KEYS)
+        self._form_sizes: dict[str, list[int]] = {}
         self.result: ValidationResult | None = None
         self.kind_combo = QComboBox(objectName="kind")
         self.kind_combo.setAccessibleName("Kind of request")
@@ -306,7 +307,8 @@ class OrderEditor(QWidget):
         self.addresses = QWidget(objectName="addresses")
         self.customer = AddressPanel("Customer address", "customerAddress")
         self.shipping = AddressPanel("Shipping address", "shippingAddress")
-        self.same_as_customer = QCheckBox("Shipping address same as customer", objectName="sameAsCustomer")
+        self.same_as_customer = QCheckBox("Same as customer address", objectName="sameAsCustomer")
+        self.same_as_customer.setAccessibleName("Shipping address same as customer address")
         self.same_as_customer.setChecked(True)
         self.shipping.setEnabled(False)
         self.same_as_customer.toggled.connect(self._on_same_toggled)
@@ -317,9 +319,18 @@ class OrderEditor(QWidget):
         layout.setSpacing(2)
         panels = QHBoxLayout()
         panels.setSpacing(6)
-        panels.addWidget(self.customer, 1)
-        panels.addWidget(self.shipping, 1)
-        layout.addWidget(self.same_as_customer)
+        # The checkbox heads the shipping side: it reads (and Tabs) after the customer's address, before the
+        # shipping address it governs.
+        shipping_side = QVBoxLayout()
+        shipping_side.setSpacing(0)
+        shipping_side.addWidget(self.same_as_customer)
+        shipping_side.addWidget(self.shipping, 1)
+        customer_side = QVBoxLayout()
+        customer_side.setSpacing(0)
+        customer_side.addSpacing(self.same_as_customer.sizeHint().height())
+        customer_side.addWidget(self.customer, 1)
+        panels.addLayout(customer_side, 1)
+        panels.addLayout(shipping_side, 1)
         layout.addLayout(panels)
         self.addresses.setVisible(False)
 
@@ -755,13 +766,49 @@ class OrderEditor(QWidget):
             self.problems.setCurrentRow(0)
             self._jump_to_problem(self.problems.item(0))
 
+    def form_sizes(self) -> dict[str, list[int]]:
+        """Where the header/line-items handle was left, for orders with addresses ("full") and without ("ack")."""
+        sizes = dict(self._form_sizes)
+        sizes[self._layout_group(self.kind())] = self.form_splitter.sizes()
+        return sizes
+
+    def set_form_sizes(self, sizes: dict[str, list[int]]) -> None:
+        for group in ("ack", "full"):
+            value = sizes.get(group)
+            if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) and v >= 0 for v in value):
+                self._form_sizes[group] = value
+        mine = self._form_sizes.get(self._layout_group(self.kind()))
+        if mine:
+            self.form_splitter.setSizes(mine)
+
+    @staticmethod
+    def _layout_group(kind: OrderKind | None) -> str:
+        return "full" if kind is OrderKind.FULL else "ack"
+
+    def _fit_header(self, old: OrderKind | None, new: OrderKind) -> None:
+        """Addresses appearing need room: the handle goes where it was last left for this kind of order, or far
+        enough down to show the header (at most two thirds of the height)."""
+        before, after = self._layout_group(old), self._layout_group(new)
+        if old is None or before == after:
+            return
+        self._form_sizes[before] = self.form_splitter.sizes()
+        total = sum(self.form_splitter.sizes())
+        wanted = self._form_sizes.get(after)
+        if not wanted or sum(wanted) <= 0:
+            need = self.header_scroll.widget().sizeHint().height() + 4
+            header = min(need, total * 2 // 3) if total > 0 else need
+            wanted = [header, max(total - header, 1)]
+        self.form_splitter.setSizes(wanted)
+
     def _apply_kind(self, kind: OrderKind) -> None:
+        old = self._columns_kind
         self._columns_kind = kind
         self.addresses.setVisible(kind is OrderKind.FULL)
         for key, row in self._rows.items():
             self._forms[key].setRowVisible(row, self._offered(key))
         self._apply_columns()
         self._show_more(self.more_button.isChecked())
+        self._fit_header(old, kind)
 
     def _on_changed(self, *args: object) -> None:
         kind = self.kind()
