@@ -92,6 +92,35 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
+
+
+def preview_text(body: Any, known: dict[str, str] | None = None) -> str:
+    """The JSON preview: the order's own fields one per line, addresses opened up, and each line item (or recipe
+    set) on one line of its own, so a long order reads like the table and is quick to draw.
+
+    `known` gives the text of top-level values already rendered (a long line-item list that did not change)."""
+    def block(value: Any, indent: str) -> str:
+        inner = indent + "  "
+        if isinstance(value, dict) and value:
+            rows = [f"{inner}{_COMPACT.encode(k)}: {block(v, inner)}" for k, v in value.items()]
+            return "{\n" + ",\n".join(rows) + f"\n{indent}}}"
+        if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+            return "[\n" + ",\n".join(inner + _COMPACT.encode(item) for item in value) + f"\n{indent}]"
+        return _COMPACT.encode(value)
+
+    if not isinstance(body, dict) or not body:
+        return block(body, "")
+    known = known or {}
+    rows = [f"  {_COMPACT.encode(k)}: {known[k] if k in known else block(v, '  ')}" for k, v in body.items()]
+    return "{\n" + ",\n".join(rows) + "\n}"
+
+
+def items_text(items: Any) -> str:
+    """How preview_text renders a top-level list (the line items), to be passed back as `known`."""
+    return preview_text({"_": items}).split(": ", 1)[1][:-2]
+
+
 def field_text(widget: QWidget) -> str:
     if isinstance(widget, QComboBox):
         return str(widget.currentData() or "")
@@ -202,6 +231,9 @@ class OrderEditor(QWidget):
         self._chosen_columns: list[str] = list(ESSENTIAL_KEYS)
         self._form_sizes: dict[str, list[int]] = {}
         self.result: ValidationResult | None = None
+        self._preview_text = ""
+        self._items_version = 0
+        self._items_cache: tuple[Any, str] = (None, "")
         self.kind_combo = QComboBox(objectName="kind")
         self.kind_combo.setAccessibleName("Kind of request")
         for kind, label in KIND_LABELS.items():
@@ -369,6 +401,9 @@ class OrderEditor(QWidget):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._table_menu)
 
+        for signal in (self.model.dataChanged, self.model.rowsInserted, self.model.rowsRemoved, self.model.rowsMoved,
+                       self.model.modelReset):
+            signal.connect(self._count_item_change)
         self.model.dataChanged.connect(self._on_cell_changed)
         for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.rowsMoved, self.model.modelReset):
             signal.connect(self._on_changed)
@@ -441,6 +476,9 @@ class OrderEditor(QWidget):
         items_layout.addWidget(self.table, 1)
         items_layout.addWidget(self.sku_panel)
         items_layout.addWidget(self.conversions)
+
+    def _count_item_change(self, *args: object) -> None:
+        self._items_version += 1
 
     def _action(self, text: str, keys: str, slot, name: str, tip: str, icon=None) -> QAction:
         action = QAction(text, self, objectName=name)
@@ -824,7 +862,19 @@ class OrderEditor(QWidget):
         self.result = result
         self._show_problems(result)
         shown = result.body if result.body is not None else order
-        self.preview.setPlainText(json.dumps(shown, indent=2, ensure_ascii=False))
+        known = {}
+        for key in ("lineItems", "recipeSets"):
+            items = shown.get(key) if isinstance(shown, dict) else None
+            if isinstance(items, list) and len(items) > 50:
+                # A long list is rendered again only when a line item changed (not on every header keystroke).
+                stamp = (self._items_version, self.kind(), key, result.body is not None)
+                if self._items_cache[0] != stamp:
+                    self._items_cache = (stamp, items_text(items))
+                known[key] = self._items_cache[1]
+        text = preview_text(shown, known)
+        if text != self._preview_text:
+            self._preview_text = text
+            self.preview.setPlainText(text)
         self.validated.emit(result)
 
     # --- problems -------------------------------------------------------------------------------------------
