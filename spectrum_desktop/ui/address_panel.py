@@ -37,20 +37,37 @@ class CountryBox(QComboBox):
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.addItem("", "")
+        self._filled = False
+        self.lineEdit().setPlaceholderText("Type a country or its code")
+        self.lineEdit().editingFinished.connect(self._settle)
+
+    def _fill(self) -> None:
+        """The list of countries, made when first needed (the address panels are hidden at start-up)."""
+        if self._filled:
+            return
+        self._filled = True
+        self.blockSignals(True)
+        text = self.currentText()
         for code, name in sorted(COUNTRIES.items(), key=lambda pair: pair[1]):
             self.addItem(f"{name} ({code})", code)
+        self.setEditText(text)
+        self.blockSignals(False)
         completer = QCompleter(self.model(), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setCompleter(completer)
-        self.lineEdit().setPlaceholderText("Type a country or its code")
-        self.lineEdit().editingFinished.connect(self._settle)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self._fill()
+        super().showEvent(event)
 
     def code(self) -> str:
         return country_code(self.currentText())
 
     def set_code(self, code: str) -> None:
+        if code:
+            self._fill()
         index = self.findData(code.strip().upper()) if code else 0
         if index >= 0:
             self.setCurrentIndex(index)
@@ -70,6 +87,7 @@ class CountryBox(QComboBox):
 
     def _settle(self) -> None:
         """When the field is left, show the country that was found under its full name."""
+        self._fill()
         code = self.code()
         index = self.findData(code) if code else 0
         if index >= 0 and self.itemText(index) != self.currentText():

@@ -22,15 +22,19 @@ class FieldWithMessage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(row)
-        # The outline is drawn by a style sheet, which would change the edit's size hint: pin the height.
-        self.field.setFixedHeight(self.field.sizeHint().height())
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._pinned = False
 
     def show_message(self, text: str) -> None:
         """Mark the field and put `text` in its tooltip; an empty text clears both."""
         if text == self.message:
             return
         self.message = text
+        if not self._pinned:
+            # The outline is drawn by a style sheet, which would change the edit's size hint: pin the height
+            # it has without one (measured the first time it is needed, not at start-up).
+            self._pinned = True
+            self.field.setFixedHeight(self.field.sizeHint().height())
         self.field.setStyleSheet(ERROR_STYLE if text else "")
         self.field.setToolTip(text)
         self.field.setAccessibleDescription(text)
