@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
         self.editor.place_result_panel(self.results)
         self.splitter = self.editor.side_splitter
         self.editor.show_requested.connect(lambda: self.show_page("Order"))
+        self._refused = False
+        self.editor.changed.connect(self._forget_refusal)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -185,11 +187,19 @@ class MainWindow(QMainWindow):
             first = f" First: {errors[0].label}: {errors[0].message}." if errors else ""
             self.sender_flow.refuse(ValueError(
                 f"Fix the order first: {plural(len(errors), 'problem')} to fix, listed beside the form.{first}"))
+            self._refused = True
             return False
+        self._refused = False
         started = self.sender_flow.start(self.active_environment(), self.current_order(), self.editor.kind())
         if started:
             self._on_validated()
         return started
+
+    def _forget_refusal(self) -> None:
+        """"Not sent: fix the order first" goes once the order is edited; the Problems list says what is left."""
+        if self._refused and not self.sender_flow.busy():
+            self._refused = False
+            self.results.clear()
 
     def _on_send_done(self, record) -> None:
         self._on_validated()

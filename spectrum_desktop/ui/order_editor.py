@@ -294,6 +294,7 @@ class OrderEditor(QWidget):
         self.more_button.setAutoRaise(True)
         self.more_button.setAccessibleName("Show more fields")
         self.more_button.toggled.connect(self._show_more)
+        self.more_button.clicked.connect(self._refit_header)
         self.more_box = QWidget(objectName="moreFieldsBox")
         columns = QHBoxLayout(self.more_box)
         columns.setContentsMargins(0, 0, 0, 0)
@@ -497,7 +498,6 @@ class OrderEditor(QWidget):
         self.problems = QListWidget(objectName="problems")
         self.problems.setWordWrap(True)
         self.problems.setAccessibleName("Problems to fix before sending")
-        self.problems.setMaximumHeight(150)
         self.problems.itemActivated.connect(self._jump_to_problem)
         self.problems.itemClicked.connect(self._jump_to_problem)
         self.problems_title = QLabel(objectName="problemsTitle")
@@ -838,6 +838,19 @@ class OrderEditor(QWidget):
             wanted = [header, max(total - header, 1)]
         self.form_splitter.setSizes(wanted)
 
+    def _refit_header(self) -> None:
+        """More or fewer fields were asked for: the header grows to show them (up to two thirds of the height)
+        or gives the room back to the line items."""
+        sizes = self.form_splitter.sizes()
+        total = sum(sizes)
+        if total <= 0:
+            return
+        self.header_scroll.widget().adjustSize()
+        need = self.header_scroll.widget().sizeHint().height() + 4
+        header = min(need, total * 2 // 3)
+        if header != sizes[0]:
+            self.form_splitter.setSizes([header, total - header])
+
     def _apply_kind(self, kind: OrderKind) -> None:
         old = self._columns_kind
         self._columns_kind = kind
@@ -907,6 +920,8 @@ class OrderEditor(QWidget):
         self.problems_title.setText(f"{plural(count, 'problem')} to fix before sending. Click one to go to it.")
         self.problems_title.setVisible(bool(count))
         self.problems.setVisible(bool(count))
+        if count:
+            self._fit_problems()
         cells: dict[tuple[int, int], str] = {}
         for path, texts in messages.items():
             match = LINE_ITEM_PATH.match(path)
@@ -927,6 +942,17 @@ class OrderEditor(QWidget):
                       for c in result.conversions if c.path != "orderDate")
         )
         self.conversions.setVisible(bool(self.conversions.text()))
+
+    def _fit_problems(self) -> None:
+        """The list is as tall as its (wrapped) lines, up to about six; the JSON preview keeps the rest."""
+        metrics = self.problems.fontMetrics()
+        width = max(self.problems.viewport().width(), self.side_splitter.width() - 30, 150) - 8
+        height = 0
+        for i in range(self.problems.count()):
+            text = self.problems.item(i).text()
+            height += metrics.boundingRect(0, 0, width, 10_000, Qt.TextFlag.TextWordWrap, text).height() + 2
+        limit = 6 * (metrics.height() + 2)
+        self.problems.setFixedHeight(min(height, limit) + 2 * self.problems.frameWidth() + 2)
 
     def _sku_problems(self, line_item: int) -> dict[tuple[int, int], str]:
         cells: dict[tuple[int, int], str] = {}
@@ -981,6 +1007,9 @@ class OrderEditor(QWidget):
                 self.header_scroll.ensureWidgetVisible(widget)
             return
         key = head.split("[")[0]
+        if key in ("lineItems", "recipeSets"):  # e.g. no line item yet
+            self.table.setFocus()
+            return
         edit = self.fields.get(key)
         if edit is not None:
             if key in {info.key for info in self._optional} and not self.more_button.isChecked():

@@ -149,6 +149,7 @@ class ResultPanel(QWidget):
             cells = (row.recipe_set_id, "Succeeded" if row.success else "Failed", row.message)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)  # the column may be too narrow for the server's whole message
                 item.setBackground(ROW_OK if row.success else ROW_FAILED)
                 self.table.setItem(index, column, item)
         self.table.setVisible(bool(result.rows))
