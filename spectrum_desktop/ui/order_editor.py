@@ -622,7 +622,8 @@ class OrderEditor(QWidget):
         self.remove_action.setEnabled(rows > 0)
         self.move_up_action.setEnabled(row > 0)
         self.move_down_action.setEnabled(0 <= row < rows - 1)
-        self.items_title.setText(f"Line items ({rows})" if rows else "Line items")
+        title = "Recipe sets" if self.kind() is OrderKind.ACK_RECIPESET else "Line items"
+        self.items_title.setText(f"{title} ({rows})" if rows else title)
 
     # --- columns --------------------------------------------------------------------------------------------
     def chosen_columns(self) -> list[str]:
