@@ -81,6 +81,7 @@ class SingleInstance(QObject):
         socket.connectToServer(self.name)
         if not socket.waitForConnected(CONNECT_MS):
             return False
+        _let_others_take_the_foreground()
         socket.write(ACTIVATE)
         socket.waitForBytesWritten(ANSWER_MS)
         socket.waitForReadyRead(ANSWER_MS)  # the answer is a courtesy: a window that is busy still got the ask
@@ -103,6 +104,16 @@ class SingleInstance(QObject):
                 connection.deleteLater()
             if asked:
                 self.activated.emit()
+
+
+def _let_others_take_the_foreground() -> None:
+    """On Windows only the program the person just started may bring a window forward; this launch hands that
+    right on, so the running window can raise itself instead of only flashing in the taskbar."""
+    if sys.platform == "win32":
+        import ctypes
+
+        ASFW_ANY = -1
+        ctypes.windll.user32.AllowSetForegroundWindow(ASFW_ANY)
 
 
 def bring_to_front(window) -> None:
