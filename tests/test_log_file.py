@@ -21,6 +21,7 @@ ADDRESS = {"firstName": "Marguerite", "lastName": "Tanaka-Oyelaran", "address1":
 SHIPPING = {**ADDRESS, "firstName": "Bartholomew", "address1": "88 Cinderwick Row", "city": "Dunmorrow"}
 CUSTOMER_TEXT = [v for v in {**ADDRESS}.values() if len(v) > 2] + [SHIPPING["firstName"], SHIPPING["address1"],
                                                                      SHIPPING["city"]]
+ROOT = Path(__file__).resolve().parents[1]
 ORDER_FILE = {"purchaseOrderNumber": "LOGPRIV-1", "orderDate": "2022-01-31",
               "lineItems": [{"recipeSetId": "R1", "sku": "S", "quantity": 1}]}
 
@@ -47,7 +48,7 @@ def root_logging():
 def run_validate(home: Path, tmp_path: Path, wrap: list[str] | None = None) -> subprocess.CompletedProcess:
     orders = tmp_path / "orders.json"
     orders.write_text(json.dumps(ORDER_FILE))
-    env = {"PATH": "/usr/bin:/bin", "SPECTRUM_DESKTOP_HOME": str(home), "PYTHONPATH": str(Path.cwd())}
+    env = {"PATH": "/usr/bin:/bin", "SPECTRUM_DESKTOP_HOME": str(home), "PYTHONPATH": str(ROOT)}
     return subprocess.run([*(wrap or []), sys.executable, "-m", "spectrum_desktop", "validate", str(orders)],
                           env=env, capture_output=True, text=True, timeout=60)
 
