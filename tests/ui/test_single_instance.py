@@ -44,6 +44,7 @@ def test_a_second_launch_brings_the_running_window_forward_and_ends(qtbot, home)
     qtbot.addWidget(window)
     window.show()
     window.showMinimized()
+    assert window.isMinimized()
     asked = []
     instance = window.findChild(SingleInstance)
     instance.activated.connect(lambda: asked.append(True))
