@@ -388,6 +388,7 @@ class OrderEditor(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
                                    | QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)  # the actions act on one row
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
@@ -477,6 +478,10 @@ class OrderEditor(QWidget):
         items_layout.addWidget(self.table, 1)
         items_layout.addWidget(self.sku_panel)
         items_layout.addWidget(self.conversions)
+        # Alt+Up/Down open a list in a combo box: moving line items by key works in the line items only.
+        for action in (self.move_up_action, self.move_down_action):
+            self.removeAction(action)
+            self.items.addAction(action)
 
     def _count_item_change(self, *args: object) -> None:
         self._items_version += 1

@@ -396,3 +396,17 @@ def test_a_cut_cell_has_its_whole_text_as_tooltip(window, qtbot):
     QApplication.sendEvent(editor.table.viewport(), event)
     qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
     assert QToolTip.text() == long_id
+
+
+def test_alt_down_in_a_combo_box_does_not_move_a_line_item(window, qtbot):
+    editor = window.editor
+    window.load_order({"purchaseOrderNumber": "PO-1", "lineItems": [{"recipeSetId": "A"}, {"recipeSetId": "B"}]})
+    editor.table.setFocus()
+    editor.table.setCurrentIndex(editor.model.index(0, 0))
+    editor.set_more_fields_shown(True)
+    editor.fields["priority"].setFocus()
+    press(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert [i["recipeSetId"] for i in window.current_order()["lineItems"]] == ["A", "B"]
+    editor.table.setFocus()
+    press(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert [i["recipeSetId"] for i in window.current_order()["lineItems"]] == ["B", "A"]
