@@ -429,12 +429,16 @@ class OrderEditor(QWidget):
         self.line_item_actions = [self.add_action, self.duplicate_action, self.remove_action,
                                   self.move_up_action, self.move_down_action]
         self.columns_menu = QMenu("Columns", self, objectName="columnsMenu")
+        self._required_columns = {info.key for info in COLUMNS if info.required}
         self._column_actions: dict[str, QAction] = {}
         for info in COLUMNS:
             action = self.columns_menu.addAction(info.label)
             action.setCheckable(True)
             action.setChecked(info.key in self._chosen_columns)
             action.toggled.connect(lambda shown, key=info.key: self._choose_column(key, shown))
+            if info.required:  # a column the API needs every time cannot be hidden
+                action.setEnabled(False)
+                action.setToolTip(f"{info.label} is needed for every line item")
             self._column_actions[info.key] = action
 
         bar = QHBoxLayout()
@@ -666,7 +670,7 @@ class OrderEditor(QWidget):
         for column, key in enumerate(KEYS):
             shown = key in RECIPE_SET_KEYS if recipe_sets else key in self._chosen_columns
             self.table.setColumnHidden(column, not shown)
-            self._column_actions[key].setEnabled(not recipe_sets)
+            self._column_actions[key].setEnabled(not recipe_sets and key not in self._required_columns)
         self.sku_panel.setVisible(recipe_sets or "skuQuantities" in self._chosen_columns)
 
     # --- header ---------------------------------------------------------------------------------------------
@@ -678,9 +682,11 @@ class OrderEditor(QWidget):
         self._show_more(shown)
 
     def _show_more(self, shown: bool) -> None:
-        count = sum(1 for info in self._optional if self._offered(info.key))
+        offered = [info.key for info in self._optional if self._offered(info.key)]
+        filled = sum(1 for key in offered if field_text(self.fields[key]))
         self.more_button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
-        self.more_button.setText("Fewer fields" if shown else f"More fields ({count})")
+        more = f"More fields ({len(offered)}, {filled} filled in)" if filled else f"More fields ({len(offered)})"
+        self.more_button.setText("Fewer fields" if shown else more)
         self.more_button.setToolTip("Hide the fields most orders do not need" if shown
                                     else "Show the fields most orders do not need (account, e-mail, priority…)")
         self.more_box.setVisible(shown)
