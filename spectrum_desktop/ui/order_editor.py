@@ -370,6 +370,7 @@ class OrderEditor(QWidget):
     def _tool_button(self, action: QAction) -> QToolButton:
         button = QToolButton(objectName=action.objectName().replace("Action", "Button"))
         button.setDefaultAction(action)
+        button.setAccessibleName(action.text())
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys: the shortcuts in each tooltip and the Order menu
         return button
@@ -769,6 +770,10 @@ class OrderEditor(QWidget):
             if items is None and kind is OrderKind.ACK_RECIPESET:
                 items = order.get("recipeSets")
             self.model.set_line_items([item for item in items or [] if isinstance(item, dict)])
+            used = {key for item in self.model.line_items() for key, value in item.items() if value not in (None, "")}
+            hidden = [key for key in KEYS if key in used and key not in self._chosen_columns]
+            if hidden:  # what will be sent is shown: a column holding values comes into view
+                self.set_chosen_columns(self._chosen_columns + hidden)
             self._left.clear()
             self._reveal_all = any(value not in (None, "", [], {}) for value in order.values())
             if any(field_text(self.fields[info.key]) for info in self._optional if self._offered(info.key)):

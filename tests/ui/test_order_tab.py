@@ -410,3 +410,13 @@ def test_alt_down_in_a_combo_box_does_not_move_a_line_item(window, qtbot):
     editor.table.setFocus()
     press(qtbot, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     assert [i["recipeSetId"] for i in window.current_order()["lineItems"]] == ["B", "A"]
+
+
+def test_an_opened_order_shows_the_columns_that_hold_values(window):
+    editor = window.editor
+    gift = KEYS.index("giftMessage")
+    assert editor.table.isColumnHidden(gift)
+    window.load_order({"purchaseOrderNumber": "PO-1",
+                       "lineItems": [{"recipeSetId": "A", "sku": "S", "quantity": 1, "giftMessage": "Happy birthday"}]})
+    assert not editor.table.isColumnHidden(gift)
+    assert editor.table.isColumnHidden(KEYS.index("shipmentVendor"))
