@@ -377,6 +377,7 @@ class MainWindow(QMainWindow):
         if isinstance(form_sizes, dict):
             self.editor.set_form_sizes(form_sizes)
         self.editor.set_more_fields_shown(str(self._settings.value("moreFields", "false")).lower() == "true")
+        self.results.restore_column_state(self._settings.value("resultColumns"))
 
     def save_layout(self) -> None:
         """Remember the window's size, every splitter, the line-item columns and More fields."""
@@ -386,6 +387,7 @@ class MainWindow(QMainWindow):
         self._settings.setValue("lineItemColumns", ",".join(self.editor.chosen_columns()))
         self._settings.setValue("lineItemWidths", json.dumps(self.editor.column_widths()))
         self._settings.setValue("formSplitterByKind", json.dumps(self.editor.form_sizes()))
+        self._settings.setValue("resultColumns", self.results.column_state())
         self._settings.setValue("moreFields", "true" if self.editor.more_fields_shown() else "false")
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override

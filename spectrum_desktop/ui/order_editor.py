@@ -370,7 +370,7 @@ class OrderEditor(QWidget):
     def _tool_button(self, action: QAction) -> QToolButton:
         button = QToolButton(objectName=action.objectName().replace("Action", "Button"))
         button.setDefaultAction(action)
-        button.setAccessibleName(action.text())
+        button.setAccessibleName(action.text().replace("&", ""))
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys: the shortcuts in each tooltip and the Order menu
         return button
@@ -415,21 +415,21 @@ class OrderEditor(QWidget):
         paste.activated.connect(self.paste_rows)
 
         style = self.style()
-        self.add_action = self._action("Add line item", "Ctrl+Shift+Return", self.add_line_item, "addLineItemAction",
+        self.add_action = self._action("&Add line item", "Ctrl+Shift+Return", self.add_line_item, "addLineItemAction",
                                        "Add a line item after the chosen one")
-        self.duplicate_action = self._action("Duplicate line item", "Ctrl+D", self.duplicate_line_item,
+        self.duplicate_action = self._action("D&uplicate line item", "Ctrl+D", self.duplicate_line_item,
                                              "duplicateLineItemAction", "Add a copy of the chosen line item")
-        self.remove_action = self._action("Remove line item", "Ctrl+Shift+Delete", self.delete_line_item,
+        self.remove_action = self._action("&Remove line item", "Ctrl+Shift+Delete", self.delete_line_item,
                                           "removeLineItemAction", "Remove the chosen line item")
-        self.move_up_action = self._action("Move line item up", "Alt+Up", lambda: self.move_line_item(-1),
+        self.move_up_action = self._action("Move line item u&p", "Alt+Up", lambda: self.move_line_item(-1),
                                            "moveUpLineItemAction", "Move the chosen line item up",
                                            style.standardIcon(QStyle.StandardPixmap.SP_ArrowUp))
-        self.move_down_action = self._action("Move line item down", "Alt+Down", lambda: self.move_line_item(1),
+        self.move_down_action = self._action("Move line item do&wn", "Alt+Down", lambda: self.move_line_item(1),
                                              "moveDownLineItemAction", "Move the chosen line item down",
                                              style.standardIcon(QStyle.StandardPixmap.SP_ArrowDown))
         self.line_item_actions = [self.add_action, self.duplicate_action, self.remove_action,
                                   self.move_up_action, self.move_down_action]
-        self.columns_menu = QMenu("Columns", self, objectName="columnsMenu")
+        self.columns_menu = QMenu("&Columns", self, objectName="columnsMenu")
         self._required_columns = {info.key for info in COLUMNS if info.required}
         self._column_actions: dict[str, QAction] = {}
         for info in COLUMNS:

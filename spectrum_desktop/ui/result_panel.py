@@ -70,6 +70,9 @@ class ResultPanel(QWidget):
         self.table = QTableWidget(0, 3, objectName="resultTable")
         self.table.setHorizontalHeaderLabels(["recipeSetId", "Result", "Server's message"])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self._fitting = False
+        self._widths_kept = False  # once the person sizes a column, a new result keeps their widths
+        self.table.horizontalHeader().sectionResized.connect(self._column_resized)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setAccessibleName("Result per recipeSet")
         self.table.verticalHeader().hide()
@@ -154,7 +157,22 @@ class ResultPanel(QWidget):
                 self.table.setItem(index, column, item)
         self.table.setVisible(bool(result.rows))
         self._filler.setVisible(not result.rows)
-        self.table.resizeColumnToContents(0)
+        if not self._widths_kept:
+            self._fitting = True
+            self.table.resizeColumnToContents(0)
+            self._fitting = False
+
+    def _column_resized(self, *args: object) -> None:
+        if not self._fitting and self.table.isVisible():
+            self._widths_kept = True
+
+    def column_state(self) -> object:
+        """The result table's column widths, for the window to remember."""
+        return self.table.horizontalHeader().saveState()
+
+    def restore_column_state(self, state: object) -> None:
+        if state is not None and self.table.horizontalHeader().restoreState(state):
+            self._widths_kept = True
 
     def clear(self) -> None:
         """Back to the empty state (the environment changed: an old result must not look like the new one's)."""
