@@ -103,11 +103,13 @@ def _known_iso(text: str) -> bool:
 def _date(value: object, info) -> str:
     """Valid ISO 8601 is kept as typed (byte for byte); other common spellings become ISO with the local offset,
     and the rewrite is recorded in the validation context so the window can show what will be sent."""
+    if value is None:  # an optional date may be null; a required one may not
+        raise _fail("is required and must not be blank")
     if not isinstance(value, str):
         raise _fail(f"must be a date; use {DATE_HELP}")
     stripped = value.strip()
-    if _known_iso(stripped):
-        return stripped
+    if not stripped or _known_iso(stripped):
+        return stripped  # a blank optional date is left out, a blank required one is reported as blank
     try:
         iso, _converted = normalise_date(value)
     except ValueError:
@@ -123,11 +125,19 @@ def _choice(enum_type: type[enum.StrEnum]) -> Callable[[object], str]:
     codes = [code for code in spellings if code.isdigit()]
     allowed = f"{', '.join(words[:-1])} or {words[-1]} (or {', '.join(codes)})"
 
+    exact = {word: word for word in words}
+
     def parse(value: object) -> str:
+        word = exact.get(value) if value.__class__ is str else None
+        if word is not None:
+            return word
         if isinstance(value, str | int) and not isinstance(value, bool):
-            word = spellings.get(str(value).strip().lower())
+            key = str(value).strip().lower()
+            word = spellings.get(key)
             if word is not None:
                 return word
+            if not key:
+                return ""  # blank: left out
         raise _fail(f"{describe(value)} is not allowed; use {allowed}")
 
     return parse
@@ -197,12 +207,15 @@ class SkuQuantity(WireModel):
 
 
 def _sku_and_quantity(item: dict) -> list[tuple[tuple, str]]:
+    # Rules see validated fields: a blank optional field has been left out already.
     has_sku, has_quantity = "sku" in item, "quantity" in item
+    if has_sku and has_quantity:
+        return []
     if has_sku and not has_quantity:
         return [(("quantity",), f"is required when a SKU is given; {QUANTITY_RULE}")]
     if has_quantity and not has_sku:
         return [(("sku",), "is required when a quantity is given")]
-    if not has_sku and "skuQuantities" not in item:
+    if not has_sku and item.get("skuQuantities") is None:
         return [(("sku",), "a line item needs a SKU and quantity, or a non-empty list of SKU quantities, or both")]
     if not has_sku and not item["skuQuantities"]:
         return [(("skuQuantities",), "must hold at least one SKU and quantity, or give a SKU and quantity")]
@@ -349,93 +362,160 @@ LIMITS: dict[str, int] = {
 
 # --- the dict-shaped twin of each model, which validation runs --------------------------------------------
 
-def _is_blank(value: object) -> bool:
-    return value is None or (value.__class__ is str and (not value or value.isspace()))
+def _blank(value: object) -> bool:
+    """Nothing, or text that is empty once trimmed: an optional field left blank is left out of the body."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _wire_twin(model: type[WireModel], twins: dict) -> Any:
-    """A TypedDict with the model's wire names, types, limits and parsers, wrapped in the model's rules."""
+def _not_blank(annotation: Any) -> Any:
+    """Text must not be blank once trimmed (a blank optional field is then found by its error, and left out)."""
+    if annotation is str:
+        return Annotated[str, Field(min_length=1)]
+    if typing.get_origin(annotation) is Annotated and typing.get_args(annotation)[0] is str:
+        # next to the type, so pydantic-core checks it (after any parser), not a Python function
+        return Annotated[(str, Field(min_length=1), *annotation.__metadata__)]
+    return annotation
+
+
+def _wire_twin(model: type[WireModel], twins: dict, extra: str) -> Any:
+    """A TypedDict with the model's wire names, types, limits and parsers. A blank field (null, or empty once
+    trimmed) is an error here; `validate` leaves a blank optional field out instead. `extra` "forbid" makes each
+    unknown field an error (which `validate` turns into a warning), "allow" keeps it."""
     if model in twins:
         return twins[model]
     keys: dict[str, Any] = {}
     for field in model.model_fields.values():
-        annotation = _swap_models(field.rebuild_annotation(), twins)
-        keys[field.alias] = annotation if field.is_required() else NotRequired[annotation]
+        annotation = _swap_models(field.rebuild_annotation(), twins, extra)
+        keys[field.alias] = _not_blank(annotation) if field.is_required() else NotRequired[_not_blank(annotation)]
     twin = TypedDict(f"{model.__name__}Wire", keys)  # type: ignore[misc]
-    twin.__pydantic_config__ = ConfigDict(extra="allow", str_strip_whitespace=True, coerce_numbers_to_str=True)
-    known = frozenset(keys)
-    rules = model.rules
-
-    def wire(value: object, handler, info) -> object:
-        if value.__class__ is not dict:
-            return handler(value)
-        cleaned = value
-        for item in value.values():
-            if _is_blank(item):  # empty optional fields are left out; an empty required one is missing
-                cleaned = {k: v for k, v in value.items() if not _is_blank(v)}
-                break
-        if not cleaned.keys() <= known and info.context is not None:
-            info.context["unknown"] = True
-        out = handler(cleaned)
-        for rule in rules:
-            problems = rule(out)
-            if problems:
-                raise PydanticCustomError("spectrum_rules", "rules", {"problems": problems})
-        if len(out) != len(cleaned) or list(out) != list(cleaned):  # keep the user's field order
-            out = {k: out[k] for k in cleaned if k in out}
-        return out
-
-    twins[model] = result = Annotated[twin, WrapValidator(wire)]
-    return result
+    twin.__pydantic_config__ = ConfigDict(extra=extra, str_strip_whitespace=True, coerce_numbers_to_str=True)
+    twins[model] = twin
+    return twin
 
 
-def _swap_models(annotation: Any, twins: dict) -> Any:
+@lru_cache(maxsize=None)
+def _rule_plan(model: type[WireModel]) -> tuple | None:
+    """The model's rules and the nested parts that have rules of their own (None when there are none)."""
+    parts = []
+    for field in model.model_fields.values():
+        inner = _inner_model(field.annotation)
+        plan = _rule_plan(inner) if inner is not None else None
+        if plan is not None:
+            parts.append((field.alias, plan))
+    return (model.rules, tuple(parts)) if model.rules or parts else None
+
+
+def _rules(plan: tuple, value: dict, loc: tuple = ()) -> list[tuple[tuple, str]]:
+    """Every rule of a model and of its nested parts, over a validated wire dict."""
+    rules, parts = plan
+    problems = []
+    for rule in rules:
+        found = rule(value)
+        if found:
+            problems += [(loc + where, message) for where, message in found]
+    for alias, inner in parts:
+        part = value.get(alias)
+        if isinstance(part, dict):
+            problems += _rules(inner, part, loc + (alias,))
+        elif isinstance(part, list):
+            inner_rules, inner_parts = inner
+            if not inner_parts and len(inner_rules) == 1:  # the common case (line items), without the recursion
+                rule = inner_rules[0]
+                for index, item in enumerate(part):
+                    found = rule(item)
+                    if found:
+                        problems += [(loc + (alias, index) + where, message) for where, message in found]
+            else:
+                for index, item in enumerate(part):
+                    problems += _rules(inner, item, loc + (alias, index))
+    return problems
+
+
+def _order_twin(model: type[WireModel], extra: str) -> Any:
+    """The kind's twin with its rules checked once the fields are valid (one call per order)."""
+
+    plan = _rule_plan(model) or ((), ())
+
+    def check(value: dict) -> dict:
+        problems = _rules(plan, value)
+        if problems:
+            raise PydanticCustomError("spectrum_rules", "rules", {"problems": problems})
+        return value
+
+    return Annotated[_wire_twin(model, {}, extra), _after(check)]
+
+
+def _swap_models(annotation: Any, twins: dict, extra: str) -> Any:
     """The annotation with nested models replaced by their twins and choices by the words they stand for."""
     if isinstance(annotation, type):
         if issubclass(annotation, WireModel):
-            return _wire_twin(annotation, twins)
+            return _wire_twin(annotation, twins, extra)
         if issubclass(annotation, enum.StrEnum):
             return str  # the before-validator already gave the API's word
         return annotation
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is Annotated:
-        return Annotated[(_swap_models(args[0], twins), *annotation.__metadata__)]
+        return Annotated[(_swap_models(args[0], twins, extra), *annotation.__metadata__)]
     if origin is list:
-        return list[_swap_models(args[0], twins)]
+        return list[_swap_models(args[0], twins, extra)]
     return annotation
 
 
 @lru_cache(maxsize=None)
-def adapter(kind: OrderKind) -> TypeAdapter:
-    """One TypeAdapter per kind, built on first use."""
-    return TypeAdapter(_wire_twin(model_for(kind), {}))
+def adapter(kind: OrderKind, extra: str = "forbid") -> TypeAdapter:
+    """One TypeAdapter per kind (built on first use); a second that keeps unknown fields, for orders that have them."""
+    return TypeAdapter(_order_twin(model_for(kind), extra))
 
 
 def warm_up() -> None:
     """Build every kind's validator (and import pydantic) now, e.g. on a worker thread after the window shows."""
     for kind in OrderKind:
-        adapter(kind).validate_python({}, context={})
+        for extra in ("forbid", "allow"):
+            try:
+                adapter(kind, extra).validate_python({}, context={})
+            except ValidationError:
+                pass
 
 
 # --- validation -------------------------------------------------------------------------------------------
 
 def validate(raw: dict, kind: OrderKind):
-    """(body or None, problems, conversions as (path, original, converted)) for one raw order dict."""
+    """(body or None, problems, conversions) for one raw order dict.
+
+    The body is the API's JSON in the user's field order with blank optional fields left out; when nothing
+    needed changing it is `raw` itself (not a copy)."""
     from spectrum_desktop.domain.fields import Input, field_by_key, label_for
     from spectrum_desktop.domain.validation import Conversion, Problem, Severity
 
     context: dict[str, Any] = {}
     problems: list[Problem] = []
+    model = model_for(kind)
     try:
-        body = adapter(kind).validate_python(raw, context=context)
+        out = adapter(kind).validate_python(raw, context=context)
     except ValidationError as exc:
-        body = None
-        problems = to_problems(exc.errors(include_url=False, include_context=True))
-    if context.get("unknown"):
-        for path, name in _unknown_fields(raw, model_for(kind)):
-            problems.append(Problem(label_for(path), path, f"unknown field {name!r} will be sent unchanged; "
-                                    "check its spelling", Severity.WARNING))
+        out = None
+        errors = exc.errors(include_url=False, include_context=True)
+        blanks, real = [], []
+        for error in errors:
+            loc = tuple(error["loc"])
+            if error["type"] == "extra_forbidden":
+                path = _path(loc)
+                problems.append(Problem(label_for(path), path, f"unknown field {loc[-1]!r} will be sent unchanged; "
+                                        "check its spelling", Severity.WARNING))
+            elif _blank(error.get("input")) and _optional_at(model, loc):
+                blanks.append(loc)
+            else:
+                real.append(error)
+        if real:
+            problems[:0] = to_problems(real)
+        else:  # only blank optional fields (left out) and unknown fields (kept): check what is left
+            context.clear()
+            try:
+                out = adapter(kind, "allow").validate_python(_without(raw, blanks), context=context)
+            except ValidationError as again:
+                problems[:0] = to_problems(again.errors(include_url=False, include_context=True))
+    body = None if out is None else raw if out == raw else _rebuild(raw, out)
     conversions = []
     if context.get("conversions"):
         wanted = set(context["conversions"])
@@ -447,25 +527,44 @@ def validate(raw: dict, kind: OrderKind):
     return body, problems, conversions
 
 
-def _unknown_fields(raw: object, model: type[WireModel], path: str = ""):
-    if not isinstance(raw, dict):
-        return
-    fields = {f.alias: f for f in model.model_fields.values()}
-    for name, value in raw.items():
-        here = f"{path}.{name}" if path else name
-        field = fields.get(name)
+def _rebuild(raw: object, out: object) -> object:
+    """The validated values in the user's field order (blank optional fields are not in `out`)."""
+    if isinstance(out, dict) and isinstance(raw, dict):
+        return {k: _rebuild(raw[k], out[k]) for k in raw if k in out}
+    if isinstance(out, list) and isinstance(raw, list):
+        return [_rebuild(r, o) for r, o in zip(raw, out, strict=True)]
+    return out
+
+
+def _optional_at(model: type[WireModel] | None, loc: tuple) -> bool:
+    """Whether the field at `loc` (wire names and list indexes) is optional in its model."""
+    field = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if model is None:
+            return False
+        field = next((f for f in model.model_fields.values() if f.alias == part), None)
         if field is None:
-            if not _is_blank(value):
-                yield here, name
-            continue
-        inner = _inner_model(field.annotation)
-        if inner is None:
-            continue
-        if isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from _unknown_fields(item, inner, f"{here}[{index}]")
-        else:
-            yield from _unknown_fields(value, inner, here)
+            return False
+        model = _inner_model(field.annotation)
+    return field is not None and not field.is_required()
+
+
+def _without(value: object, locs: list[tuple]) -> object:
+    """A copy of `value` without the entries at `locs` (only the containers on their way are copied)."""
+    if not locs:
+        return value
+    here = {loc[0] for loc in locs if len(loc) == 1}
+    deeper: dict[object, list[tuple]] = {}
+    for loc in locs:
+        if len(loc) > 1:
+            deeper.setdefault(loc[0], []).append(loc[1:])
+    if isinstance(value, dict):
+        return {k: _without(v, deeper.get(k, [])) for k, v in value.items() if k not in here}
+    if isinstance(value, list):
+        return [_without(v, deeper.get(i, [])) for i, v in enumerate(value) if i not in here]
+    return value
 
 
 def _inner_model(annotation: Any) -> type[WireModel] | None:
@@ -542,7 +641,7 @@ def _message(error: dict, loc: tuple, ctx: dict) -> str:
         if kind == "missing":
             return f"is required; {QUANTITY_RULE}"
         return f"{describe(value)} is not allowed; {QUANTITY_RULE}"
-    if kind == "missing":
+    if kind == "missing" or (value is None and kind.endswith("_type")):
         if field is not None and field.part == "address":
             return "is required for a full order"
         return "is required and must not be blank"
