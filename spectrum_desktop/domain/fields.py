@@ -126,6 +126,7 @@ def label_for(path: str) -> str:
 
 _SCHEMA_MODULE = "spectrum_desktop.domain.schema"
 _SOURCES = ("schema.py", "choices.py", "fields.py")
+BUNDLED_NAME = "fields-bundled.json"
 
 
 def _fields(rows: list[dict]) -> list[FieldInfo]:
@@ -144,8 +145,11 @@ def _tables() -> dict[str, Any]:
     here = Path(__file__).parent
     try:
         digest = hashlib.sha256(b"".join((here / name).read_bytes() for name in _SOURCES)).hexdigest()[:16]
-    except OSError:
-        return derive()
+    except OSError:  # no sources beside the modules: a bundle, which ships the answers derived at build time
+        try:
+            return json.loads((here / BUNDLED_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return derive()
     cached = here / "__pycache__" / f"fields-{digest}.json"
     try:
         return json.loads(cached.read_text(encoding="utf-8"))

@@ -36,7 +36,7 @@ from spectrum_desktop.domain.countries import is_country_code
 from spectrum_desktop.domain.dates import DATE_HELP, is_iso_date, normalise_date
 from spectrum_desktop.domain.states import OrderKind
 
-__all__ = ["LIMITS", "Acknowledgement", "Address", "FullOrder", "LineItem", "Priority", "ProofStatus", "RecipeSet",
+__all__ = ["Acknowledgement", "Address", "FullOrder", "LineItem", "Priority", "ProofStatus", "RecipeSet",
            "RecipeSetAcknowledgement", "SkuQuantity", "WireModel", "model_for", "validate", "warm_up"]
 
 # --- limits (the API documents none; these are generous, and listed in the README's order-file section) ---
@@ -346,18 +346,6 @@ MODELS: dict[OrderKind, type[WireModel]] = {
 
 def model_for(kind: OrderKind) -> type[WireModel]:
     return MODELS[OrderKind(kind)]
-
-
-LIMITS: dict[str, int] = {
-    "purchase order number, recipe set ID, SKU (characters)": IDENTIFIER_MAX,
-    "account number, organization ID, serial number, order reference, shipment tracking": CODE_MAX,
-    "names, address lines, city, state, province, shipment vendor, customer service contact": NAME_MAX,
-    "e-mail address": EMAIL_MAX,
-    "phone number": PHONE_MAX,
-    "postal code": POSTAL_CODE_MAX,
-    "gift message": MESSAGE_MAX,
-    "quantity (largest)": QUANTITY_MAX,
-}
 
 
 # --- the dict-shaped twin of each model, which validation runs --------------------------------------------

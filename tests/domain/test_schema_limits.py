@@ -115,3 +115,16 @@ def test_repeated_key_is_reported_with_line_and_column():
 def test_same_key_in_different_objects_is_fine():
     text = json.dumps([{"sku": "A", "x": {"sku": "B"}}, {"sku": "C"}])
     assert len(load_json_text(text)) == 2
+
+
+def test_readme_lists_the_csv_columns_and_limits_the_schema_has():
+    from pathlib import Path
+
+    from spectrum_desktop.domain import schema
+    from spectrum_desktop.domain.fields import csv_columns
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "The columns are: " + ", ".join(f"`{c}`" for c in csv_columns()) + "." in readme
+    for limit in (schema.IDENTIFIER_MAX, schema.CODE_MAX, schema.NAME_MAX, schema.EMAIL_MAX, schema.PHONE_MAX,
+                  schema.POSTAL_CODE_MAX, schema.MESSAGE_MAX, schema.DATE_MAX, schema.QUANTITY_MAX):
+        assert f"{limit:,}" in readme
