@@ -96,6 +96,14 @@ def validate_order(raw: object, kind: OrderKind | None = None) -> ValidationResu
     return result
 
 
+def warm_up() -> None:
+    """Import pydantic and build every kind's validator now (about 0.1-0.2 s), so the first validation the
+    person waits for is fast: meant for a worker thread right after the window shows."""
+    from spectrum_desktop.domain.schema import warm_up as build
+
+    build()
+
+
 def validate_many(raws: Iterable[object], kind: OrderKind | None = None) -> list[ValidationResult]:
     """Validate many orders; purchase order numbers repeated within the batch are reported."""
     results = []
