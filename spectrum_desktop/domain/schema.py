@@ -13,9 +13,12 @@ Per field the models carry, with pydantic's own means:
     lenient parsing (`BeforeValidator`s on the `Annotated` types below).
 
 Validation (`validate`) runs pydantic-core over a dict-shaped twin of each model, derived from the model's
-fields here (one `TypeAdapter` per kind, built once on first use): that gives the API's JSON directly, in the
-user's field order, without building model objects. The models themselves are the typed view
-(`model_for(kind).model_validate(body)`, `.to_wire()`).
+fields here (one `TypeAdapter` per kind, built once on first use, plus one that keeps unknown fields for the
+orders that have some): that gives the API's JSON directly, in the user's field order, without building model
+objects; cross-field rules (`WireModel.rules`) run once per order after the fields are valid. pydantic's
+errors become the program's `Problem`s in `to_problems`, the one place its wording is translated.
+The models themselves are the typed view (`model_for(kind).model_validate(body)`, `.to_wire()`); they check
+fields but not the cross-field rules.
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ def describe(value: object) -> str:
 
 # --- lenient parsing ---------------------------------------------------------------------------------------
 
-def _quantity(value: object) -> object:
+def _quantity(value: object, info) -> object:
     """2, "2", " 7 " and 5.0 are quantities; true, "5.0", "+3", "1_000", "٣" and 2.5 are not."""
     if value.__class__ is int:
         return value
@@ -91,6 +94,8 @@ def _quantity(value: object) -> object:
         if text.isascii() and text.isdigit():
             return int(text)
     elif isinstance(value, float) and value.is_integer():
+        if info.context is not None:
+            info.context["rewritten"] = True  # 5.0 == 5, yet the body must say 5
         return int(value)
     raise PydanticCustomError("quantity", "not a quantity")
 
@@ -503,7 +508,7 @@ def validate(raw: dict, kind: OrderKind):
                 out = adapter(kind, "allow").validate_python(_without(raw, blanks), context=context)
             except ValidationError as again:
                 problems[:0] = to_problems(again.errors(include_url=False, include_context=True))
-    body = None if out is None else raw if out == raw else _rebuild(raw, out)
+    body = None if out is None else raw if out == raw and "rewritten" not in context else _rebuild(raw, out)
     conversions = []
     if context.get("conversions"):
         wanted = set(context["conversions"])

@@ -80,7 +80,9 @@ def infer_kind(raw: object) -> OrderKind:
 
 
 def validate_order(raw: object, kind: OrderKind | None = None) -> ValidationResult:
-    """Check one raw order for a request kind (inferred when None); never raises for bad input."""
+    """Check one raw order for a request kind (inferred when None); never raises for bad input.
+
+    When nothing needed rewriting, `body` is `raw` itself (not a copy)."""
     kind = infer_kind(raw) if kind is None else OrderKind(kind)
     if not isinstance(raw, dict):
         from spectrum_desktop.domain.schema import describe

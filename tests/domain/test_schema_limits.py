@@ -128,3 +128,8 @@ def test_readme_lists_the_csv_columns_and_limits_the_schema_has():
     for limit in (schema.IDENTIFIER_MAX, schema.CODE_MAX, schema.NAME_MAX, schema.EMAIL_MAX, schema.PHONE_MAX,
                   schema.POSTAL_CODE_MAX, schema.MESSAGE_MAX, schema.DATE_MAX, schema.QUANTITY_MAX):
         assert f"{limit:,}" in readme
+
+
+def test_a_whole_float_quantity_is_sent_as_an_integer():
+    body = validate_order(_order(lineItems=[{"recipeSetId": "R", "sku": "S", "quantity": 5.0}])).body
+    assert json.dumps(body["lineItems"][0]) == '{"recipeSetId": "R", "sku": "S", "quantity": 5}'
