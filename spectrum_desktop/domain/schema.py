@@ -37,7 +37,9 @@ from typing_extensions import NotRequired, TypedDict
 from spectrum_desktop.domain.choices import SPELLINGS, Priority, ProofStatus
 from spectrum_desktop.domain.countries import is_country_code
 from spectrum_desktop.domain.dates import DATE_HELP, is_iso_date, normalise_date
+from spectrum_desktop.domain.fields import Input, field_by_key, label_for
 from spectrum_desktop.domain.states import OrderKind
+from spectrum_desktop.domain.validation import Conversion, Problem, Severity
 
 __all__ = ["Acknowledgement", "Address", "FullOrder", "LineItem", "Priority", "ProofStatus", "RecipeSet",
            "RecipeSetAcknowledgement", "SkuQuantity", "WireModel", "model_for", "validate", "warm_up"]
@@ -278,8 +280,6 @@ class Address(WireModel):
 
 
 def _unique_recipe_set_ids(name: str) -> Callable[[dict], list[tuple[tuple, str]]]:
-    from spectrum_desktop.domain.fields import label_for
-
     def check(order: dict) -> list[tuple[tuple, str]]:
         seen: dict[str, int] = {}
         problems = []
@@ -478,9 +478,6 @@ def validate(raw: dict, kind: OrderKind):
 
     The body is the API's JSON in the user's field order with blank optional fields left out; when nothing
     needed changing it is `raw` itself (not a copy)."""
-    from spectrum_desktop.domain.fields import Input, field_by_key, label_for
-    from spectrum_desktop.domain.validation import Conversion, Problem, Severity
-
     context: dict[str, Any] = {}
     problems: list[Problem] = []
     model = model_for(kind)
@@ -595,9 +592,6 @@ def to_problems(errors: list[dict]) -> list:
     """pydantic's errors as the program's problems: the form's label, the JSON path and what is allowed.
 
     The one place pydantic's wording is translated; none of it reaches a person."""
-    from spectrum_desktop.domain.fields import label_for
-    from spectrum_desktop.domain.validation import Problem, Severity
-
     problems = []
     for error in errors:
         loc = tuple(error["loc"])
@@ -613,8 +607,6 @@ def to_problems(errors: list[dict]) -> list:
 
 
 def _message(error: dict, loc: tuple, ctx: dict) -> str:
-    from spectrum_desktop.domain.fields import Input, field_by_key, label_for
-
     kind = error["type"]
     value = error.get("input")
     name = next((part for part in reversed(loc) if isinstance(part, str)), "")
