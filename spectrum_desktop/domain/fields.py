@@ -215,7 +215,7 @@ def derive() -> dict[str, Any]:
                 if row["csv_column"] and row["csv_column"] not in columns:
                     columns.append(row["csv_column"])
                 continue
-            if typing_is_list(field.annotation):
+            if _is_list(field.annotation):
                 item_labels.setdefault(row["key"], nested.model_config.get("title") or nested.__name__)
             walk(nested, f"{prefix}{row['key']}.", columns)
 
@@ -241,12 +241,12 @@ def derive() -> dict[str, Any]:
     }
 
 
-def typing_is_list(annotation: Any) -> bool:
+def _is_list(annotation: Any) -> bool:
     import typing
 
     if typing.get_origin(annotation) is list:
         return True
-    return any(typing_is_list(arg) for arg in typing.get_args(annotation))
+    return any(_is_list(arg) for arg in typing.get_args(annotation))
 
 
 def _find(annotation: Any, wanted) -> Any:

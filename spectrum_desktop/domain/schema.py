@@ -208,7 +208,8 @@ class WireModel(BaseModel):
 class SkuQuantity(WireModel):
     model_config = ConfigDict(title="SKU quantity")
 
-    sku: Identifier = Field(title="SKU", description="The product's stock-keeping unit.", json_schema_extra=ui("text", essential=True))
+    sku: Identifier = Field(title="SKU", description="The product's stock-keeping unit.",
+                            json_schema_extra=ui("text", essential=True))
     quantity: Quantity = Field(title="Quantity", description="How many; a whole number of 1 or more.",
                                json_schema_extra=ui("quantity", essential=True))
 
@@ -235,7 +236,8 @@ class LineItem(WireModel):
     model_config = ConfigDict(title="Line item")
     rules = (_sku_and_quantity,)
 
-    recipe_set_id: Identifier = Field(title="Recipe set ID", description="The design's recipe set, unique within the order.",
+    recipe_set_id: Identifier = Field(title="Recipe set ID",
+                                      description="The design's recipe set, unique within the order.",
                                       json_schema_extra=ui("text", essential=True))
     sku: Identifier = Field(None, title="SKU", description="The product's stock-keeping unit.",
                             json_schema_extra=ui("text", essential=True))
@@ -257,7 +259,8 @@ class RecipeSet(WireModel):
 
     model_config = ConfigDict(title="Recipe set")
 
-    recipe_set_id: Identifier = Field(title="Recipe set ID", description="The design's recipe set, unique within the order.",
+    recipe_set_id: Identifier = Field(title="Recipe set ID",
+                                      description="The design's recipe set, unique within the order.",
                                       json_schema_extra=ui("text", essential=True))
     sku_quantities: Annotated[list[SkuQuantity], Field(min_length=1)] = Field(
         title="SKU quantities", description="The SKUs of the recipe set, each with its quantity.",
@@ -288,7 +291,8 @@ def _unique_recipe_set_ids(name: str) -> Callable[[dict], list[tuple[tuple, str]
             if recipe in seen:
                 first = label_for(f"{name}[{seen[recipe]}]")
                 problems.append(((name, index, "recipeSetId"),
-                                 f"{recipe!r} is already used by {first}; recipe set IDs must be unique within an order"))
+                                 f"{recipe!r} is already used by {first}; "
+                                 "recipe set IDs must be unique within an order"))
             elif recipe is not None:
                 seen[recipe] = index
         return problems
@@ -297,7 +301,8 @@ def _unique_recipe_set_ids(name: str) -> Callable[[dict], list[tuple[tuple, str]
 
 
 class _OrderHeader(WireModel):
-    purchase_order_number: Identifier = Field(title="Purchase order number", description="The order's number in your shop.",
+    purchase_order_number: Identifier = Field(title="Purchase order number",
+                                              description="The order's number in your shop.",
                                               json_schema_extra=ui("text", essential=True))
     order_date: Date = Field(title="Order date", description="When the customer bought it.",
                              json_schema_extra=ui("date", essential=True))
@@ -311,7 +316,8 @@ class Acknowledgement(_OrderHeader):
     model_config = ConfigDict(title="Acknowledgement")
     rules = (_unique_recipe_set_ids("lineItems"),)
 
-    email_address: Email = Field(None, title="E-mail address", json_schema_extra=ui("email", placeholder="name@example.com"))
+    email_address: Email = Field(None, title="E-mail address",
+                                 json_schema_extra=ui("email", placeholder="name@example.com"))
     phone_number: Phone = Field(None, title="Phone number", json_schema_extra=ui("phone"))
     priority: PriorityChoice = Field(None, title="Priority", json_schema_extra=ui("choice"))
     proof_status: ProofStatusField = None

@@ -87,8 +87,8 @@ def validate_order(raw: object, kind: OrderKind | None = None) -> ValidationResu
     if not isinstance(raw, dict):
         from spectrum_desktop.domain.schema import describe
 
-        return ValidationResult(kind, [Problem(label_for(""), "", f"an order must be a JSON object, not {describe(raw)}",
-                                               Severity.ERROR)])
+        message = f"an order must be a JSON object, not {describe(raw)}"
+        return ValidationResult(kind, [Problem(label_for(""), "", message, Severity.ERROR)])
     from spectrum_desktop.domain.schema import validate  # pydantic: off the start-up path until first needed
 
     body, problems, conversions = validate(raw, kind)

@@ -13,7 +13,8 @@ PROBE = r"""
 import json, sys
 from spectrum_desktop.domain import fields, importing, validation
 from spectrum_desktop.domain.states import OrderKind
-answers = {kind.value: [[f.key, f.label, f.required, f.input] for f in fields.order_fields(kind) + fields.line_item_fields(kind)]
+answers = {kind.value: [[f.key, f.label, f.required, f.input]
+                        for f in fields.order_fields(kind) + fields.line_item_fields(kind)]
            for kind in OrderKind}
 answers["csv"] = fields.csv_columns()
 answers["label"] = fields.label_for("lineItems[2].skuQuantities[0].quantity")
