@@ -121,8 +121,6 @@ class AddressPanel(QGroupBox):
                 edit = QLineEdit(objectName=f"{key}.{info.key}")
                 edit.setAccessibleName(f"{title}: {info.label}")
                 edit.setMinimumWidth(60)
-                if info.max_length:
-                    edit.setMaxLength(info.max_length)
                 edit.textChanged.connect(self.changed)
                 self.fields[info.key] = widget = edit
             if info.help:

@@ -11,6 +11,9 @@ from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QToolTip
 from spectrum_desktop.domain.fields import FieldInfo, line_item_fields
 from spectrum_desktop.domain.states import OrderKind
 
+from spectrum_desktop.domain.fields import line_item_fields
+from spectrum_desktop.domain.states import OrderKind
+
 ERROR_BACKGROUND = QColor("#ffcdd2")
 
 COLUMNS: list[FieldInfo] = line_item_fields(OrderKind.ACK)

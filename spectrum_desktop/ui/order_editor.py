@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spectrum_desktop.domain.fields import FieldInfo, Input, order_fields
+from spectrum_desktop.domain.fields import FieldInfo, Input, kind_labels, order_fields
 from spectrum_desktop.domain.states import OrderKind
 from spectrum_desktop.domain.validation import (
     PRIORITIES,
@@ -68,11 +68,7 @@ SKU_PATH = re.compile(r"^(?:lineItems|recipeSets)\[(\d+)\]\.skuQuantities\[(\d+)
 PATH_ROLE = 0x0100
 ADDRESS_KEYS = ("customerAddress", "shippingAddress")
 
-KIND_LABELS = {
-    OrderKind.ACK: "Acknowledgement",
-    OrderKind.ACK_RECIPESET: "Acknowledgement (RecipeSet format, deprecated)",
-    OrderKind.FULL: "Full order details",
-}
+KIND_LABELS = kind_labels()
 HEADER_FIELDS: list[FieldInfo] = order_fields(OrderKind.FULL)
 """Every header field of any kind, in form order; `essential` ones are always shown, the rest behind More fields."""
 RECIPESET_FIELDS = {info.key for info in order_fields(OrderKind.ACK_RECIPESET)}
@@ -318,8 +314,6 @@ class OrderEditor(QWidget):
                     edit.setAccessibleName(info.label)
                     edit.setPlaceholderText(PLACEHOLDERS.get(info.input, ""))
                     edit.setMinimumWidth(70)
-                    if info.max_length:
-                        edit.setMaxLength(info.max_length)
                 edit.textChanged.connect(self._on_changed)
             if info.help:
                 edit.setWhatsThis(info.help)
