@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -512,6 +512,7 @@ class OrderEditor(QWidget):
         self.preview.setAccessibleName("JSON preview of what will be sent")
         self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)  # a value is never broken mid-token
         self.preview.setTabChangesFocus(True)
+        self.preview.setUndoRedoEnabled(False)
         preview_title = QLabel("What will be sent (JSON)", objectName="previewTitle")
         box = QWidget(objectName="previewBox")
         layout = QVBoxLayout(box)
@@ -897,9 +898,50 @@ class OrderEditor(QWidget):
                 known[key] = self._items_cache[1]
         text = preview_text(shown, known)
         if text != self._preview_text:
-            self._preview_text = text
-            self.preview.setPlainText(text)
+            self._set_preview(text)
         self.validated.emit(result)
+
+    def _set_preview(self, text: str) -> None:
+        """Replace only the lines that changed: quick on a long order, and the preview keeps its scroll position."""
+        if text == self._preview_text:
+            return
+        old_lines = self._preview_text.split("\n")
+        new_lines = text.split("\n")
+        self._preview_text = text
+        if len(old_lines) < 2:
+            self.preview.setPlainText(text)
+            return
+        start = 0
+        shortest = min(len(old_lines), len(new_lines))
+        while start < shortest and old_lines[start] == new_lines[start]:
+            start += 1
+        end = 0  # lines equal at the end, not overlapping the start
+        while (end < shortest - start and old_lines[-1 - end] == new_lines[-1 - end]):
+            end += 1
+        document = self.preview.document()
+        cursor = QTextCursor(document)
+        first = document.findBlockByNumber(start)
+        last = document.findBlockByNumber(len(old_lines) - 1 - end)
+        replacement = "\n".join(new_lines[start:len(new_lines) - end])
+        if start >= len(old_lines) - end:  # lines only inserted
+            if start < len(old_lines):
+                cursor.setPosition(first.position())
+                cursor.insertText(replacement + "\n")
+            else:
+                cursor.movePosition(QTextCursor.MoveOperation.End)
+                cursor.insertText("\n" + replacement)
+            return
+        cursor.setPosition(first.position())
+        cursor.setPosition(last.position() + last.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+        if start >= len(new_lines) - end:  # lines only removed: take their line break too
+            if cursor.selectionEnd() < document.characterCount() - 1:
+                cursor.setPosition(last.position() + last.length(), QTextCursor.MoveMode.KeepAnchor)
+            else:
+                cursor.setPosition(max(first.position() - 1, 0))
+                cursor.setPosition(last.position() + last.length() - 1, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+            return
+        cursor.insertText(replacement)
 
     # --- problems -------------------------------------------------------------------------------------------
     def _problem_shown(self, path: str) -> bool:

@@ -438,3 +438,20 @@ def test_the_result_columns_keep_their_width_across_sends_and_restarts(qtbot, ho
     window.close()
     again = open_window(qtbot, sandbox)
     assert again.results.table.columnWidth(0) == 177
+
+
+def test_the_json_preview_keeps_its_place_while_the_header_is_typed(window, qtbot):
+    editor = window.editor
+    window.load_order({"purchaseOrderNumber": "PO-1",
+                       "lineItems": [{"recipeSetId": f"RS-{i}", "sku": "S", "quantity": 1} for i in range(300)]})
+    bar = editor.preview.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    place = bar.value()
+    qtbot.mouseClick(editor.fields["purchaseOrderNumber"], Qt.MouseButton.LeftButton)
+    type_text(qtbot, "23")
+    assert json.loads(editor.preview.toPlainText())["purchaseOrderNumber"] == "PO-123"
+    assert bar.value() == place
+    editor.model.setData(editor.model.index(299, 0), "RS-LAST")
+    editor.model.remove_row(0)
+    body = json.loads(editor.preview.toPlainText())
+    assert len(body["lineItems"]) == 299 and body["lineItems"][-1]["recipeSetId"] == "RS-LAST"
