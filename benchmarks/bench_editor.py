@@ -61,8 +61,10 @@ def main() -> None:
         "read the form (order())": big.order,
         "validate (pydantic, the order schema)": lambda: validate_order(form, big.kind()),
         "format the JSON preview (line items kept)": lambda: preview_text(body, known),
-        "format the JSON preview (a line item changed)": lambda: preview_text(body, {"lineItems": items_text(body["lineItems"])}),
-        "for comparison, setPlainText of the whole preview (the editor now replaces only changed lines)": lambda: big.preview.setPlainText(text),
+        "format the JSON preview (a line item changed)":
+            lambda: preview_text(body, {"lineItems": items_text(body["lineItems"])}),
+        "for comparison, setPlainText of the whole preview (the editor replaces only changed lines)":
+            lambda: big.preview.setPlainText(text),
         "for comparison, json.dumps indent=2 (the old preview)": lambda: json.dumps(body, indent=2, ensure_ascii=False),
     }
     print("parts of a keystroke in the 1,000-line order (best of %d):" % KEYSTROKES)

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QStyle,
     QTableView,
@@ -185,7 +184,8 @@ class LineItemsTable(QTableView):
         return super().focusNextPrevChild(forward)
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        control = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and control:
             forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
             if self.state() == QAbstractItemView.State.EditingState:
                 self.commit_editing()
@@ -380,8 +380,9 @@ class OrderEditor(QWidget):
         self.table.setItemDelegate(CellDelegate(self.table))
         for key, choices in LINE_ITEM_CHOICES.items():
             self.table.setItemDelegateForColumn(KEYS.index(key), ChoiceDelegate(choices, self.table))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed | QAbstractItemView.EditTrigger.SelectedClicked)
+        triggers = QAbstractItemView.EditTrigger
+        self.table.setEditTriggers(triggers.DoubleClicked | triggers.EditKeyPressed | triggers.AnyKeyPressed
+                                   | triggers.SelectedClicked)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)  # the actions act on one row
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
@@ -453,7 +454,8 @@ class OrderEditor(QWidget):
             self.line_item_buttons[action.objectName()] = button
         self.columns_button = QToolButton(objectName="columnsButton")
         self.columns_button.setText("Columns")
-        self.columns_button.setToolTip("Choose which line-item columns are shown (also: right-click the table's header)")
+        self.columns_button.setToolTip("Choose which line-item columns are shown "
+                                       "(also: right-click the table's header)")
         self.columns_button.setMenu(self.columns_menu)
         self.columns_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.columns_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -109,7 +109,8 @@ class ResultPanel(QWidget):
         self._filler = QWidget()  # keeps a short result at the top when there is no table
         layout.addWidget(self._filler, 1)
         self._filler.hide()
-        self.placeholder = QLabel("The result of a send appears here, one row per recipeSet.", objectName="resultPlaceholder")
+        self.placeholder = QLabel("The result of a send appears here, one row per recipeSet.",
+                                  objectName="resultPlaceholder")
         self.placeholder.setEnabled(False)
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)

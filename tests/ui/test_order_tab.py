@@ -4,7 +4,7 @@ import json
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QMenu, QPlainTextEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu, QPlainTextEdit
 
 from spectrum_desktop.sandbox import SandboxServer
 from spectrum_desktop.services.context import AppContext
@@ -180,7 +180,8 @@ def test_a_full_order_typed_with_tab_only(window, qtbot):
 
 def test_ctrl_tab_leaves_the_table_from_any_cell_and_shift_tab_from_the_first(window, qtbot):
     editor = window.editor
-    window.load_order({"purchaseOrderNumber": "PO-1", "lineItems": [{"recipeSetId": "A", "sku": "S", "quantity": 1}] * 2})
+    window.load_order({"purchaseOrderNumber": "PO-1",
+                       "lineItems": [{"recipeSetId": "A", "sku": "S", "quantity": 1}] * 2})
     editor.table.setFocus()
     editor.table.setCurrentIndex(editor.model.index(0, 1))
     tab(qtbot)
@@ -328,7 +329,8 @@ def test_columns_chosen_and_their_widths_survive_a_restart(qtbot, home, sandbox)
     editor = window.editor
     gift = KEYS.index("giftMessage")
     assert editor.table.isColumnHidden(gift)
-    assert [KEYS[c] for c in range(len(KEYS)) if not editor.table.isColumnHidden(c)] == ["recipeSetId", "sku", "quantity"]
+    shown = [KEYS[c] for c in range(len(KEYS)) if not editor.table.isColumnHidden(c)]
+    assert shown == ["recipeSetId", "sku", "quantity"]
     menu = editor.columns_button.menu()
     next(a for a in menu.actions() if a.text() == "Gift message").trigger()
     assert not editor.table.isColumnHidden(gift)
@@ -388,8 +390,10 @@ def test_the_json_preview_never_breaks_a_value(window):
 def test_a_cut_cell_has_its_whole_text_as_tooltip(window, qtbot):
     editor = window.editor
     long_id = "RS-" + "7" * 80
-    window.load_order({"purchaseOrderNumber": "PO-1", "lineItems": [{"recipeSetId": long_id, "sku": "S", "quantity": 1}]})
-    assert editor.model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole).startswith("Recipe set ID")
+    window.load_order({"purchaseOrderNumber": "PO-1",
+                       "lineItems": [{"recipeSetId": long_id, "sku": "S", "quantity": 1}]})
+    tip = editor.model.headerData(0, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("Recipe set ID")
     rect = editor.table.visualRect(editor.model.index(0, 0))
     assert editor.table.fontMetrics().horizontalAdvance(long_id) > rect.width()
     from PySide6.QtGui import QHelpEvent
@@ -426,7 +430,8 @@ def test_an_opened_order_shows_the_columns_that_hold_values(window):
 
 def test_the_result_columns_keep_their_width_across_sends_and_restarts(qtbot, home, sandbox):
     window = open_window(qtbot, sandbox)
-    order = {"orderDate": "2024-05-01T10:00:00+02:00", "lineItems": [{"recipeSetId": "RS-1", "sku": "S", "quantity": 1}]}
+    order = {"orderDate": "2024-05-01T10:00:00+02:00",
+             "lineItems": [{"recipeSetId": "RS-1", "sku": "S", "quantity": 1}]}
     window.load_order(dict(order, purchaseOrderNumber="PO-COL-1"))
     with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS):
         window.send_current()
