@@ -195,7 +195,7 @@ class LineItemsTable(QTableView):
         super().keyPressEvent(event)
 
     def commit_editing(self) -> None:
-        editor = self.indexWidget(self.currentIndex()) if False else QApplication.focusWidget()
+        editor = QApplication.focusWidget()  # the cell's editor, while a cell is being edited
         if editor is not None and editor is not self and self.isAncestorOf(editor):
             self.commitData(editor)
             self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
