@@ -280,6 +280,8 @@ class MainWindow(QMainWindow):
         self.show_page("Order")
         self.editor.new_order()
         self.editor.focus_first_field()
+        if not self.sender_flow.busy():
+            self.results.clear()  # the last order's result is in History; it must not read as the new one's
 
     def load_order(self, order: dict[str, Any]) -> None:
         self.editor.load(order)

@@ -370,6 +370,17 @@ def test_new_order_scrolls_back_up_and_puts_the_cursor_in_the_purchase_order_num
     assert editor.fields["purchaseOrderNumber"].text() == "PO-NEW"
 
 
+
+def test_new_order_clears_the_last_result(window, qtbot):
+    window.load_order({"purchaseOrderNumber": "PO-CLEAR-1", "orderDate": "2024-05-01T10:00:00+02:00",
+                       "lineItems": [{"recipeSetId": "RS-1", "sku": "S", "quantity": 1}]})
+    with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS):
+        window.send_current()
+    assert window.results.headline.isVisible()
+    press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert not window.results.headline.isVisible() and window.results.placeholder.isVisible()
+
+
 def test_typing_a_country_name_with_spaces_chooses_it(window, qtbot):
     editor = window.editor
     editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("full"))
