@@ -244,8 +244,10 @@ class SendFlow(QObject):
 
 
 def _production_step(environment: Environment, po: str) -> tuple:
+    from spectrum_desktop.ui.environment_band import production_name
+
     return ("confirmSend", QMessageBox.Icon.Question, f"Send to {environment.name}?",
-            f"You are about to send purchase order {po} to {environment.name} (PRODUCTION).\n\n"
+            f"You are about to send purchase order {po} to {production_name(environment)}.\n\n"
             "This is real: Spectrum will act on it.",
             f"Send to {environment.name}")
 
