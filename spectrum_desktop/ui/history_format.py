@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -82,11 +82,16 @@ def line_item_count(record: SubmissionRecord) -> int:
     return len(record.recipe_set_ids)
 
 
-def cell(record: SubmissionRecord, column: int) -> str:
+def environment_name(record: SubmissionRecord, names: Mapping[str, str] | None = None) -> str:
+    """The environment's name as the person knows it; the id only for an environment since removed."""
+    return (names or {}).get(record.environment_id) or record.environment_id
+
+
+def cell(record: SubmissionRecord, column: int, names: Mapping[str, str] | None = None) -> str:
     if column == WHEN:
         return local_time(record.created_at)
     if column == ENVIRONMENT:
-        return record.environment_id
+        return environment_name(record, names)
     if column == KIND:
         return KIND_LABELS.get(record.kind, str(record.kind))
     if column == PURCHASE_ORDER:

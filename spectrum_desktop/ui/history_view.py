@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
     QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
@@ -21,11 +21,18 @@ from spectrum_desktop.services.history import SubmissionDetail
 from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.errors import show_error
 from spectrum_desktop.ui.history_detail import detail_text
-from spectrum_desktop.ui.history_format import STATE_LABELS, HistoryFilter, export_csv, pretty_json
+from spectrum_desktop.domain.words import count
+from spectrum_desktop.ui.badges import BadgeDelegate
+from spectrum_desktop.ui.files import documents_folder
+from spectrum_desktop.ui.history_format import (
+    ATTEMPTS, KIND, LINE_ITEMS, PURCHASE_ORDER, STATE, STATE_LABELS, WHEN, ENVIRONMENT, HistoryFilter, export_csv,
+    pretty_json,
+)
 from spectrum_desktop.ui.history_model import HistoryModel, PageFetcher
 from spectrum_desktop.ui.task_guard import TaskGuard
 
 NEEDS_ATTENTION_LABEL = "Needs attention"
+DATE_FORMAT = "d MMM yyyy"
 ALL_ENVIRONMENTS = "All environments"
 RELOAD_DELAY_MS = 300
 CLOSE_WAIT_SECONDS = 10.0
@@ -73,7 +80,8 @@ class HistoryView(QWidget):
         self._detail: SubmissionDetail | None = None
         self._dirty = False
         self._sized = False
-        self.model = HistoryModel(source.fetch, colours={e.id: e.colour for e in environments}, parent=self)
+        self.model = HistoryModel(source.fetch, colours={e.id: e.colour for e in environments}, parent=self,
+                                  names={e.id: e.name for e in environments})
         self._build(environments)
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self._reload_now)
@@ -98,11 +106,13 @@ class HistoryView(QWidget):
         self.attention_button = QPushButton("Needs attention", objectName="historyNeedsAttention")
         self.attention_button.setToolTip("Show failed, partly accepted, unknown and queued submissions")
         self.attention_button.clicked.connect(self.show_needs_attention)
-        self.use_dates = QCheckBox("From")
+        self.use_dates = QCheckBox("From", objectName="historyUseDates")
         self.use_dates.setToolTip("Only submissions created between these dates (inclusive)")
         today = QDate.currentDate()
         self.date_from = QDateEdit(today.addDays(-7), calendarPopup=True, objectName="historyFrom")
         self.date_to = QDateEdit(today, calendarPopup=True, objectName="historyTo")
+        for edit in (self.date_from, self.date_to):
+            edit.setDisplayFormat(DATE_FORMAT)  # "29 Nov 2026": the month by name reads the same in every country
         self.date_from.setAccessibleName("From date")
         self.date_to.setAccessibleName("To date")
         self.search = QLineEdit(placeholderText="Search purchase order, recipeSetId or SKU",
@@ -121,8 +131,10 @@ class HistoryView(QWidget):
         self.resend_all_button = QPushButton("Resend all that need attention", objectName="historyResendAll")
         self.resend_all_button.setToolTip("Resend every failed, partly accepted, unknown or queued row in this filter")
         self.resend_all_button.clicked.connect(self.confirm_resend_all)
-        self.check_button = QPushButton("Check unknown with Spectrum", objectName="historyCheck")
-        self.check_button.setToolTip("Ask Spectrum whether unknown submissions arrived")
+        self.check_button = QPushButton("Check in Spectrum", objectName="historyCheck")
+        self.check_button.setToolTip("Ask Spectrum whether the selected submissions whose outcome is unknown "
+                                     "arrived (all unknown ones in this filter when none is selected). "
+                                     "Nothing is sent.")
         self.check_button.clicked.connect(self.check_unknown)
         self.edit_button = QPushButton("Open in editor", objectName="historyOpenInEditor")
         self.edit_button.setToolTip("Open the selected order in the editor to correct it and send it again")
@@ -144,7 +156,13 @@ class HistoryView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setItemDelegateForColumn(STATE, BadgeDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        for column in (WHEN, ENVIRONMENT, KIND, LINE_ITEMS, STATE, ATTEMPTS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(PURCHASE_ORDER, QHeaderView.ResizeMode.Interactive)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         self.detail = QPlainTextEdit(readOnly=True, objectName="historyDetail")
         self.detail.setAccessibleName("Submission detail")
         self.copy_request_button = QPushButton("Copy request JSON")
@@ -191,6 +209,7 @@ class HistoryView(QWidget):
         self._production = {e.id for e in environments if e.is_production}
         if hasattr(self, "model"):
             self.model.set_colours({e.id: e.colour for e in environments})
+            self.model.set_names({e.id: e.name for e in environments})
 
     # --- filters ---
     def current_filter(self) -> HistoryFilter:
@@ -218,7 +237,7 @@ class HistoryView(QWidget):
         self.model.set_filter(history_filter)
         if not self._sized and self.model.rowCount():
             self._sized = True
-            self.table.resizeColumnsToContents()
+            self.table.resizeColumnToContents(PURCHASE_ORDER)
         self._detail = None
         self.detail.clear()
         self._update_count()
@@ -250,7 +269,7 @@ class HistoryView(QWidget):
         self.state.setCurrentIndex(self.state.findText(NEEDS_ATTENTION_LABEL))
 
     def _update_count(self) -> None:
-        self.count_label.setText(f"{self.model.total} submissions")
+        self.count_label.setText(count(self.model.total, "submission"))
 
     # --- live updates ---
     def notify_changed(self) -> None:
@@ -290,7 +309,7 @@ class HistoryView(QWidget):
 
         def shown(detail: SubmissionDetail) -> None:
             self._detail = detail
-            self.detail.setPlainText(detail_text(detail))
+            self.detail.setPlainText(detail_text(detail, self.model.names()))
             self.detail_shown.emit(record_id)
 
         tasks.run(self, self.guard.wrap(lambda _report, _cancel: self._source.detail(record_id)), shown,
@@ -315,7 +334,7 @@ class HistoryView(QWidget):
             return None
         production = sum(1 for r in records if r.environment_id in self._production)
         if production and not self._confirm(
-                f"Resend {len(records)} submissions? {production} of them go to PRODUCTION and are real orders."):
+                f"Resend {count(len(records), 'submission')}? {_production_part(production, len(records))}"):
             return None
         ids = [r.id for r in records]
         return self._resend(lambda: ids)
@@ -342,9 +361,9 @@ class HistoryView(QWidget):
             return None
         production = sum(self._source.fetch(replace(attention, environment_id=pid), 0, 1)[1]
                          for pid in self._production if attention.environment_id in (None, pid))
-        question = f"Resend {total} submissions that need attention?"
+        question = f"Resend {count(total, 'submission')} that need{'s' if total == 1 else ''} attention?"
         if production:
-            question += f" {production} of them go to PRODUCTION and are real orders."
+            question += " " + _production_part(production, total)
         if not self._confirm(question):
             return None
         return self.resend_needing_attention()
@@ -382,7 +401,8 @@ class HistoryView(QWidget):
             self._reload_now()
             text = _summary("Resent", results)
             if skipped:
-                text += f" Skipped {len(skipped)} already in Spectrum (a later send of the same order succeeded)."
+                text += (f" Skipped {len(skipped)} already in Spectrum (a later send of the same order "
+                         "succeeded).")
             self._say(text)
             self.resend_finished.emit(results)
 
@@ -424,7 +444,7 @@ class HistoryView(QWidget):
         def finished(results):
             self._reload_now()
             delivered = sum(1 for r in results if r.delivered)
-            self._say(f"Checked {len(results)}: {delivered} had arrived (now 'already submitted'), "
+            self._say(f"Checked {len(results)}: {delivered} had arrived (now “Already submitted”), "
                       f"{len(results) - delivered} did not arrive and can be resent safely.")
             self.check_finished.emit(results)
 
@@ -453,7 +473,8 @@ class HistoryView(QWidget):
         return len(records)
 
     def _export_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export history", "history.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, "Export history", str(documents_folder() / "history.csv"),
+                                              "CSV files (*.csv)")
         if not path:
             return
         answer = QMessageBox.question(
@@ -463,11 +484,20 @@ class HistoryView(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         history_filter, personal = self.model.filter, answer == QMessageBox.StandardButton.Yes
         work = self.guard.wrap(lambda _report, _cancel: self._export_work(history_filter, path, personal))
-        tasks.run(self, work, lambda count: self._say(f"Exported {count} submissions to {path}."),
+        tasks.run(self, work, lambda n: self._say(f"Exported {count(n, 'submission')} to {path}."),
                   lambda exc: show_error(self, exc, "Could not export"), progress="Exporting…")
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
+
+
+def _production_part(production: int, total: int) -> str:
+    """The warning part of a resend question: how many of the rows are real orders."""
+    if production == total:
+        return "It goes to PRODUCTION: a real order." if total == 1 else "They all go to PRODUCTION: real orders."
+    if production == 1:
+        return "1 of them goes to PRODUCTION: a real order."
+    return f"{production} of them go to PRODUCTION: real orders."
 
 
 def _summary(verb: str, records: list[SubmissionRecord]) -> str:
@@ -477,3 +507,4 @@ def _summary(verb: str, records: list[SubmissionRecord]) -> str:
         counts[label] = counts.get(label, 0) + 1
     parts = ", ".join(f"{n} {label}" for label, n in counts.items())
     return f"{verb} {len(records)}: {parts}." if records else f"{verb} nothing."
+
