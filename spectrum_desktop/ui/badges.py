@@ -67,3 +67,21 @@ class BadgeDelegate(QStyledItemDelegate):
         text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         width = QFontMetrics(font).horizontalAdvance(text) + 2 * PADDING + 2 * MARGIN + 4
         return QSize(max(size.width(), width), max(size.height(), option.fontMetrics.height() + 2 * MARGIN + 4))
+
+
+def badge_width(font, texts) -> int:
+    """The column width that shows the widest of these badge texts whole."""
+    from PySide6.QtGui import QFontMetrics
+
+    bold = type(font)(font)
+    bold.setBold(True)
+    metrics = QFontMetrics(bold)
+    return max((metrics.horizontalAdvance(t) for t in texts), default=0) + 2 * PADDING + 2 * MARGIN + 12
+
+
+def text_width(font, texts, padding: int = 24) -> int:
+    """The column width that shows the widest of these plain texts whole (with the cell's margins)."""
+    from PySide6.QtGui import QFontMetrics
+
+    metrics = QFontMetrics(font)
+    return max((metrics.horizontalAdvance(t) for t in texts), default=0) + padding

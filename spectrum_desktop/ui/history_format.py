@@ -78,6 +78,12 @@ def state_label(record: SubmissionRecord) -> str:
     return label
 
 
+def outcome_texts() -> list[str]:
+    """Every text the State column can show (for a column that fits them all)."""
+    failed = STATE_LABELS[SubmissionState.FAILED]
+    return list(STATE_LABELS.values()) + [f"{failed} ({reason})" for reason in REASON_LABELS.values()]
+
+
 def line_item_count(record: SubmissionRecord) -> int:
     return len(record.recipe_set_ids)
 

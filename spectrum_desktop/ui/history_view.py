@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
+    QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
     QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
@@ -22,11 +22,11 @@ from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.errors import show_error
 from spectrum_desktop.ui.history_detail import detail_text
 from spectrum_desktop.domain.words import count
-from spectrum_desktop.ui.badges import BadgeDelegate
+from spectrum_desktop.ui.badges import BadgeDelegate, badge_width, text_width
 from spectrum_desktop.ui.files import documents_folder
 from spectrum_desktop.ui.history_format import (
-    ATTEMPTS, KIND, LINE_ITEMS, PURCHASE_ORDER, STATE, STATE_LABELS, WHEN, ENVIRONMENT, HistoryFilter, export_csv,
-    pretty_json,
+    ATTEMPTS, COLUMNS, ENVIRONMENT, KIND, KIND_LABELS, LINE_ITEMS, PURCHASE_ORDER, STATE, STATE_LABELS, WHEN,
+    HistoryFilter, export_csv, local_time, outcome_texts, pretty_json,
 )
 from spectrum_desktop.ui.history_model import HistoryModel, PageFetcher
 from spectrum_desktop.ui.task_guard import TaskGuard
@@ -159,9 +159,7 @@ class HistoryView(QWidget):
         self.table.setItemDelegateForColumn(STATE, BadgeDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
-        for column in (WHEN, ENVIRONMENT, KIND, LINE_ITEMS, STATE, ATTEMPTS):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(PURCHASE_ORDER, QHeaderView.ResizeMode.Interactive)
+        self._fit_columns([e.name for e in environments])
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         self.detail = QPlainTextEdit(readOnly=True, objectName="historyDetail")
         self.detail.setAccessibleName("Submission detail")
@@ -197,6 +195,18 @@ class HistoryView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
         self.table.doubleClicked.connect(lambda _index: self.open_selected_in_editor())
 
+    def _fit_columns(self, names: Sequence[str]) -> None:
+        """Every column wide enough for the longest text it can hold (fixed sets measured once; purchase orders on
+        first load); what still does not fit has a tooltip."""
+        font, header = self.table.font(), self.table.horizontalHeader()
+        sample = local_time(datetime(2026, 12, 31, 23, 59, 59))
+        header.resizeSection(WHEN, text_width(font, [sample, COLUMNS[WHEN]]))
+        header.resizeSection(ENVIRONMENT, text_width(font, [*names, COLUMNS[ENVIRONMENT]], padding=44))
+        header.resizeSection(KIND, text_width(font, [*KIND_LABELS.values(), COLUMNS[KIND]]))
+        header.resizeSection(LINE_ITEMS, text_width(font, [COLUMNS[LINE_ITEMS]]))
+        header.resizeSection(ATTEMPTS, text_width(font, [COLUMNS[ATTEMPTS]]))
+        header.resizeSection(STATE, badge_width(font, outcome_texts()))
+
     def set_environments(self, environments: Sequence[Environment]) -> None:
         current = self.environment.currentData()
         self.environment.blockSignals(True)
@@ -210,6 +220,8 @@ class HistoryView(QWidget):
         if hasattr(self, "model"):
             self.model.set_colours({e.id: e.colour for e in environments})
             self.model.set_names({e.id: e.name for e in environments})
+        if hasattr(self, "table"):
+            self._fit_columns([e.name for e in environments])
 
     # --- filters ---
     def current_filter(self) -> HistoryFilter:
