@@ -11,7 +11,7 @@ from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-    QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QPlainTextEdit, QStyle, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from spectrum_desktop.domain.environment import Environment
@@ -126,20 +126,25 @@ class HistoryView(QWidget):
                   QLabel("to"), self.date_to, self.search, self.count_label):
             filters.addWidget(w)
 
-        self.resend_button = QPushButton("Resend selected", objectName="historyResendSelected")
+        icon = self.style().standardIcon
+        self.resend_button = QPushButton(icon(QStyle.StandardPixmap.SP_BrowserReload), "Resend selected",
+                                         objectName="historyResendSelected")
         self.resend_button.clicked.connect(self.resend_selected)
         self.resend_all_button = QPushButton("Resend all that need attention", objectName="historyResendAll")
         self.resend_all_button.setToolTip("Resend every failed, partly accepted, unknown or queued row in this filter")
         self.resend_all_button.clicked.connect(self.confirm_resend_all)
-        self.check_button = QPushButton("Check in Spectrum", objectName="historyCheck")
+        self.check_button = QPushButton(icon(QStyle.StandardPixmap.SP_MessageBoxQuestion), "Check in Spectrum",
+                                        objectName="historyCheck")
         self.check_button.setToolTip("Ask Spectrum whether the selected submissions whose outcome is unknown "
                                      "arrived (all unknown ones in this filter when none is selected). "
                                      "Nothing is sent.")
         self.check_button.clicked.connect(self.check_unknown)
-        self.edit_button = QPushButton("Open in editor", objectName="historyOpenInEditor")
+        self.edit_button = QPushButton(icon(QStyle.StandardPixmap.SP_FileDialogDetailedView), "Open in editor",
+                                       objectName="historyOpenInEditor")
         self.edit_button.setToolTip("Open the selected order in the editor to correct it and send it again")
         self.edit_button.clicked.connect(self.open_selected_in_editor)
-        self.export_button = QPushButton("Export CSV…", objectName="historyExport")
+        self.export_button = QPushButton(icon(QStyle.StandardPixmap.SP_DialogSaveButton), "Export CSV…",
+                                         objectName="historyExport")
         self.export_button.clicked.connect(self._export_dialog)
         actions = QHBoxLayout()
         for w in (self.resend_button, self.resend_all_button, self.check_button, self.edit_button,
@@ -194,6 +199,9 @@ class HistoryView(QWidget):
         self.date_to.dateChanged.connect(self._dates_changed)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
         self.table.doubleClicked.connect(lambda _index: self.open_selected_in_editor())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
 
     def _fit_columns(self, names: Sequence[str]) -> None:
         """Every column wide enough for the longest text it can hold (fixed sets measured once; purchase orders on
@@ -206,6 +214,17 @@ class HistoryView(QWidget):
         header.resizeSection(LINE_ITEMS, text_width(font, [COLUMNS[LINE_ITEMS]]))
         header.resizeSection(ATTEMPTS, text_width(font, [COLUMNS[ATTEMPTS]]))
         header.resizeSection(STATE, badge_width(font, outcome_texts()))
+
+    def _update_buttons(self) -> None:
+        """Resend and Open in editor act on the selected rows: enabled only when rows are selected."""
+        chosen = bool(self.table.selectionModel().selectedRows())
+        for button in (self.resend_button, self.edit_button):
+            button.setEnabled(chosen)
+        self.resend_button.setToolTip("Send the selected submissions again" if chosen else
+                                      "Select the submissions to resend first")
+        self.edit_button.setToolTip("Open the selected order in the editor to correct it and send it again"
+                                    if chosen else "Select a submission first (or double-click it)")
+        self.export_button.setEnabled(self.model.total > 0)
 
     def set_environments(self, environments: Sequence[Environment]) -> None:
         current = self.environment.currentData()

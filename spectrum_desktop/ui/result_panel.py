@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spectrum_desktop.ui.result_text import Action, ResultText, Tone
+from spectrum_desktop.ui.result_text import CHECK_LABEL, SEND_AGAIN_LABEL, Action, ResultText, Tone
 
 PROGRESS_DELAY_MS = 300
 TONE_COLOURS = {
@@ -79,9 +79,9 @@ class ResultPanel(QWidget):
         self.copy_trace_button.clicked.connect(self.copy_trace_id)
         self.token_button = QPushButton("Set token…", objectName="setToken")
         self.token_button.clicked.connect(self.token_requested)
-        self.send_again_button = QPushButton("Send again", objectName="sendAgain")
+        self.send_again_button = QPushButton(SEND_AGAIN_LABEL, objectName="sendAgain")
         self.send_again_button.clicked.connect(self.send_again_requested)
-        self.check_button = QPushButton("Check", objectName="checkOutcome")
+        self.check_button = QPushButton(CHECK_LABEL, objectName="checkOutcome")
         self.check_button.setToolTip("Ask the server whether it has this purchase order, without sending anything.")
         self.check_button.clicked.connect(self.check_requested)
         self._buttons = {
@@ -115,7 +115,10 @@ class ResultPanel(QWidget):
         self.table.hide()
 
     def sending(self, text: str) -> None:
-        """A send started: the progress row appears only if it takes more than a moment."""
+        """A send started: the progress row appears only if it takes more than a moment; the previous result
+        (an error, say) goes at once, so it is never read as this send's."""
+        self.clear()
+        self.placeholder.hide()
         self.progress_label.setText(text)
         self.cancel_button.setEnabled(True)
         self._progress_timer.start()

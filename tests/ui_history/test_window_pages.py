@@ -158,3 +158,12 @@ def test_a_history_resend_replaces_the_older_result_under_the_order(qtbot, windo
     with qtbot.waitSignal(history.resend_finished, timeout=10_000):
         history.resend_selected()
     assert window.results.headline.text().startswith("Sent")
+
+
+def test_requests_left_goes_down_after_a_single_send(qtbot, window):
+    qtbot.waitUntil(lambda: window.rate_label.text().startswith("Requests left"), timeout=5000)
+    before = int(window.rate_label.text().split()[2])
+    window.load_order(order("RL-1", "RS-1"))
+    with qtbot.waitSignal(window.send_finished, timeout=10_000):
+        assert window.send_current()
+    qtbot.waitUntil(lambda: int(window.rate_label.text().split()[2]) == before - 1, timeout=3000)
