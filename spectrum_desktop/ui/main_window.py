@@ -139,6 +139,9 @@ class MainWindow(QMainWindow):
             "&Preferences…", QKeySequence.StandardKey.Preferences, self._not_yet
         )
         self.view_menu = self.menuBar().addMenu("&View")
+        from spectrum_desktop.ui.help_menu import install_help_menu
+
+        self.help = install_help_menu(self)
 
     def _on_validated(self, result=None) -> None:
         result = self.editor.result if result is None else result
