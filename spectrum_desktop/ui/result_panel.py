@@ -29,6 +29,7 @@ TONE_COLOURS = {
 }
 ROW_FAILED = QColor("#ffcdd2")
 ROW_OK = QColor("#c8e6c9")
+ROW_TEXT = QColor("#1a1a1a")
 
 
 class ResultPanel(QWidget):
@@ -152,6 +153,7 @@ class ResultPanel(QWidget):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setBackground(ROW_OK if row.success else ROW_FAILED)
+                item.setForeground(ROW_TEXT)  # dark text on the light row colours, in the dark scheme too
                 self.table.setItem(index, column, item)
         self.table.setVisible(bool(result.rows))
         self._filler.setVisible(not result.rows)

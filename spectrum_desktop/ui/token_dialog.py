@@ -21,10 +21,9 @@ from PySide6.QtWidgets import (
 
 from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.ui import tasks
+from spectrum_desktop.ui.colour_scheme import tone
 from spectrum_desktop.ui.errors import user_message
 
-GOOD_STYLE = "color: #2e7d32; font-weight: bold;"
-BAD_STYLE = "color: #c62828; font-weight: bold;"
 
 
 class TokenDialog(QDialog):
@@ -215,7 +214,7 @@ class TokenDialog(QDialog):
 
     def _say(self, ok: bool, text: str) -> None:
         self.result.setText(text)
-        self.result.setStyleSheet(GOOD_STYLE if ok else BAD_STYLE)
+        self.result.setStyleSheet(f"color: {tone('good' if ok else 'error', self)}; font-weight: bold;")
         self.result.setAccessibleName(text)
         QTimer.singleShot(0, self, self._fit)
 
