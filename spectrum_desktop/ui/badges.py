@@ -4,7 +4,7 @@ reads the same in the light and the dark scheme. Used by History and Bulk."""
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from spectrum_desktop.domain.states import SubmissionState
@@ -38,9 +38,11 @@ class BadgeDelegate(QStyledItemDelegate):
         opt.text = ""
         style = opt.widget.style() if opt.widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        metrics = opt.fontMetrics
+        font = QFont(opt.font)
+        font.setBold(True)
+        metrics = QFontMetrics(font)
         inner = opt.rect.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
-        width = min(metrics.horizontalAdvance(text) + 2 * PADDING, inner.width())
+        width = min(metrics.horizontalAdvance(text) + 2 * PADDING + 2, inner.width())
         badge = QRect(inner.left(), inner.top(), width, inner.height())
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -49,10 +51,8 @@ class BadgeDelegate(QStyledItemDelegate):
         radius = badge.height() / 2.5
         painter.drawRoundedRect(badge, radius, radius)
         painter.setPen(QColor(text_colour(colour)))
-        font = opt.font
-        font.setBold(True)
         painter.setFont(font)
-        shown = painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, badge.width() - 2 * PADDING)
+        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, badge.width() - 2 * PADDING)
         painter.drawText(badge.adjusted(PADDING, 0, -PADDING, 0), Qt.AlignmentFlag.AlignVCenter, shown)
         painter.restore()
 

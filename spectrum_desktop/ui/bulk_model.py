@@ -49,7 +49,8 @@ def _csv_columns() -> dict[str, str]:
 
 
 def csv_place(problem: str, order_line: int | None, item_lines: Sequence[int]) -> str:
-    """" (line 3, column lineItems.quantity)" for a problem of an order read from a CSV file; "" when unknown."""
+    """"Line 3, column lineItems.quantity: " for a problem of an order read from a CSV file (put first, so the
+    place shows even when the cell is narrow); "" when unknown."""
     if order_line is None:
         return ""
     label = problem.partition(": ")[0]
@@ -65,7 +66,7 @@ def csv_place(problem: str, order_line: int | None, item_lines: Sequence[int]) -
     elif parts[0] in ("Customer address", "Shipping address") and len(parts) > 1:
         key = ("customerAddress " if parts[0].startswith("Customer") else "shippingAddress ") + parts[-1]
     column = _csv_columns().get(key)
-    return f" (line {line}, column {column})" if column else f" (line {line})"
+    return f"Line {line}, column {column}: " if column else f"Line {line}: "
 
 
 def check(raw: object, source: str = "", order_line: int | None = None, item_lines: Sequence[int] = ()) -> BulkRow:
@@ -75,7 +76,7 @@ def check(raw: object, source: str = "", order_line: int | None = None, item_lin
     try:
         prepare(raw)
     except InvalidOrder as exc:
-        return BulkRow(raw, po, source, [p + csv_place(p, order_line, item_lines) for p in exc.problems])
+        return BulkRow(raw, po, source, [csv_place(p, order_line, item_lines) + p for p in exc.problems])
     return BulkRow(raw, po, source)
 
 

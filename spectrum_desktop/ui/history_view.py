@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
@@ -33,6 +33,9 @@ from spectrum_desktop.ui.task_guard import TaskGuard
 
 NEEDS_ATTENTION_LABEL = "Needs attention"
 DATE_FORMAT = "d MMM yyyy"
+MESSAGE_ROOM = 300
+DETAIL_ROOM = 480
+"""The detail goes beside the table only when every column, some of the message and the detail all fit."""
 ALL_ENVIRONMENTS = "All environments"
 RELOAD_DELAY_MS = 300
 CLOSE_WAIT_SECONDS = 10.0
@@ -115,8 +118,8 @@ class HistoryView(QWidget):
             edit.setDisplayFormat(DATE_FORMAT)  # "29 Nov 2026": the month by name reads the same in every country
         self.date_from.setAccessibleName("From date")
         self.date_to.setAccessibleName("To date")
-        self.search = QLineEdit(placeholderText="Search purchase order, recipeSetId or SKU",
-                                objectName="historySearch")
+        self.search = QLineEdit(placeholderText="Search PO, recipe set or SKU", objectName="historySearch")
+        self.search.setToolTip("Search a purchase order number, a recipeSetId or a SKU (press Enter)")
         self.search.setAccessibleName("Search")
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel(objectName="historyCount")
@@ -181,11 +184,13 @@ class HistoryView(QWidget):
         copy_row.addWidget(self.copy_response_button)
         detail_layout.addLayout(copy_row)
 
-        splitter = QSplitter()
+        splitter = QSplitter(objectName="historySplitter")
         splitter.addWidget(self.table)
         splitter.addWidget(detail_pane)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addLayout(actions)
@@ -310,6 +315,16 @@ class HistoryView(QWidget):
             return
         if not self._reload_timer.isActive():
             self._reload_timer.start()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """The detail goes beside the table when there is room for every column, under it otherwise (1024 wide)."""
+        super().resizeEvent(event)
+        header = self.table.horizontalHeader()
+        columns = sum(header.sectionSize(c) for c in range(header.count() - 1)) + MESSAGE_ROOM
+        wide = self.width() >= columns + DETAIL_ROOM
+        wanted = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

@@ -39,8 +39,15 @@ def token_status(location: Any) -> str:
     if location.overridden:
         return "set for this session by the app's start-up settings (it overrides the saved one)"
     if not location.has_token:
-        return f"none saved yet ({location.kept_in}); use Set token…"
+        return "none saved yet (use Set token…)"
     return location.kept_in
+
+
+def token_status_detail(location: Any) -> str:
+    """The status bar's tooltip: where a token is (or would be) kept."""
+    if not location.needed:
+        return "The Local sandbox runs inside this app and needs no token."
+    return f"The token of this environment is kept in {location.kept_in}. Set token… saves, replaces or tests it."
 
 
 class WindowTools(QObject):
@@ -217,6 +224,7 @@ class WindowTools(QObject):
         if self._window.active_environment().id != environment_id:
             return
         self._window.show_token_location(token_status(location))
+        self._window.token_label.setToolTip(token_status_detail(location))
         self._show_budget(budget)
         if not self._rate_timer.isActive() and self._window.isVisible():
             self._rate_timer.start()

@@ -176,9 +176,9 @@ def test_csv_rows_and_problems_name_the_file_line_and_column(qtbot, journal, san
     assert view.model.rows[0].source == "orders.csv, line 2"
     bad = view.model.rows[7]
     assert bad.source == "orders.csv, line 9"
-    assert any("(line 9, column lineItems.quantity)" in p for p in bad.problems), bad.problems
+    assert any(p.startswith("Line 9, column lineItems.quantity: ") for p in bad.problems), bad.problems
     tooltip = view.model.data(view.model.index(7, VALID), Qt.ItemDataRole.ToolTipRole)
-    assert "line 9" in tooltip and "Quantity" in tooltip
+    assert "Line 9" in tooltip and "Quantity" in tooltip
 
 
 def test_a_second_send_keeps_the_runs_summary_and_send_is_enabled_only_with_something_to_send(
