@@ -460,7 +460,7 @@ class BulkView(QWidget):
     def confirm_template_saved(self, path: str) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Information, "Template saved",
                           f"The CSV template was saved as:\n{path}\n\nFill in one row per line item (rows with the "
-                          "same purchase order number make one order), save it as CSV, then open it here with Open….",
+                          "same purchase order number make one order), save it as CSV, and open it here with the Open… button.",
                           QMessageBox.StandardButton.Ok, self)
         box.setObjectName("templateSaved")
         box.open()

@@ -28,6 +28,12 @@ def action_text(action: QAction) -> str:
     return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").rstrip(".").strip()
 
 
+def typed(key: QKeySequence) -> bool:
+    """A combination a person types (Ctrl+S, F1), not a special keyboard's own key ("New", "Save")."""
+    text = key.toString(QKeySequence.SequenceFormat.PortableText)
+    return "+" in text or re.fullmatch(r"F\d+", text) is not None
+
+
 def shortcut_rows(window: QWidget) -> list[tuple[str, str, str]]:
     """(menu, action, keys) for every action of the window that has a shortcut, read from the QActions
     themselves, so the list is never out of date. Actions in no menu are listed under "Window"."""
@@ -38,7 +44,7 @@ def shortcut_rows(window: QWidget) -> list[tuple[str, str, str]]:
     rows, seen = [], set()
     actions = list(window.actions()) + [a for a in window.findChildren(QAction) if a not in window.actions()]
     for action in actions:
-        keys = [k for k in action.shortcuts() if not k.isEmpty()]
+        keys = [k for n, k in enumerate(action.shortcuts()) if not k.isEmpty() and (n == 0 or typed(k))]
         if not keys or action in seen or not action_text(action):
             continue
         seen.add(action)
@@ -69,6 +75,7 @@ def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]], name: str) -> 
     for c in range(len(headers) - 1):
         header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(len(headers) - 1, QHeaderView.ResizeMode.Stretch)
+    header.sectionResized.connect(lambda *_: table.resizeRowsToContents())  # wrapped rows as tall as they need
     table.resizeRowsToContents()
     return table
 

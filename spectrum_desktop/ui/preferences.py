@@ -168,6 +168,7 @@ class EnvironmentForm(QWidget):
             built_in = values["base_url"] == SANDBOX_URL
             self.base_url.setText(BUILT_IN_ADDRESS if built_in else str(values["base_url"]))
             self.base_url.setReadOnly(built_in)
+            self.base_url.setFrame(not built_in)  # shown as plain text: there is nothing to type
             self.base_url.setToolTip("The Local sandbox runs inside this app on this computer; it has no address "
                                      "to change." if built_in else HINTS["base_url"])
             self.colour.setText(str(values["colour"]))
@@ -356,6 +357,8 @@ class EnvironmentsPage(QWidget):
         if question is not None:
             self.not_production_question = question
             question.accepted.connect(lambda: self._write(values))
+            if self._current_id is not None and self._service.get(self._current_id).is_production:
+                question.rejected.connect(lambda: self.form.is_production.setChecked(True))  # Cancel keeps it
             question.open()
             return False
         return self._write(values)

@@ -59,7 +59,8 @@ def test_keyboard_shortcuts_lists_every_action_with_keys_as_the_actions_have_the
     listed = {(action, keys) for _menu, action, keys in rows}
     expected = set()
     for action in window.findChildren(QAction):
-        keys = [k for k in action.shortcuts() if not k.isEmpty()]
+        keys = [k for n, k in enumerate(action.shortcuts())
+                if not k.isEmpty() and (n == 0 or "+" in k.toString())]  # not a special keyboard's "Save" key
         if keys and action.text():
             name = action.text().replace("&", "").rstrip("…").strip()
             expected.add((name, ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)))

@@ -161,6 +161,7 @@ def test_un_marking_production_asks_naming_it_and_its_address_and_cancel_keeps_i
     qtbot.keyClick(question, Qt.Key.Key_Return)  # Enter does not un-mark it: Cancel is the default
     assert not question.isVisible()
     assert context.environments.get("production").is_production
+    assert page.form.is_production.isChecked() and not page.has_unsaved_changes()
 
 
 def test_a_spectrum_production_address_is_saved_as_not_production_only_after_typing_its_name(qtbot, page, context):
