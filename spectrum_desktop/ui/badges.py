@@ -27,6 +27,19 @@ MARGIN = 3
 
 
 class BadgeDelegate(QStyledItemDelegate):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._fonts: dict[str, tuple[QFont, QFontMetrics]] = {}
+
+    def _bold(self, base: QFont) -> tuple[QFont, QFontMetrics]:
+        """The bold font and its metrics, made once per base font (painting stays cheap on long tables)."""
+        key = base.key()
+        if key not in self._fonts:
+            font = QFont(base)
+            font.setBold(True)
+            self._fonts[key] = (font, QFontMetrics(font))
+        return self._fonts[key]
+
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
         colour = index.data(BADGE_ROLE)
         if not colour:
@@ -38,9 +51,7 @@ class BadgeDelegate(QStyledItemDelegate):
         opt.text = ""
         style = opt.widget.style() if opt.widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        font = QFont(opt.font)
-        font.setBold(True)
-        metrics = QFontMetrics(font)
+        font, metrics = self._bold(opt.font)
         inner = opt.rect.adjusted(MARGIN, MARGIN, -MARGIN, -MARGIN)
         width = min(metrics.horizontalAdvance(text) + 2 * PADDING + 2, inner.width())
         badge = QRect(inner.left(), inner.top(), width, inner.height())

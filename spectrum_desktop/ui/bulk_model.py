@@ -152,7 +152,7 @@ class BulkModel(QAbstractTableModel):
                 target = next((n for n in indexes if self.rows[n].outcome.id == record.id), None)
             if target is not None:
                 self.rows[target].outcome = record
-                self._changed(target)
+                self.dataChanged.emit(self.index(target, OUTCOME), self.index(target, OUTCOME))
 
     def apply_sent_elsewhere(self, record: SubmissionRecord, opened_row: int | None = None) -> int | None:
         """An order was sent from the editor or History: show its outcome on the row it came from (same purchase

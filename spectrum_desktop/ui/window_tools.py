@@ -39,7 +39,7 @@ def token_status(location: Any) -> str:
     if location.overridden:
         return "set for this session by the app's start-up settings (it overrides the saved one)"
     if not location.has_token:
-        return "none saved yet (use Set token…)"
+        return f"none saved yet ({location.kept_in}); use Set token…"
     return location.kept_in
 
 
