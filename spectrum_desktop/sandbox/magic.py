@@ -27,7 +27,11 @@ MAGIC_VALUES: tuple[tuple[str, str, str], ...] = (
     (f"`{DENY403}...`", "`purchaseOrderNumber`",
      "403 without rate-limit headers (the token may not use this endpoint)"),
     (f"`{DROP}...`", "`purchaseOrderNumber`", "the order is recorded, then the connection closes without an answer"),
-    ("the same `purchaseOrderNumber` twice", "any order", "409 \"Purchase order has already been submitted.\""),
+    ("the same `purchaseOrderNumber` twice", "any order",
+     "409 \"Purchase order has already been submitted.\" once every recipe set of it was accepted"),
+    ("a recipe set accepted earlier", "a second request for a partly accepted order",
+     "that recipe set `success: false`, \"RecipeSet has already been submitted; it was not processed again.\"; "
+     "the others are processed"),
     ("a wrong token", "`SPECTRUM_API_TOKEN` header", "401"),
 )
 """The sandbox's test values as the README's table shows them (Markdown): one home for the README (checked by
