@@ -17,7 +17,9 @@ class InvalidOrder(ServiceError):
 
 class UnknownEnvironment(ServiceError):
     def __init__(self, name: str) -> None:
-        super().__init__(f"There is no environment called {name!r}. Check the name in Edit › Preferences… › Environments.")
+        super().__init__(
+            f"There is no environment called {name!r}. Check the name in Edit › Preferences… › Environments."
+        )
 
 
 class MissingToken(ServiceError):

@@ -106,7 +106,8 @@ class BulkView(QWidget):
 
     def _build(self) -> None:
         icon = self.style().standardIcon
-        self.open_button = QPushButton(icon(QStyle.StandardPixmap.SP_DialogOpenButton), "Open…", objectName="bulkOpen")
+        self.open_button = QPushButton(icon(QStyle.StandardPixmap.SP_DialogOpenButton), "Open…",
+                                       objectName="bulkOpen")
         self.open_button.setToolTip("Import orders from JSON or CSV files (you can also drop files here)")
         self.open_button.clicked.connect(self._open_dialog)
         self.clear_button = QPushButton(icon(QStyle.StandardPixmap.SP_DialogResetButton), "Clear",
@@ -389,7 +390,8 @@ class BulkView(QWidget):
         rows = self.model.rows
         invalid = len(self.model.invalid_rows())
         if not rows:
-            text = "Open a JSON or CSV file of orders (or drop files here). Save CSV template… gives a file to fill in."
+            text = ("Open a JSON or CSV file of orders (or drop files here). "
+                    "Save CSV template… gives a file to fill in.")
         elif invalid:
             text = (f"{counted(len(rows), 'order')}, {invalid} invalid (not sent: double-click a row to fix it in the "
                     "editor).")
@@ -447,8 +449,8 @@ class BulkView(QWidget):
             self.open_paths(paths)
 
     def _template_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save CSV template", str(documents_folder() / "orders-template.csv"),
-                                              "CSV files (*.csv)")
+        start = str(documents_folder() / "orders-template.csv")
+        path, _ = QFileDialog.getSaveFileName(self, "Save CSV template", start, "CSV files (*.csv)")
         if path:
             try:
                 self.save_template(path)
@@ -460,7 +462,8 @@ class BulkView(QWidget):
     def confirm_template_saved(self, path: str) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Information, "Template saved",
                           f"The CSV template was saved as:\n{path}\n\nFill in one row per line item (rows with the "
-                          "same purchase order number make one order), save it as CSV, and open it here with the Open… button.",
+                          "same purchase order number make one order), save it as CSV, and open it here with the "
+                          "Open… button.",
                           QMessageBox.StandardButton.Ok, self)
         box.setObjectName("templateSaved")
         box.open()

@@ -73,7 +73,8 @@ def offer_unsent_draft(parent: QWidget, keeper: Any, draft: Any, restore) -> QMe
     box = QMessageBox(
         QMessageBox.Icon.Question,
         "Restore unsent order?",
-        f"The app was closed before this order was sent:\n\n{draft.name} ({counted(count, 'line item')}), last edited {when}."
+        f"The app was closed before this order was sent:\n\n{draft.name} ({counted(count, 'line item')}), "
+        f"last edited {when}."
         "\n\nRestore it to carry on, or discard it for good?",
         QMessageBox.StandardButton.NoButton,
         parent,

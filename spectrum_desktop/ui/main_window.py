@@ -216,7 +216,10 @@ class MainWindow(QMainWindow):
         raise KeyError(f"There is no page called {title!r}.")
 
     def _choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open order", "", "Orders (*.json *.csv);;All files (*)")
+        from spectrum_desktop.ui.files import documents_folder
+
+        path, _ = QFileDialog.getOpenFileName(self, "Open order", str(documents_folder()),
+                                              "Orders (*.json *.csv);;All files (*)")
         if path:
             self.open_file(path)
 

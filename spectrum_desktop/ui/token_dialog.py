@@ -152,7 +152,8 @@ class TokenDialog(QDialog):
         if layout is None:
             return
         layout.activate()
-        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else layout.minimumSize().height()
+        needed = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                  else layout.minimumSize().height())
         if needed > 0 and needed != self.minimumHeight():
             self.setMinimumHeight(needed)
         if self.height() < needed:
