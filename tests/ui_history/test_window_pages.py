@@ -167,3 +167,16 @@ def test_requests_left_goes_down_after_a_single_send(qtbot, window):
     with qtbot.waitSignal(window.send_finished, timeout=10_000):
         assert window.send_current()
     qtbot.waitUntil(lambda: int(window.rate_label.text().split()[2]) == before - 1, timeout=3000)
+
+
+def test_a_new_send_does_not_show_the_previous_error_while_it_runs(qtbot, window):
+    window.load_order(order("ERR500-PREV", "RS-1"))
+    with qtbot.waitSignal(window.send_finished, timeout=20_000):
+        assert window.send_current()
+    assert window.results.headline.isVisible() and window.results.headline.text().startswith("Server error")
+    window.load_order(order("NEXT-1", "RS-1"))
+    with qtbot.waitSignal(window.send_finished, timeout=10_000):
+        assert window.send_current()
+        assert not window.results.headline.isVisible(), "the old error is gone as soon as Send is pressed"
+        assert not window.results.copy_trace_button.isVisible()
+    assert window.results.headline.text().startswith("Sent")
