@@ -298,8 +298,11 @@ class HistoryView(QWidget):
             w.blockSignals(False)
 
     def _dates_changed(self) -> None:
+        """Choosing a date turns the date filter on (a person who picks a date means it)."""
         if self.use_dates.isChecked():
             self.apply_filter()
+        else:
+            self.use_dates.setChecked(True)  # toggled applies the filter
 
     def show_needs_attention(self) -> None:
         self.state.setCurrentIndex(self.state.findText(NEEDS_ATTENTION_LABEL))

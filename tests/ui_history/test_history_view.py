@@ -325,6 +325,7 @@ def test_the_date_filter_names_the_month(qtbot, journal):
 
     month = view.date_from.locale().monthName(11, QLocale.FormatType.ShortFormat)
     assert view.date_from.text() == f"29 {month} 2026"
+    assert view.use_dates.isChecked(), "choosing a date turns the date filter on"
 
 
 def test_a_bulk_sent_order_shows_its_own_part_of_the_answer(qtbot, journal, sandbox):
