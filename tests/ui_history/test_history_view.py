@@ -320,11 +320,11 @@ def test_states_are_coloured_badges_wide_enough_for_their_text(qtbot, journal, s
 
 def test_the_date_filter_names_the_month(qtbot, journal):
     view = make_view(qtbot, journal)
-    view.date_from.setDate(QDate(2026, 11, 29))
+    view.date_from.setDate(QDate(2026, 11, 28))
     from PySide6.QtCore import QLocale
 
     month = view.date_from.locale().monthName(11, QLocale.FormatType.ShortFormat)
-    assert view.date_from.text() == f"29 {month} 2026"
+    assert view.date_from.text() == f"28 {month} 2026"
     assert view.use_dates.isChecked(), "choosing a date turns the date filter on"
 
 
