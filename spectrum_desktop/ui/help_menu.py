@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QGridLayout, QHeaderView, QLabel, QMenu, QPushButton, QStyle, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
@@ -36,7 +36,8 @@ def typed(key: QKeySequence) -> bool:
 
 def shortcut_rows(window: QWidget) -> list[tuple[str, str, str]]:
     """(menu, action, keys) for every action of the window that has a shortcut, read from the QActions
-    themselves, so the list is never out of date. Actions in no menu are listed under "Window"."""
+    themselves, so the list is never out of date. Actions in no menu are listed under "Window", and so are
+    QShortcuts that say what they do (whatsThis)."""
     menus: dict[QAction, str] = {}
     for menu in window.findChildren(QMenu):
         for action in menu.actions():
@@ -50,6 +51,10 @@ def shortcut_rows(window: QWidget) -> list[tuple[str, str, str]]:
         seen.add(action)
         text = ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in keys)
         rows.append((menus.get(action, "Window"), action_text(action), text))
+    for shortcut in window.findChildren(QShortcut):  # keys bound without an action: listed when described
+        if shortcut.isEnabled() and shortcut.whatsThis() and not shortcut.key().isEmpty():
+            rows.append(("Window", shortcut.whatsThis(),
+                         shortcut.key().toString(QKeySequence.SequenceFormat.NativeText)))
     order = {name: n for n, name in enumerate(action_text(m.menuAction()) for m in _menu_bar_menus(window))}
     rows.sort(key=lambda r: (order.get(r[0], len(order)), r[0]))
     return rows

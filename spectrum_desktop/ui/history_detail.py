@@ -49,14 +49,15 @@ def detail_text(detail: SubmissionDetail, names: Mapping[str, str] | None = None
         for res in detail.results:
             mark = "accepted" if res.success else "REJECTED"
             sku = f" ({res.sku})" if res.sku else ""
-            lines.append(f"  {res.recipe_set_id}{sku}: {mark} {res.message}".rstrip())
+            lines.append(f"  {res.recipe_set_id}{sku}: {mark}" + (f" — {res.message}" if res.message else ""))
     if detail.attempts:
         lines += ["", "Attempts:"]
         for a in detail.attempts:
             status = "" if a.http_status is None else f" HTTP {a.http_status}"
             ended = f" → {local_time(a.finished_at)}" if a.finished_at else ""
             state = STATE_LABELS.get(a.state, str(a.state)) if a.state else ""
-            lines.append(f"  #{a.number} {local_time(a.started_at)}{ended} {state}{status} {a.message}".rstrip())
+            said = "" if a.message == r.message else a.message  # the row's message is shown above once
+            lines.append(f"  #{a.number} {local_time(a.started_at)}{ended} {state}{status} {said}".rstrip())
     if detail.notice:
         lines += ["", detail.notice]
     lines += ["", "Request:", pretty_json(detail.request_body) or "(not kept)"]

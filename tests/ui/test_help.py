@@ -71,8 +71,13 @@ def test_keyboard_shortcuts_lists_every_action_with_keys_as_the_actions_have_the
     # a shortcut added later (another page, another helper) is listed too: the table is read from the actions
     extra = QAction("Practise something", window, shortcut=QKeySequence("Ctrl+Alt+P"))
     window.addAction(extra)
+    from PySide6.QtGui import QShortcut
+
+    bound = QShortcut(QKeySequence("Ctrl+Alt+L"), window)
+    bound.setWhatsThis("Add a line item")
     rows = table_rows(trigger(window, "helpShortcuts").findChild(QTableWidget, "shortcutsTable"))
     assert any(r[1] == "Practise something" for r in rows)
+    assert any(r[1] == "Add a line item" for r in rows)
 
 
 def test_sandbox_test_values_are_the_readme_table(qtbot, window):
