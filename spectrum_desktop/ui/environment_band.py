@@ -16,11 +16,19 @@ def production_name(environment: Environment) -> str:
     return f"{environment.name} (production)"
 
 
+def title_name(environment: Environment) -> str:
+    """The environment as the band and the window title name it: "PRODUCTION — Live copy", "PRODUCTION" (never
+    "PRODUCTION — Production"), or just the name of a test environment."""
+    if not environment.is_production:
+        return environment.name
+    if "production" in environment.name.casefold():
+        return environment.name.upper()
+    return f"PRODUCTION — {environment.name}"
+
+
 def band_text(environment: Environment) -> str:
     if environment.is_production:
-        says_it = "production" in environment.name.casefold()
-        title = environment.name.upper() if says_it else f"PRODUCTION — {environment.name}"
-        return f"{title}: orders sent from here are real. Every send asks first."
+        return f"{title_name(environment)}: orders sent from here are real. Every send asks first."
     if is_production_address(environment.base_url):
         return (f"{environment.name}: a Spectrum production address that is not marked as production. "
                 "Orders sent from here are real and do not ask first.")

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from spectrum_desktop import APP_DISPLAY_NAME
 from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.importing import OrderImportError, load_json_text, load_orders
-from spectrum_desktop.ui.environment_band import EnvironmentBand
+from spectrum_desktop.ui.environment_band import EnvironmentBand, title_name
 from spectrum_desktop.ui.environment_choice import load_environments
 from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.errors import show_error
@@ -309,8 +309,7 @@ class MainWindow(QMainWindow):
             return
         environment = self._environments[index]
         self.band.show_environment(environment)
-        prefix = "PRODUCTION — " if environment.is_production else ""
-        self.setWindowTitle(f"{prefix}{environment.name} — {APP_DISPLAY_NAME}")
+        self.setWindowTitle(f"{title_name(environment)} — {APP_DISPLAY_NAME}")
         self.send_action.setText(f"Sen&d to {environment.name}")
         self._settings.setValue("environment", environment.id)
         if not self.sender_flow.busy():
