@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from spectrum_desktop.domain.states import FailureReason, SubmissionState
+from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.domain.submission import RecipeSetResult, SubmissionRecord
 
 TRACE_ID = re.compile(r"trace\s*(?:log\s*)?id\s*[:=#]?\s*([A-Za-z0-9][A-Za-z0-9._-]{3,})", re.IGNORECASE)
@@ -83,12 +84,12 @@ def describe(
     if state is SubmissionState.SUCCEEDED:
         count = len(rows)
         return ResultText(Tone.SUCCESS, f"Sent: {environment_name} accepted {po}"
-                          + (f" ({count} of {count} recipeSets)." if count else "."), "", rows)
+                          + (f" ({count} of {counted(count, 'recipe set')})." if count else "."), "", rows)
     if state is SubmissionState.PARTIAL:
         failed = sum(1 for r in rows if not r.success)
         return ResultText(
             Tone.PARTIAL,
-            f"Partly accepted: {failed} of {len(rows)} recipeSets of {po} failed.",
+            f"Partly accepted: {failed} of {counted(len(rows), 'recipe set')} of {po} failed.",
             "The rows marked Failed were not accepted; read the server's message on each. Correct them and resend "
             "the failed ones from History. The accepted ones must not be sent again.",
             rows,
@@ -159,7 +160,7 @@ def _failure(
                           "then send again." + (f"\n\nDetails: {message}" if message else ""), rows,
                           actions=(Action.SEND_AGAIN,))
     if rows:
-        return ResultText(Tone.FAILURE, f"Not accepted: every recipeSet of {po} failed.",
+        return ResultText(Tone.FAILURE, f"Not accepted: every recipe set of {po} failed.",
                           "Read the server's message on each row, correct the order and send again.", rows)
     return ResultText(Tone.FAILURE, f"Not accepted: {environment_name} refused {po}.",
                       (f"The server said: {message}\n\n" if message else "")

@@ -35,7 +35,7 @@ def test_trace_ids_are_found_in_the_servers_text(text, expected):
 def test_success_counts_the_recipe_sets():
     record = replace(BASE, results=(RecipeSetResult("A", True, "ok"), RecipeSetResult("B", True, "ok")))
     shown = describe(record, "Staging")
-    assert shown.tone is Tone.SUCCESS and shown.headline == "Sent: Staging accepted PO-1 (2 of 2 recipeSets)."
+    assert shown.tone is Tone.SUCCESS and shown.headline == "Sent: Staging accepted PO-1 (2 of 2 recipe sets)."
 
 
 def test_partial_is_not_a_success_and_says_how_many_failed():
