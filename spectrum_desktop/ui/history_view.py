@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from spectrum_desktop.domain.environment import Environment
-from spectrum_desktop.domain.states import NEEDS_ATTENTION, SubmissionState
+from spectrum_desktop.domain.states import NEEDS_ATTENTION, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.history import SubmissionDetail
 from spectrum_desktop.ui import tasks
@@ -206,6 +206,7 @@ class HistoryView(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.open_selected_in_editor())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
+        self.model.modelReset.connect(self._fit_kind)
         self._update_buttons()
 
     def _fit_columns(self, names: Sequence[str]) -> None:
@@ -215,7 +216,7 @@ class HistoryView(QWidget):
         sample = local_time(datetime(2026, 12, 31, 23, 59, 59))
         header.resizeSection(WHEN, text_width(font, [sample, COLUMNS[WHEN]]))
         header.resizeSection(ENVIRONMENT, text_width(font, [*names, COLUMNS[ENVIRONMENT]], padding=44))
-        header.resizeSection(KIND, text_width(font, [*KIND_LABELS.values(), COLUMNS[KIND]]))
+        self._fit_kind()
         header.resizeSection(LINE_ITEMS, text_width(font, [COLUMNS[LINE_ITEMS]]))
         header.resizeSection(ATTEMPTS, text_width(font, [COLUMNS[ATTEMPTS]]))
         header.resizeSection(STATE, badge_width(font, outcome_texts()))
@@ -230,6 +231,11 @@ class HistoryView(QWidget):
         self.edit_button.setToolTip("Open the selected order in the editor to correct it and send it again"
                                     if chosen else "Select a submission first (or double-click it)")
         self.export_button.setEnabled(self.model.total > 0)
+
+    def _fit_kind(self) -> None:
+        """The Kind column as wide as the kinds shown (a long kind in no row takes no room; its tooltip says it)."""
+        shown = {KIND_LABELS.get(r.kind, str(r.kind)) for r in self.model.loaded()} or {KIND_LABELS[OrderKind.ACK]}
+        self.table.horizontalHeader().resizeSection(KIND, text_width(self.table.font(), [*shown, COLUMNS[KIND]]))
 
     def set_environments(self, environments: Sequence[Environment]) -> None:
         current = self.environment.currentData()
