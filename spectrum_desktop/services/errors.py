@@ -17,16 +17,17 @@ class InvalidOrder(ServiceError):
 
 class UnknownEnvironment(ServiceError):
     def __init__(self, name: str) -> None:
-        super().__init__(f"There is no environment called {name!r}. Check the name in Settings › Environments.")
+        super().__init__(
+            f"There is no environment called {name!r}. Check the name in Edit › Preferences… › Environments."
+        )
 
 
 class MissingToken(ServiceError):
     def __init__(self, environment_name: str) -> None:
         super().__init__(
-            f"No API token is saved for {environment_name}. Add it in Settings › Environments "
-            "or set SPECTRUM_API_TOKEN."
+            f"No API token is saved for {environment_name}. Use Set token… (Edit menu or toolbar) to paste the "
+            "token you were given, then send again."
         )
-
 
 
 class BodyNotKept(ServiceError):

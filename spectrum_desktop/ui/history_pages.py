@@ -70,6 +70,32 @@ class HistoryPages:
         if self.history_tab.built is not None:
             self.history_tab.built.notify_changed()
 
+    def sent_elsewhere(self, records: object) -> None:
+        """An order went out from the editor or a History resend: Bulk's row of it (if any) stops saying Invalid,
+        and the result panel under the order shows the resend instead of an older result."""
+        if self.bulk_tab.built is not None:
+            self.bulk_tab.built.sent_elsewhere(records)
+        if isinstance(records, list):
+            self._echo_resent(records)
+
+    def _echo_resent(self, records: list) -> None:
+        """The result panel under the order shows the result of a History resend of the same purchase order, so it
+        never keeps an older answer for it (coordinated here; the panel and the send flow are left as they are)."""
+        window = self._window
+        panel, flow = getattr(window, "results", None), getattr(window, "sender_flow", None)
+        if panel is None or (flow is not None and flow.busy()):
+            return
+        from spectrum_desktop.ui.result_text import describe
+
+        shown = panel.shown.headline if panel.shown is not None else ""
+        editing = str(window.current_order().get("purchaseOrderNumber", "")).strip()
+        names = {e.id: e.name for e in self._environments()}
+        for record in reversed(records):
+            pos = set(record.purchase_orders)
+            if (editing and editing in pos) or any(po and po in shown for po in pos):
+                panel.show_result(describe(record, names.get(record.environment_id, record.environment_id)))
+                return
+
     def _journal_proxy(self) -> Any:
         from spectrum_desktop.ui.history_sources import LazyJournal
 
@@ -98,6 +124,7 @@ class HistoryPages:
         view = HistoryView(history_source(self._journal_proxy(), target_for), self._environments(), lazy=True)
         view.open_in_editor.connect(self._edit)
         view.resend_finished.connect(self.notify_changed)
+        view.resend_finished.connect(self.sent_elsewhere)
         self._window.environment_changed.connect(lambda _id: view.set_environments(self._environments()))
         return view
 
@@ -157,5 +184,6 @@ def install_history_pages(window: Any, context: Any) -> HistoryPages:
     sent = getattr(window, "send_finished", None)
     if sent is not None:
         sent.connect(pages.notify_changed)
+        sent.connect(pages.sent_elsewhere)
     window.installEventFilter(_FinishBeforeClose(window, pages))
     return pages

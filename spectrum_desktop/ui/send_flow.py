@@ -20,7 +20,7 @@ from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.errors import user_message
 from spectrum_desktop.ui.result_panel import ResultPanel
-from spectrum_desktop.ui.result_text import ResultText, Tone, describe, describe_not_sent
+from spectrum_desktop.ui.result_text import CHECK_LABEL, ResultText, Tone, describe, describe_not_sent
 
 if TYPE_CHECKING:  # the services (requests, keyring, SQLite) load on the first send, not at start-up
     from spectrum_desktop.services.submit import PreparedOrder, Target
@@ -216,7 +216,7 @@ class SendFlow(QObject):
             self._task = None
             self._panel.show_result(ResultText(
                 Tone.UNKNOWN, "Could not check: the outcome is still unknown.",
-                f"{user_message(error)}\n\nTry Check again in a moment.", record.results,
+                f"{user_message(error)}\n\nTry {CHECK_LABEL} again in a moment.", record.results,
                 actions=describe(record, self._environment.name).actions))
 
         self._panel.sending("Checking with the server…")
@@ -244,8 +244,10 @@ class SendFlow(QObject):
 
 
 def _production_step(environment: Environment, po: str) -> tuple:
+    from spectrum_desktop.ui.environment_band import production_name
+
     return ("confirmSend", QMessageBox.Icon.Question, f"Send to {environment.name}?",
-            f"You are about to send purchase order {po} to {environment.name} (PRODUCTION).\n\n"
+            f"You are about to send purchase order {po} to {production_name(environment)}.\n\n"
             "This is real: Spectrum will act on it.",
             f"Send to {environment.name}")
 

@@ -243,10 +243,10 @@ def test_resending_to_production_asks_naming_the_count_and_no_sends_nothing(qtbo
     view = make_view(qtbot, journal, lambda r: target(sandbox, r.environment_id),
                      confirm=lambda q: asked.append(q) or False)
     assert view.confirm_resend_all() is None
-    assert asked == ["Resend 2 submissions that need attention? 1 of them go to PRODUCTION and are real orders."]
+    assert asked == ["Resend 2 submissions that need attention? 1 of them goes to PRODUCTION: a real order."]
     view.table.selectAll()
     assert view.resend_selected() is None
-    assert "1 of them go to PRODUCTION" in asked[-1]
+    assert "1 of them goes to PRODUCTION" in asked[-1]
     assert len([r for r in sandbox.received() if r.path.startswith("/api/")]) == 2
 
 
@@ -276,3 +276,67 @@ def test_the_table_updates_while_a_resend_runs(qtbot, journal, sandbox):
         assert view.model.total == 5  # the first resend is listed while the others still wait
         release.set()
     assert view.model.total == 8
+
+
+def test_the_table_and_the_detail_name_the_environment_not_its_id(qtbot, journal, sandbox):
+    from spectrum_desktop.ui.history_format import ENVIRONMENT
+
+    submit(journal, target(sandbox, "production"), order("PROD-N1"))
+    view = make_view(qtbot, journal)
+    assert view.model.data(view.model.index(0, ENVIRONMENT)) == "Production"
+    with qtbot.waitSignal(view.detail_shown, timeout=3000):
+        select_row(view, 0)
+    assert "Environment: Production " in view.detail.toPlainText()
+    assert "production " not in view.detail.toPlainText().split("\n")[1]
+
+
+def test_the_count_and_questions_have_the_right_plural(qtbot, journal, sandbox):
+    fill(journal, 1, state=SubmissionState.FAILED)
+    asked = []
+    view = make_view(qtbot, journal, confirm=lambda q: asked.append(q) or False)
+    assert view.count_label.text() == "1 submission"
+    view.confirm_resend_all()
+    assert asked == ["Resend 1 submission that needs attention?"]
+    fill(journal, 1, state=SubmissionState.FAILED, prefix="PX")
+    view.apply_filter()
+    assert view.count_label.text() == "2 submissions"
+
+
+def test_states_are_coloured_badges_wide_enough_for_their_text(qtbot, journal, sandbox):
+    from spectrum_desktop.ui.badges import BADGE_ROLE
+
+    submit(journal, target(sandbox), order("PO-B1", "R1", "FAIL-2"))
+    submit(journal, closed_port_target(), order("PO-B2"))
+    view = make_view(qtbot, journal)
+    view.show()
+    qtbot.waitExposed(view)
+    colours = {view.model.data(view.model.index(r, STATE), BADGE_ROLE) for r in range(2)}
+    assert len(colours) == 2 and None not in colours
+    metrics = view.table.fontMetrics()
+    for row in range(2):
+        text = view.model.data(view.model.index(row, STATE))
+        assert view.table.columnWidth(STATE) > metrics.horizontalAdvance(text), text  # "Failed (could not connect)"
+
+
+def test_the_date_filter_names_the_month(qtbot, journal):
+    view = make_view(qtbot, journal)
+    view.date_from.setDate(QDate(2026, 11, 28))
+    from PySide6.QtCore import QLocale
+
+    month = view.date_from.locale().monthName(11, QLocale.FormatType.ShortFormat)
+    assert view.date_from.text() == f"28 {month} 2026"
+    assert view.use_dates.isChecked(), "choosing a date turns the date filter on"
+
+
+def test_a_bulk_sent_order_shows_its_own_part_of_the_answer(qtbot, journal, sandbox):
+    from spectrum_desktop.services.bulk import send_many
+
+    send_many(journal, target(sandbox), [order("PO-BULK-1"), order("PO-BULK-2", "R1", "FAIL-2")], batch_size=10)
+    view = make_view(qtbot, journal)
+    for row in range(2):
+        with qtbot.waitSignal(view.detail_shown, timeout=3000):
+            select_row(view, row)
+        response = view.detail.toPlainText().split("Response:", 1)[1]
+        assert "(none)" not in response
+        po = view.model.record(row).purchase_orders[0]
+        assert f'"purchaseOrderNumber": "{po}"' in response
