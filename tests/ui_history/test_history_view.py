@@ -171,7 +171,7 @@ def test_check_unknown_says_an_order_that_never_arrived_can_be_resent(qtbot, jou
     sid = journal.record("staging", OrderKind.ACK, "/api/order/acknowledgement", ["PO-LOST"], ["RS-L"], ["SKU-L"],
                          json.dumps(order("PO-LOST")))
     journal.mark_sending(sid)
-    assert [r.id for r in journal.recover()] == [sid]
+    assert [r.id for r in journal.recover().unknown] == [sid]
     view = make_view(qtbot, journal, lambda _r: target(sandbox))
     with qtbot.waitSignal(view.check_finished, timeout=5000) as checked:
         view.check_unknown()
