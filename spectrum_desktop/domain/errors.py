@@ -30,3 +30,11 @@ class LocalDataError(SpectrumDesktopError):
         self.moved_to = moved_to
         self.detail = detail  # the SQLite error text, for the log only
         super().__init__(problem.value, str(path))
+
+
+class NotInHistory(SpectrumDesktopError, LookupError):
+    """No history row has this id."""
+
+    def __init__(self, submission_id: int) -> None:
+        self.submission_id = submission_id
+        super().__init__(submission_id)

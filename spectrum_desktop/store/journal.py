@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+from spectrum_desktop.domain.errors import NotInHistory
 from spectrum_desktop.domain.states import FailureReason, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import AttemptRecord, RecipeSetResult, SubmissionRecord
 from spectrum_desktop.store.crypto import BodyCipher
@@ -30,12 +31,8 @@ DELIVERED = (SubmissionState.SUCCEEDED, SubmissionState.ALREADY_SUBMITTED)
 RESENDABLE = (SubmissionState.FAILED, SubmissionState.PARTIAL, SubmissionState.UNKNOWN, SubmissionState.QUEUED)
 
 
-class SubmissionNotFound(LookupError):
+class SubmissionNotFound(NotInHistory):
     """No journal row has this id (`submission_id`)."""
-
-    def __init__(self, submission_id: int) -> None:
-        self.submission_id = submission_id
-        super().__init__(submission_id)
 
 
 @dataclass(frozen=True)
@@ -89,7 +86,8 @@ class JournalStore(Protocol):
     def bodies_persistent(self) -> bool: ...
 
     def record_many(self, entries: Sequence[NewSubmission], owner: str | None = None,
-                    lease_until: float | None = None, state: SubmissionState = SubmissionState.QUEUED) -> list[int]: ...
+                    lease_until: float | None = None, state: SubmissionState = SubmissionState.QUEUED, *,
+                    skip_held_at: float | None = None, skip_delivered: bool = False) -> list[int | None]: ...
 
     def claim(self, ids: Sequence[int], owner: str, lease_until: float, *, now: float | None = None,
               latest_only: bool = False) -> list[int]: ...
@@ -335,16 +333,25 @@ class SqliteJournal:
         """Write a new submission and commit it; returns its id."""
         entry = NewSubmission(environment_id, kind, endpoint, purchase_orders, recipe_set_ids, skus, request_body,
                               base_url, original_id)
-        return self.record_many([entry], owner, lease_until, state)[0]
+        return int(self.record_many([entry], owner, lease_until, state)[0] or 0)
 
     def record_many(self, entries: Sequence[NewSubmission], owner: str | None = None,
-                    lease_until: float | None = None, state: SubmissionState = SubmissionState.QUEUED) -> list[int]:
-        """Write new submissions (held by `owner` until `lease_until` when given) in one transaction."""
+                    lease_until: float | None = None, state: SubmissionState = SubmissionState.QUEUED, *,
+                    skip_held_at: float | None = None, skip_delivered: bool = False) -> list[int | None]:
+        """Write new submissions (held by `owner` until `lease_until` when given) in one transaction.
+
+        In the same transaction, so that two processes cannot both pass: with `skip_held_at` (now), an entry
+        whose purchase order another live owner holds queued or sending in that environment is not written;
+        with `skip_delivered`, nor one that history shows delivered there. Those come back as None."""
         now = _now()
         blobs = [self._cipher.encrypt(e.request_body) if self._cipher.persistent else None for e in entries]
-        ids: list[int] = []
+        ids: list[int | None] = []
         with self._db.transaction() as conn:
             for entry, blob in zip(entries, blobs, strict=True):
+                if (skip_held_at is not None or skip_delivered) and self._taken(
+                        conn, entry, owner or "", skip_held_at, skip_delivered):
+                    ids.append(None)
+                    continue
                 cursor = conn.execute(
                     "INSERT INTO submissions (environment_id, base_url, kind, endpoint, purchase_orders, request_body,"
                     " state, created_at, updated_at, original_id, owner, lease_until)"
@@ -363,9 +370,34 @@ class SqliteJournal:
                 )
                 ids.append(submission_id)
         for submission_id, entry, blob in zip(ids, entries, blobs, strict=True):
-            if blob is None:
+            if blob is None and submission_id is not None:
                 self._remember(submission_id, "request", entry.request_body)
         return ids
+
+    @staticmethod
+    def _taken(conn: sqlite3.Connection, entry: NewSubmission, owner: str, held_at: float | None,
+               delivered: bool) -> bool:
+        pos = [str(p) for p in entry.purchase_orders]
+        if not pos:
+            return False
+        states: list[str] = []
+        if delivered:
+            states.extend(DELIVERED)
+        held = ""
+        params: list[object] = [*pos, entry.environment_id]
+        if held_at is not None:
+            held = (" OR (s.state IN (?, ?) AND s.owner IS NOT NULL AND s.owner != ? AND s.lease_until >= ?)")
+            params_held = [SubmissionState.QUEUED, SubmissionState.SENDING, owner, held_at]
+        else:
+            params_held = []
+        condition = f"s.state IN ({_marks(states)})" if states else "0"
+        row = conn.execute(
+            "SELECT 1 FROM submission_keys AS k JOIN submissions AS s ON s.id = k.submission_id"
+            f" WHERE k.field = 'po' AND k.value IN ({_marks(pos)}) AND s.environment_id = ?"
+            f" AND ({condition}{held}) LIMIT 1",
+            (*params, *states, *params_held),
+        ).fetchone()
+        return row is not None
 
     def mark_sending(self, submission_id: int) -> None:
         """Committed just before the request leaves: state 'sending' and a new attempt (no claim)."""

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.errors import InvalidOrder
-from spectrum_desktop.services.submit import prepare
+from spectrum_desktop.services.submission import prepare
 from spectrum_desktop.ui.history_format import state_label
 from spectrum_desktop.ui.history_model import STATE_COLOURS
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt
 
 from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.states import NEEDS_ATTENTION, OrderKind, SubmissionState
-from spectrum_desktop.services.submit import submit
+from tests.services.orders import service, submit
 from spectrum_desktop.ui.history_format import PURCHASE_ORDER, STATE, HistoryFilter
 from spectrum_desktop.ui.history_sources import history_source
 from spectrum_desktop.ui.history_view import HistoryView
@@ -23,7 +23,7 @@ ENVIRONMENTS = [
 
 
 def make_view(qtbot, journal, target_for=None, confirm=None):
-    view = HistoryView(history_source(journal, target_for or (lambda _r: None)), ENVIRONMENTS, confirm=confirm)
+    view = HistoryView(history_source(service(journal, target_for or (lambda _r: None))), ENVIRONMENTS, confirm=confirm)
     qtbot.addWidget(view)
     return view
 
@@ -252,7 +252,7 @@ def test_the_table_updates_while_a_resend_runs(qtbot, journal, sandbox):
         submit(journal, target(sandbox), order(f"LIVE-{n}", "FAIL-1"))
     sandbox.set_accept_failures(True)
     release = threading.Event()
-    source = history_source(journal, lambda _r: target(sandbox))
+    source = history_source(service(journal, lambda _r: target(sandbox)))
     first_done = threading.Event()
 
     def slow_resend(submission_id):
