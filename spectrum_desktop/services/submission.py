@@ -296,12 +296,13 @@ class SubmissionService:
 
     # --- resend ---
     def resend(self, ids: Sequence[int], *, only_latest: bool = False, parallel: int = PARALLEL,
-               batch_size: int = 50,
+               batch_size: int = 50, target: Target | None = None,
                progress: ProgressCallback = no_progress, cancel: threading.Event | None = None) -> SendReport:
         """Send history rows again, each to where it went, linked to it. A row another live owner holds is
         skipped; with `only_latest` also one a later row (or delivery) of the same purchase order supersedes.
         An unknown row is looked up first (delivered -> already submitted, nothing sent). A partly accepted
-        row sends only the recipeSets that failed; a 409 to that says what Spectrum has."""
+        row sends only the recipeSets that failed; a 409 to that says what Spectrum has. `target` sends every
+        row there (the Bulk page resuming its run) instead of to each row's own environment."""
         self.recover()
         report = SendReport()
         by_target: dict[Target, list[_Row]] = {}
@@ -317,7 +318,7 @@ class SubmissionService:
             for submission_id in claimed:
                 row = self._resend_row(submission_id, report)
                 if row is not None:
-                    by_target.setdefault(self._target(row.source), []).append(row)
+                    by_target.setdefault(target or self._target(row.source), []).append(row)
             for target, rows in by_target.items():
                 self._deliver(target, rows, report, batch_size, parallel, None, progress, cancel)
         finally:

@@ -243,7 +243,8 @@ class SqliteJournal:
 
     def claim(self, ids: Sequence[int], owner: str, lease_until: float, *, now: float | None = None,
               latest_only: bool = False) -> list[int]:
-        """Take rows that nobody alive holds (free, ours, or lease expired) and are not being sent.
+        """Take rows that nobody alive holds (free, ours, or lease expired) and are not being sent (any other
+        state: a delivered row may be resent on purpose, Spectrum then answers 409).
         `latest_only`: skip a row when a later row of the same purchase order in its environment exists, or
         the purchase order was delivered there (someone resent it meanwhile). Returns the ids taken."""
         if not ids:
@@ -260,9 +261,9 @@ class SqliteJournal:
         with self._db.transaction() as conn:
             rows = conn.execute(
                 f"UPDATE submissions SET owner = ?, lease_until = ? WHERE id IN ({_marks(ids)})"
-                f" AND state IN ({_marks(RESENDABLE)}) AND (owner IS NULL OR owner = ? OR lease_until < ?){later}"
+                f" AND state != ? AND (owner IS NULL OR owner = ? OR lease_until < ?){later}"
                 " RETURNING id",
-                (owner, lease_until, *ids, *RESENDABLE, owner, now, *(DELIVERED if latest_only else ())),
+                (owner, lease_until, *ids, SubmissionState.SENDING, owner, now, *(DELIVERED if latest_only else ())),
             ).fetchall()
         return sorted(r[0] for r in rows)
 

@@ -70,7 +70,8 @@ def bulk_source(service: Any, plan: Callable[[], SendPlan],
                             progress=progress, cancel=cancel)
 
     def resume(p: SendPlan, ids: list[int], progress: ProgressCallback, cancel: threading.Event):
-        report = service.resend(ids, progress=progress, cancel=cancel)
+        report = service.resend(ids, progress=progress, cancel=cancel, batch_size=p.batch_size,
+                                target=target_for_plan(p))
         if report.problems:
             raise report.problems[0]
         return report
