@@ -81,7 +81,8 @@ def _send(context, args: argparse.Namespace, rate: tuple[int, float] | None) -> 
     if not context.journal.bodies_persistent:
         print(f"note: {context.journal.notice} A later resend will need the file again.", file=sys.stderr)
     batch_size = args.batch_size or (environment.batch_size if environment else 50)
-    budget = context.budget(target.environment_id, *rate) if rate else None  # else the environment's own
+    # --rate-limit: a tighter budget over the same machine-wide rows (everyone sending there then keeps to it).
+    budget = context.budget(getattr(target.limits, "scope", target.environment_id), *rate) if rate else None
     report = service.send(checked, force=args.force, batch_size=batch_size, budget=budget)
     print_records(report.records, args.json)
     code = exit_code_for(report.records) if report.records else EXIT_OK

@@ -55,9 +55,14 @@ def _keys_table(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX submissions_owner ON submissions(owner) WHERE owner IS NOT NULL")
     conn.execute(
         "CREATE TABLE rate_events (scope TEXT NOT NULL, endpoint TEXT NOT NULL, started REAL NOT NULL,"
-        " ends REAL NOT NULL, in_flight INTEGER NOT NULL DEFAULT 1)"
+        " answered REAL)"
     )
-    conn.execute("CREATE INDEX rate_events_scope ON rate_events(scope, endpoint, ends)")
+    conn.execute("CREATE INDEX rate_events_scope ON rate_events(scope, endpoint, answered)")
+    conn.execute(
+        "CREATE TABLE rate_limits (scope TEXT NOT NULL, endpoint TEXT NOT NULL, max_requests INTEGER NOT NULL,"
+        " window_seconds REAL NOT NULL, seen_until REAL NOT NULL,"
+        " PRIMARY KEY (scope, endpoint, max_requests, window_seconds))"
+    )
     conn.execute(
         "CREATE TABLE rate_blocks (scope TEXT NOT NULL, endpoint TEXT NOT NULL, until REAL NOT NULL,"
         " PRIMARY KEY (scope, endpoint))"

@@ -2,8 +2,10 @@
 
 Every process that sends to an environment (windows, command-line runs, bulk) draws from the same rows of
 `rate_events`: a slot is taken in a short BEGIN IMMEDIATE transaction when a request is about to leave and
-counts until `window` seconds after its answer came (the server counts arrivals, which happen in between). A
-refusal (403) seen by one process writes `rate_blocks`, and every process waits it out. The objects offer
+counts until `window` seconds after its answer came (the server counts arrivals, which happen in between).
+Each process announces its limit in `rate_limits`; a slot is taken only when every limit announced for the
+environment has room, so a run with a tighter `--rate-limit` holds everyone to it. A refusal (403) seen by
+one process writes `rate_blocks`, and every process waits it out. The objects offer
 the same acquire/release/note_rate_limited interface as api.RateLimiter, so the client takes either.
 """
 
@@ -19,6 +21,8 @@ from spectrum_desktop.store.database import Database
 IN_FLIGHT_SECONDS = 120.0
 """How long a slot still in flight counts at most (a process that died mid-request frees it after this)."""
 POLL_SECONDS = 0.02
+KEEP_SECONDS = 3600.0
+"""Answered slots older than this are deleted (longer than any window worth having)."""
 
 
 class SharedPermit:
@@ -67,32 +71,48 @@ class SharedRateLimiter:
                 time.sleep(pause)
 
     def _try(self) -> tuple[int | None, float]:
+        """One short transaction: announce our limit, then take a slot if every limit announced for this
+        scope (the strictest wins, whoever set it) has room. Returns (slot, 0) or (None, seconds to wait)."""
         budget = self._budget
         now = budget.clock()
         scope = (budget.scope, self.endpoint)
         with budget.transaction() as conn:
-            conn.execute("DELETE FROM rate_events WHERE scope = ? AND endpoint = ? AND ends <= ?", (*scope, now))
+            conn.execute(
+                "INSERT INTO rate_limits (scope, endpoint, max_requests, window_seconds, seen_until)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, endpoint, max_requests, window_seconds)"
+                " DO UPDATE SET seen_until = excluded.seen_until",
+                (*scope, self.max_requests, self.window_seconds, now + self.window_seconds + IN_FLIGHT_SECONDS))
+            conn.execute("DELETE FROM rate_limits WHERE scope = ? AND endpoint = ? AND seen_until < ?", (*scope, now))
+            conn.execute("DELETE FROM rate_events WHERE scope = ? AND endpoint = ? AND"
+                         " coalesce(answered, started + ?) < ?", (*scope, IN_FLIGHT_SECONDS, now - KEEP_SECONDS))
             block = conn.execute("SELECT until FROM rate_blocks WHERE scope = ? AND endpoint = ?", scope).fetchone()
             if block is not None and block[0] > now:
                 return None, block[0] - now
-            count, earliest = conn.execute(
-                "SELECT COUNT(*), MIN(CASE WHEN in_flight = 0 THEN ends END) FROM rate_events"
-                " WHERE scope = ? AND endpoint = ?", scope).fetchone()
-            if count < self.max_requests:
-                cursor = conn.execute(
-                    "INSERT INTO rate_events (scope, endpoint, started, ends, in_flight) VALUES (?, ?, ?, ?, 1)",
-                    (*scope, now, now + self.window_seconds + IN_FLIGHT_SECONDS))
-                return int(cursor.lastrowid or 0), 0.0
-        return None, (earliest - now) if earliest is not None else POLL_SECONDS
+            wait = 0.0
+            for limit, window in conn.execute(
+                    "SELECT max_requests, window_seconds FROM rate_limits WHERE scope = ? AND endpoint = ?",
+                    scope).fetchall():
+                # A slot counts from when it was taken until `window` after its answer (in flight: for a while).
+                count, earliest = conn.execute(
+                    "SELECT COUNT(*), MIN(answered) FROM rate_events WHERE scope = ? AND endpoint = ?"
+                    " AND coalesce(answered, started + ?) + ? > ?",
+                    (*scope, IN_FLIGHT_SECONDS, window, now)).fetchone()
+                if count >= limit:
+                    wait = max(wait, (earliest + window - now) if earliest is not None else POLL_SECONDS)
+            if wait > 0:
+                return None, wait
+            cursor = conn.execute("INSERT INTO rate_events (scope, endpoint, started, answered) VALUES (?, ?, ?, NULL)",
+                                  (*scope, now))
+            return int(cursor.lastrowid or 0), 0.0
 
     def _release(self, rowid: int) -> None:
         budget = self._budget
         with budget.transaction() as conn:
-            conn.execute("UPDATE rate_events SET ends = ?, in_flight = 0 WHERE rowid = ?",
-                         (budget.clock() + self.window_seconds, rowid))
+            conn.execute("UPDATE rate_events SET answered = ? WHERE rowid = ?", (budget.clock(), rowid))
 
     def remaining(self) -> int:
-        """Free slots right now across the machine (0 while Spectrum asked everyone to wait)."""
+        """Free slots right now across the machine under this limiter's own limit (0 while Spectrum asked
+        everyone to wait)."""
         budget = self._budget
         now = budget.clock()
         scope = (budget.scope, self.endpoint)
@@ -101,8 +121,10 @@ class SharedRateLimiter:
             block = conn.execute("SELECT until FROM rate_blocks WHERE scope = ? AND endpoint = ?", scope).fetchone()
             if block is not None and block[0] > now:
                 return 0
-            used = conn.execute("SELECT COUNT(*) FROM rate_events WHERE scope = ? AND endpoint = ? AND ends > ?",
-                                (*scope, now)).fetchone()[0]
+            used = conn.execute(
+                "SELECT COUNT(*) FROM rate_events WHERE scope = ? AND endpoint = ?"
+                " AND coalesce(answered, started + ?) + ? > ?",
+                (*scope, IN_FLIGHT_SECONDS, self.window_seconds, now)).fetchone()[0]
         except sqlite3.Error as error:
             raise budget.database.problem(error) from None
         return max(0, self.max_requests - int(used))
