@@ -142,6 +142,7 @@ class Database:
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
+        self._create_if_missing()
         self._check_file()
         try:
             self._migrate()
@@ -203,6 +204,40 @@ class Database:
         import os
 
         return not os.access(self.path.parent, os.W_OK)
+
+    def _create_if_missing(self) -> None:
+        """A new database is built complete under a temporary name and then linked into place, so the real
+        path never shows a half-made (zero-byte) file to a second process starting at the same moment; when
+        two start together, one link wins and the other process uses the winner's file."""
+        import os
+        import uuid
+
+        if self.path.exists():
+            return
+        temporary = self.path.with_name(f".{self.path.name}.new-{uuid.uuid4().hex}")
+        try:
+            conn = sqlite3.connect(temporary, isolation_level=None)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                _run_migrations(conn)
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+            try:
+                os.link(temporary, self.path)  # fails if another process got there first: keep theirs
+            except FileExistsError:
+                pass
+            except OSError:  # a filesystem without hard links: rename (replaces nothing on Windows)
+                if not self.path.exists():
+                    os.replace(temporary, self.path)
+        except (OSError, sqlite3.Error) as error:
+            raise self.problem(error) from None
+        finally:
+            for leftover in (temporary, temporary.with_name(temporary.name + "-journal")):
+                try:
+                    leftover.unlink()
+                except OSError:
+                    pass
 
     def _check_file(self) -> None:
         """A file that exists but does not start like an SQLite database (zero bytes included) is damaged."""
@@ -279,16 +314,7 @@ class Database:
 
     def _migrate(self) -> None:
         with self.transaction() as conn:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                if callable(script):
-                    script(conn)
-                    conn.execute(f"PRAGMA user_version = {number}")
-                    continue
-                for statement in script.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {number}")
+            _run_migrations(conn)
 
     def close(self) -> None:
         with self._lock:
@@ -296,6 +322,19 @@ class Database:
                 conn.close()
             self._connections.clear()
         self._local = threading.local()
+
+
+def _run_migrations(conn: sqlite3.Connection) -> None:
+    """Bring the schema forward inside the caller's transaction."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        if callable(script):
+            script(conn)
+        else:
+            for statement in script.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number}")
 
 
 def _problem_of_os(error: OSError) -> LocalDataProblem:

@@ -122,3 +122,11 @@ def test_awkward_purchase_order_numbers_round_trip_through_send_history_and_rese
         assert again.returncode == 0 and "5 orders were already delivered" in again.stderr, again.stderr
         counts = posts_per_po(server)
     assert {po: counts[po] for po in names} == {"LOSTA": 2, **{po: 1 for po in names[1:]}}
+
+
+def test_processes_starting_together_on_a_new_data_folder_share_one_new_database(tmp_path):
+    runs = [subprocess.Popen([sys.executable, "-m", "spectrum_desktop", "history"], env=cli_env(tmp_path),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    results = [(p.wait(timeout=60), p.stderr.read()) for p in runs]
+    assert [code for code, _ in results] == [0, 0, 0, 0], results
+    assert not list((tmp_path / "data").glob("*damaged*"))
