@@ -35,8 +35,9 @@ class AppContext:
 
     The Local sandbox environment is served by an in-process SandboxServer started on first use and
     stopped by close(); it needs no token from the user. A sandbox handed in is used as it is (its owner
-    starts and stops it). Every target of one environment shares one set of rate limiters, so the budget
-    holds across threads.
+    starts and stops it). Every target of one environment draws from one machine-wide rate budget kept in
+    the database, so the budget holds across threads and processes. `owner` identifies this process's claims
+    on journal rows; opening the journal recovers only rows whose owner is gone.
     """
 
     def __init__(self, sandbox: SandboxServer | None = None) -> None:

@@ -422,6 +422,15 @@ class SubmissionService:
                 return rows
             page += 1
 
+    @property
+    def bodies_persistent(self) -> bool:
+        """False when no keyring key is available: bodies are kept for this session only."""
+        return self._journal.bodies_persistent
+
+    @property
+    def bodies_notice(self) -> str:
+        return getattr(self._journal, "notice", "")
+
     def delivered(self, record: SubmissionRecord) -> set[str]:
         """Which of the row's purchase orders history shows delivered to its environment."""
         return self._journal.delivered(record.environment_id, record.purchase_orders)
