@@ -5,7 +5,6 @@ import json
 import threading
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 
 from spectrum_desktop.domain.environment import Environment
