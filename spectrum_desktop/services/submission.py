@@ -291,7 +291,9 @@ class SubmissionService:
         if not report.records:
             if report.queued_ids:
                 return self._journal.get(report.queued_ids[0])
-            raise ServiceError("busy")  # held by another live sender; see skipped_busy
+            from spectrum_desktop.services.errors import BeingSentElsewhere
+
+            raise BeingSentElsewhere(report.skipped_busy[0] if report.skipped_busy else "")
         return report.records[0]
 
     # --- resend ---

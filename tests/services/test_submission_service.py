@@ -116,3 +116,40 @@ def test_a_damaged_database_is_a_typed_error_naming_where_it_went(tmp_path):
     fresh = Database(path)  # the next open starts a new one
     assert fresh.schema_version > 0
     fresh.close()
+
+
+def test_the_lease_is_renewed_while_a_slow_request_is_in_flight(journal):
+    """Lease 0.6 s, answer after 2.5 s: another owner still cannot take the row mid-flight."""
+    import time
+
+    with SandboxServer(rate_limit=None, slow_delay=2.5) as server:
+        _lease_renewed(journal, server)
+
+
+def _lease_renewed(journal, server):
+    import time
+
+    sender = SubmissionService(journal, lease_seconds=0.6)
+    other = SubmissionService(journal)
+    done = []
+    thread = threading.Thread(target=lambda: done.append(sender.submit(order("SLOW-LEASE"), target(server))))
+    thread.start()
+    assert _wait(lambda: server.accepted_count("SLOW-LEASE") == 1)
+    time.sleep(1.2)  # twice the lease: only renewal keeps it
+    row = other.needs_attention()  # runs recovery: the live owner's row is left alone
+    from spectrum_desktop.store.journal import HistoryQuery
+
+    held = journal.history(HistoryQuery())
+    assert row == [] and held.rows[0].state is SubmissionState.SENDING and held.rows[0].owner == sender.owner.id
+    assert journal.start_sending([held.rows[0].id], other.owner.id, time.time() + 30) == []
+    thread.join(10)
+    assert done[0].state is SubmissionState.SUCCEEDED and done[0].attempts == 1
+
+
+def _wait(condition, seconds=10.0):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
