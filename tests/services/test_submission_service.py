@@ -120,8 +120,6 @@ def test_a_damaged_database_is_a_typed_error_naming_where_it_went(tmp_path):
 
 def test_the_lease_is_renewed_while_a_slow_request_is_in_flight(journal):
     """Lease 0.6 s, answer after 2.5 s: another owner still cannot take the row mid-flight."""
-    import time
-
     with SandboxServer(rate_limit=None, slow_delay=2.5) as server:
         _lease_renewed(journal, server)
 
