@@ -388,6 +388,9 @@ class SubmissionService:
         if isinstance(outcome, Found):
             order = outcome.order if isinstance(outcome.order, dict) else {}
             items = order.get("lineItems") or order.get("recipeSets") or []
+            current = self._journal.get(submission_id)
+            if current.state == SubmissionState.SENDING and current.owner not in (None, self.owner.id):
+                return Reconciliation(current, True, list(items))  # its live sender records the answer
             self._journal.finish(
                 submission_id, SubmissionState.ALREADY_SUBMITTED, http_status=200,
                 message=f"Delivered: Spectrum has this order ({len(items)} line items). Nothing more to send.",
