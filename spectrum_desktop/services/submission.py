@@ -364,7 +364,12 @@ class SubmissionService:
     def resend_body(self, submission_id: int) -> dict | None:
         """What a resend of this row sends: its request body, with only the recipeSets that failed when
         Spectrum accepted part of it (accepted ones are never sent again). None when the body was not kept."""
-        text = self._journal.request_body(submission_id)
+        from spectrum_desktop.store.crypto import BodyUnreadable
+
+        try:
+            text = self._journal.request_body(submission_id)
+        except BodyUnreadable:
+            return None  # the key it was saved with is gone: as good as not kept
         if text is None:
             return None
         body = json.loads(text)
