@@ -623,24 +623,36 @@ class SubmissionService:
 
         failed = [r.recipe_set_id for r in original.results if not r.success]
         accepted = [r.recipe_set_id for r in original.results if r.success]
-        has = ""
+        held: list[str] | None = None
         try:
             with target.client() as client:
                 found = client.lookup(original.purchase_orders[0] if original.purchase_orders else "")
             if isinstance(found, Found) and isinstance(found.order, dict):
                 items = found.order.get("lineItems") or found.order.get("recipeSets") or []
                 held = [str(i.get("recipeSetId", "")) for i in items if isinstance(i, dict)]
-                has = f" Spectrum has {len(held)} recipe set{'s' if len(held) != 1 else ''}: {', '.join(held)}."
         except Exception:  # noqa: BLE001 - the explanation is a courtesy; the 409 is recorded either way
-            has = ""
-        if not has and accepted:
-            has = f" Accepted earlier: {', '.join(accepted)}."
+            held = None
+        if held is not None:
+            has = f" Spectrum has {len(held)} recipe set{'s' if len(held) != 1 else ''}: {', '.join(held) or 'none'}."
+            missing = [r for r in failed if r not in held]
+            arrived = [r for r in failed if r in held]
+        else:
+            has = f" Accepted earlier: {', '.join(accepted)}." if accepted else ""
+            missing, arrived = failed, []
+        advice = []
+        if missing:
+            advice.append(f"The recipe sets that failed before ({', '.join(missing)}) are not there and may still "
+                          "need fixing: ask Spectrum support to add them (Spectrum refuses a second send).")
+        if arrived:
+            advice.append(f"{', '.join(arrived)} arrived from another send; if your corrections differ, they may "
+                          "still need fixing: ask Spectrum support.")
+        if not failed:
+            advice.append("See the original for the recipe sets that failed; they may still need fixing: ask "
+                          "Spectrum support.")
         response = self._journal.response_body(submission_id)
         record = self._journal.get(submission_id)
         self._journal.finish(submission_id, record.state, http_status=record.http_status, message=(
-            f"Spectrum already has this purchase order, so it was not sent again.{has} The recipe sets that failed "
-            f"before ({', '.join(failed) or 'see the original'}) may still need fixing: ask Spectrum support to "
-            "add them."
+            "Spectrum already has this purchase order, so it was not sent again." + has + " " + " ".join(advice)
         ), response_body=response)
 
     @staticmethod
