@@ -45,8 +45,16 @@ class AppContext:
         self._sandbox = sandbox
         self._owns_sandbox = sandbox is None
         self._budgets: dict[tuple[str, int, float], object] = {}
-        self.owner = Owner.for_this_process()
+        self._owner: Owner | None = None
         self.recovered: tuple = ()
+
+    @property
+    def owner(self) -> Owner:
+        """This process's id on the journal rows it claims (made once, on first use: psutil loads then)."""
+        with self._lock:
+            if self._owner is None:
+                self._owner = Owner.for_this_process()
+            return self._owner
 
     @cached_property
     def database(self):

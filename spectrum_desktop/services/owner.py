@@ -7,8 +7,6 @@ import os
 import uuid
 from dataclasses import dataclass
 
-import psutil
-
 
 @dataclass(frozen=True)
 class Owner:
@@ -21,6 +19,8 @@ class Owner:
 
 
 def _started(pid: int) -> float:
+    import psutil  # loaded on first use, not at start-up
+
     try:
         return psutil.Process(pid).create_time()
     except (psutil.Error, OSError):
@@ -29,6 +29,8 @@ def _started(pid: int) -> float:
 
 def owner_alive(owner_id: str) -> bool:
     """False when the owner's process is gone (or its pid now belongs to a later process)."""
+    import psutil
+
     try:
         _, pid_text, started_text = owner_id.split(":")
         pid, started = int(pid_text), float(started_text)
