@@ -41,6 +41,8 @@ def _keys_table(conn: sqlite3.Connection) -> None:
         " PRIMARY KEY (submission_id, field, position))"
     )
     conn.execute("CREATE INDEX submission_keys_value ON submission_keys(field, value, submission_id)")
+    # History's search: a case-insensitive prefix of any key (LIKE 'x%' uses this index).
+    conn.execute("CREATE INDEX submission_keys_search ON submission_keys(value COLLATE NOCASE, submission_id)")
     rows = conn.execute("SELECT id, purchase_orders, recipe_set_ids, skus FROM submissions").fetchall()
     for row in rows:
         pos, recipe_sets, skus = (_split_bars(row[1]), _split_bars(row[2]), _split_bars(row[3]))

@@ -534,8 +534,7 @@ class SqliteJournal:
             params.append(query.until.astimezone(UTC).isoformat(timespec="microseconds"))
         if query.search.strip():
             # A purchase order, recipeSet id or SKU that starts with the search text.
-            where.append("EXISTS (SELECT 1 FROM submission_keys AS k WHERE k.submission_id = s.id"
-                         " AND k.value LIKE ? ESCAPE '\\')")
+            where.append("s.id IN (SELECT k.submission_id FROM submission_keys AS k WHERE k.value LIKE ? ESCAPE '\\')")
             params.append(_escape_like(query.search.strip()) + "%")
         if query.latest_only:
             where.append(
