@@ -5,7 +5,6 @@ This module only turns the service into the plain callables the views take; it n
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -43,9 +42,10 @@ def history_source(service: Any) -> HistorySource:
         return service.record(submission_id)  # another window or run holds it: show it as it stands
 
     def request_body(submission_id: int) -> str | None:
-        """What "Open in editor" loads: for a partly accepted row, only the recipeSets that failed."""
-        body = service.resend_body(submission_id)
-        return None if body is None else json.dumps(body)
+        """The request as it was sent (Export CSV with personal data, and Open in editor for now).
+        For a partly accepted row the editor should load SubmissionService.resend_body instead: only the
+        recipeSets that failed (the History page is being redesigned; its helper wires that)."""
+        return service.detail(submission_id).request_body
 
     return HistorySource(
         fetch=fetch,
