@@ -153,7 +153,12 @@ def prepare(raw: object, kind: OrderKind | None = None, number: int | None = Non
     result = validate_order(raw, kind)
     if not result.ok or result.body is None:
         raise InvalidOrder([f"{p.label}: {p.message}" for p in result.errors], number)
-    body = result.body
+    return prepared(result.body, result.kind)
+
+
+def prepared(body: dict, kind: OrderKind) -> PreparedOrder:
+    """The journal's keys for a body that was validated when it was first journaled (a resend reads it back;
+    it is not validated again)."""
     items = body.get("lineItems") or body.get("recipeSets") or []
     recipe_set_ids = [str(item.get("recipeSetId", "")) for item in items if isinstance(item, dict)]
     skus: list[str] = []
@@ -165,7 +170,7 @@ def prepare(raw: object, kind: OrderKind | None = None, number: int | None = Non
         for quantity in item.get("skuQuantities") or []:
             if isinstance(quantity, dict) and quantity.get("sku"):
                 skus.append(str(quantity["sku"]))
-    return PreparedOrder(result.kind, body, str(body.get("purchaseOrderNumber", "")), recipe_set_ids, skus)
+    return PreparedOrder(kind, body, str(body.get("purchaseOrderNumber", "")), recipe_set_ids, skus)
 
 
 def check_target(target: Target) -> None:
@@ -348,7 +353,7 @@ class SubmissionService:
         if body is None:
             report.problems.append(BodyNotKept(submission_id, original.purchase_orders))
             return None
-        order = prepare(body, original.kind)  # the stored body was validated when it was sent; its keys again
+        order = prepared(body, original.kind)  # validated when it was first sent: only its keys are read again
         if original.state == SubmissionState.QUEUED:  # never sent: it goes as itself, the way it was planned
             return _Row(submission_id, order, original.endpoint, None, original)
         entry = NewSubmission(original.environment_id, order.kind, ENDPOINTS[order.kind], [order.purchase_order],
