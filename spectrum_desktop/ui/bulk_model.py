@@ -11,7 +11,7 @@ from spectrum_desktop.domain.fields import address_fields, line_item_fields, ord
 from spectrum_desktop.domain.states import OrderKind
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.errors import InvalidOrder
-from spectrum_desktop.services.submit import prepare
+from spectrum_desktop.services.submission import prepare
 from spectrum_desktop.ui.badges import BADGE_ROLE, INVALID_COLOUR, STATE_COLOURS
 from spectrum_desktop.ui.history_format import state_label
 

@@ -64,7 +64,7 @@ class SendPlan:
         return requests * self.rate_seconds / max(self.rate_requests, 1)
 
 
-# send(plan, raws, progress, cancel) / resume(plan, queued ids, progress, cancel) -> services.bulk.BulkOutcome
+# send(plan, raws, progress, cancel) / resume(plan, queued ids, progress, cancel) -> services.submission.SendReport
 Send = Callable[[SendPlan, list[dict], ProgressCallback, threading.Event], object]
 Resume = Callable[[SendPlan, list[int], ProgressCallback, threading.Event], object]
 

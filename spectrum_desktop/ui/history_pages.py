@@ -13,8 +13,6 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from spectrum_desktop.domain.submission import SubmissionRecord
-    from spectrum_desktop.services.submit import Target
     from spectrum_desktop.ui.bulk_view import BulkView, SendPlan
     from spectrum_desktop.ui.history_format import HistoryFilter
     from spectrum_desktop.ui.history_view import HistoryView
@@ -50,7 +48,7 @@ class HistoryPages:
     def __init__(self, window: Any, context: Any) -> None:
         self._window = window
         self._context = context
-        self._journal: Any = None
+        self._lazy_service: Any = None
         self.history_tab = LazyPage(self._build_history, "historyTab")
         self.bulk_tab = LazyPage(self._build_bulk, "bulkTab")
 
@@ -96,12 +94,12 @@ class HistoryPages:
                 panel.show_result(describe(record, names.get(record.environment_id, record.environment_id)))
                 return
 
-    def _journal_proxy(self) -> Any:
-        from spectrum_desktop.ui.history_sources import LazyJournal
+    def _service(self) -> Any:
+        from spectrum_desktop.ui.history_sources import LazyService
 
-        if self._journal is None:
-            self._journal = LazyJournal(self._context)
-        return self._journal
+        if self._lazy_service is None:
+            self._lazy_service = LazyService(self._context)
+        return self._lazy_service
 
     def _edit(self, order: dict) -> None:
         self._window.load_order(order)
@@ -116,12 +114,7 @@ class HistoryPages:
         from spectrum_desktop.ui.history_sources import history_source
         from spectrum_desktop.ui.history_view import HistoryView
 
-        context = self._context
-
-        def target_for(record: SubmissionRecord) -> Target:
-            return context.target(context.environment(record.environment_id))
-
-        view = HistoryView(history_source(self._journal_proxy(), target_for), self._environments(), lazy=True)
+        view = HistoryView(history_source(self._service()), self._environments(), lazy=True)
         view.open_in_editor.connect(self._edit)
         view.resend_finished.connect(self.notify_changed)
         view.resend_finished.connect(self.sent_elsewhere)
@@ -137,7 +130,7 @@ class HistoryPages:
         def current_plan() -> SendPlan:
             return plan_for(context.environment(window.active_environment().id))
 
-        view = BulkView(bulk_source(self._journal_proxy(), current_plan,
+        view = BulkView(bulk_source(self._service(), current_plan,
                                     lambda p: context.target(context.environment(p.environment_id))))
         view.open_in_editor.connect(self._edit)
         view.progressed.connect(self.notify_changed)

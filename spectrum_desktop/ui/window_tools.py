@@ -63,6 +63,7 @@ class WindowTools(QObject):
         self.preferences = None
         self.recovery = None
         self._status_task: tasks.Task | None = None
+        self._budget_task: tasks.Task | None = None
         self._rebind(window.save_action, self.save_draft)
         self._rebind(window.preferences_action, self.open_preferences)
         window.preferences_action.setShortcuts(preferences_shortcuts())
@@ -216,9 +217,20 @@ class WindowTools(QObject):
             return context.credentials.location(environment), context.rate_budget(environment, endpoint)
 
         self._status_task = tasks.run(
-            window, read, lambda found: self._show_status(environment.id, *found),
-            lambda error: window.show_token_location(user_message(error)), progress=None,
+            window, read, lambda found: self._show_status(environment.id, *found), self._status_failed,
+            progress=None,
         )
+
+    def _status_failed(self, error: BaseException) -> None:
+        from spectrum_desktop.domain.errors import LocalDataError, LocalDataProblem
+        from spectrum_desktop.ui.errors import show_error
+
+        if isinstance(error, LocalDataError):  # e.g. a damaged history file moved aside: say where, in a dialog
+            show_error(self._window, error, "History file")
+            if error.problem is LocalDataProblem.DAMAGED:
+                self.refresh_status()  # a new history was started: read the status again from it
+            return
+        self._window.show_token_location(user_message(error))
 
     def _show_status(self, environment_id: str, location: Any, budget: Any) -> None:
         if self._window.active_environment().id != environment_id:
@@ -230,12 +242,21 @@ class WindowTools(QObject):
             self._rate_timer.start()
 
     def refresh_rate_budget(self) -> None:
-        try:
-            budget = self._context.rate_budget(self._window.active_environment(), self._endpoint())
-        except Exception as error:  # noqa: BLE001 - the status bar must not break the window
-            self._window.rate_label.setText(user_message(error))
+        """The budget is machine-wide and kept in the database: read it off the GUI thread."""
+        if self._budget_task is not None:
             return
-        self._show_budget(budget)
+        context, environment, endpoint = self._context, self._window.active_environment(), self._endpoint()
+
+        def done(budget: Any) -> None:
+            self._budget_task = None
+            self._show_budget(budget)
+
+        def failed(error: BaseException) -> None:  # the status bar must not break the window
+            self._budget_task = None
+            self._window.rate_label.setText(user_message(error))
+
+        self._budget_task = tasks.run(self._window, lambda report, cancel: context.rate_budget(environment, endpoint),
+                                      done, failed, progress=None)
 
     def _endpoint(self) -> str:
         """The budget shown is the one the Send button uses: the single-order endpoint of the form's kind (the rate

@@ -9,6 +9,7 @@ from spectrum_desktop.api import RateLimits
 from spectrum_desktop.sandbox import SandboxServer
 from spectrum_desktop.ui.bulk_view import BulkView, SendPlan
 from spectrum_desktop.ui.history_sources import bulk_source, history_source
+from tests.services.orders import service
 from spectrum_desktop.ui.history_view import HistoryView
 from tests.ui_history.helpers import api_statuses, order, orders_csv, rows_per_po, target
 
@@ -19,7 +20,7 @@ def plan(rate=(100, 1.0), batch_size=50, production=False):
 
 def make_view(qtbot, journal, server, send_plan, confirm=None):
     sandbox_target = target(server, limits=RateLimits(send_plan.rate_requests, send_plan.rate_seconds))
-    source = bulk_source(journal, lambda: send_plan, lambda _p: sandbox_target)
+    source = bulk_source(service(journal), lambda: send_plan, lambda _p: sandbox_target)
     view = BulkView(source, confirm=confirm)
     qtbot.addWidget(view)
     return view
@@ -86,12 +87,12 @@ def test_thousand_rows_flagged_sent_cancelled_resumed_each_order_once_gui_respon
 
 def test_fail_recipe_sets_show_partial_and_one_click_filters_history_to_this_run(qtbot, journal, sandbox, tmp_path):
     journal_before = order("OLD-1", "FAIL-0")
-    from spectrum_desktop.services.submit import submit
+    from tests.services.orders import submit
     submit(journal, target(sandbox), journal_before)  # an older problem: not part of the run
     path = tmp_path / "orders.csv"
     path.write_text(orders_csv(40, fail_every=10, prefix="RUN"))
     view = make_view(qtbot, journal, sandbox, plan())
-    history = HistoryView(history_source(journal, lambda _r: target(sandbox)))
+    history = HistoryView(history_source(service(journal, lambda _r: target(sandbox))))
     qtbot.addWidget(history)
     view.show_problems.connect(history.show_filter)
     view.open_path(str(path))

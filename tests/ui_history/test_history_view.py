@@ -5,12 +5,11 @@ import json
 import threading
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 
 from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.states import NEEDS_ATTENTION, OrderKind, SubmissionState
-from spectrum_desktop.services.submit import submit
+from tests.services.orders import service, submit
 from spectrum_desktop.ui.history_format import PURCHASE_ORDER, STATE, HistoryFilter
 from spectrum_desktop.ui.history_sources import history_source
 from spectrum_desktop.ui.history_view import HistoryView
@@ -24,7 +23,7 @@ ENVIRONMENTS = [
 
 
 def make_view(qtbot, journal, target_for=None, confirm=None):
-    view = HistoryView(history_source(journal, target_for or (lambda _r: None)), ENVIRONMENTS, confirm=confirm)
+    view = HistoryView(history_source(service(journal, target_for or (lambda _r: None))), ENVIRONMENTS, confirm=confirm)
     qtbot.addWidget(view)
     return view
 
@@ -115,9 +114,6 @@ def test_server_error_detail_shows_the_trace_id(qtbot, journal, sandbox):
     assert f"Trace ID: {trace}" in view.detail.toPlainText()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: History resends a partly accepted order whole; the sandbox now "
-                   "answers its accepted recipeSet 'already submitted' (success false). Passes once the submission "
-                   "service resends only the failed recipeSets; then remove this mark.")
 def test_resend_all_needing_attention_after_sandbox_accepts_then_resend_of_delivered(qtbot, journal, sandbox):
     target_for = lambda _r: target(sandbox)  # noqa: E731
     submit(journal, target(sandbox), order("PO-OK"))
@@ -175,7 +171,7 @@ def test_check_unknown_says_an_order_that_never_arrived_can_be_resent(qtbot, jou
     sid = journal.record("staging", OrderKind.ACK, "/api/order/acknowledgement", ["PO-LOST"], ["RS-L"], ["SKU-L"],
                          json.dumps(order("PO-LOST")))
     journal.mark_sending(sid)
-    assert [r.id for r in journal.recover()] == [sid]
+    assert [r.id for r in journal.recover().unknown] == [sid]
     view = make_view(qtbot, journal, lambda _r: target(sandbox))
     with qtbot.waitSignal(view.check_finished, timeout=5000) as checked:
         view.check_unknown()
@@ -256,7 +252,7 @@ def test_the_table_updates_while_a_resend_runs(qtbot, journal, sandbox):
         submit(journal, target(sandbox), order(f"LIVE-{n}", "FAIL-1"))
     sandbox.set_accept_failures(True)
     release = threading.Event()
-    source = history_source(journal, lambda _r: target(sandbox))
+    source = history_source(service(journal, lambda _r: target(sandbox)))
     first_done = threading.Event()
 
     def slow_resend(submission_id):
