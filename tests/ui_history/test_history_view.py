@@ -325,9 +325,11 @@ def test_the_date_filter_names_the_month(qtbot, journal):
 
 
 def test_a_bulk_sent_order_shows_its_own_part_of_the_answer(qtbot, journal, sandbox):
-    from spectrum_desktop.services.bulk import send_many
+    from spectrum_desktop.services.submission import SubmissionService
 
-    send_many(journal, target(sandbox), [order("PO-BULK-1"), order("PO-BULK-2", "R1", "FAIL-2")], batch_size=10)
+    service = SubmissionService(journal)
+    service.send(service.check_many([order("PO-BULK-1"), order("PO-BULK-2", "R1", "FAIL-2")], None, target(sandbox)),
+                 batch_size=10)
     view = make_view(qtbot, journal)
     for row in range(2):
         with qtbot.waitSignal(view.detail_shown, timeout=3000):
