@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from spectrum_desktop.domain.errors import LocalDataError, LocalDataProblem, NotInHistory, SpectrumDesktopError
 
 __all__ = [
-    "BeingSentElsewhere", "BodyNotKept", "InvalidAddress", "InvalidOrder", "LocalDataError", "LocalDataProblem", "LookupFailed",
+    "AlreadyAccepted", "BeingSentElsewhere", "BodyNotKept", "InvalidAddress", "InvalidOrder", "LocalDataError", "LocalDataProblem", "LookupFailed",
     "MissingToken", "NotInHistory", "ServiceError", "UnknownEnvironment",
 ]
 
@@ -72,3 +72,14 @@ class BeingSentElsewhere(ServiceError):
     def __init__(self, purchase_order: str) -> None:
         self.purchase_order = purchase_order
         super().__init__(purchase_order)
+
+
+class AlreadyAccepted(ServiceError):
+    """A correction of a partly accepted order holds recipeSets Spectrum accepted before; nothing was sent
+    (accepted recipeSets are never sent again). `environment_name`: where they were accepted."""
+
+    def __init__(self, purchase_order: str, recipe_set_ids: Sequence[str], environment_name: str) -> None:
+        self.purchase_order = purchase_order
+        self.recipe_set_ids = tuple(recipe_set_ids)
+        self.environment_name = environment_name
+        super().__init__(purchase_order, self.recipe_set_ids)

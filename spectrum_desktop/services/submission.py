@@ -25,6 +25,7 @@ from spectrum_desktop.domain.errors import LocalDataError
 from spectrum_desktop.domain.states import NEEDS_ATTENTION, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.errors import (
+    AlreadyAccepted,
     BodyNotKept,
     InvalidAddress,
     InvalidOrder,
@@ -133,6 +134,19 @@ class Reconciliation:
     delivered: bool
     line_items: list
     """What Spectrum holds for the order when delivered; when not delivered it is safe to resend."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A history row opened in the editor to be corrected and sent again: `body` holds only what may be sent
+    (for a partly accepted order, the recipeSets that failed); `accepted` are the recipeSetIds Spectrum accepted
+    already, shown but never sent again. Send it with `send(..., resend_of=original_id)`."""
+
+    original_id: int
+    environment_id: str
+    purchase_order: str
+    body: dict
+    accepted: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -254,8 +268,12 @@ class SubmissionService:
     # --- send ---
     def send(self, checked: Sequence[CheckedOrder], *, force: bool = False, batch_size: int = 50,
              parallel: int = PARALLEL, budget: Any = None, progress: ProgressCallback = no_progress,
-             cancel: threading.Event | None = None) -> SendReport:
+             cancel: threading.Event | None = None, resend_of: int | None = None) -> SendReport:
         """Journal every order (claimed by this process), then send in batches inside the rate budget.
+
+        `resend_of`: the history row a single order corrects (History's Open in editor). When it went to the
+        same environment under the same purchase order, the new row is linked to it; an order that still holds
+        a recipeSet that row had accepted is refused with AlreadyAccepted (nothing is journaled or sent).
 
         Orders history shows delivered to that environment are skipped unless `force`; orders another live
         window or run holds right now are always skipped. Full orders go one by one, and so does everything
@@ -268,12 +286,14 @@ class SubmissionService:
             return SendReport()
         target = checked[0].target
         alone = batch_size == 1 or len(checked) == 1
+        original = self._corrected(checked, resend_of)
         entries = []
         for item in checked:
             order = item.order
             endpoint = ENDPOINTS[order.kind] if alone or order.kind == OrderKind.FULL else MANY_ENDPOINT
             entries.append(NewSubmission(target.environment_id, order.kind, endpoint, [order.purchase_order],
-                                         order.recipe_set_ids, order.skus, json.dumps(order.body), target.base_url))
+                                         order.recipe_set_ids, order.skus, json.dumps(order.body), target.base_url,
+                                         original.id if original is not None else None))
         report = SendReport()
         now = time.time()
         ids = self._journal.record_many(entries, self.owner.id, now + self._lease, skip_held_at=now,
@@ -286,8 +306,39 @@ class SubmissionService:
             if submission_id is None:
                 (report.skipped_delivered if po in delivered else report.skipped_busy).append(po)
             else:
-                rows.append(_Row(submission_id, item.order, entry.endpoint))
+                rows.append(_Row(submission_id, item.order, entry.endpoint, original))
         return self._deliver(target, rows, report, batch_size, parallel, budget, progress, cancel)
+
+    def _corrected(self, checked: Sequence[CheckedOrder], resend_of: int | None) -> SubmissionRecord | None:
+        """The row a correction links to (same environment and purchase order), after refusing one that would
+        send an accepted recipeSet again; None when there is nothing to link."""
+        if resend_of is None or len(checked) != 1:
+            return None
+        try:
+            original = self._journal.get(resend_of)
+        except LookupError:
+            return None
+        item = checked[0]
+        if original.environment_id != item.target.environment_id \
+                or item.order.purchase_order not in original.purchase_orders:
+            return None  # sent somewhere else or as another order: a new order, not a correction
+        accepted = {r.recipe_set_id for r in original.results if r.success}
+        again = [rid for rid in item.order.recipe_set_ids if rid in accepted]
+        if original.state == SubmissionState.PARTIAL and again:
+            raise AlreadyAccepted(item.order.purchase_order, again, item.target.name)
+        return original
+
+    def correction(self, submission_id: int) -> Correction | None:
+        """What Open in editor loads for a history row: `resend_body` (only the failed recipeSets of a partly
+        accepted order) and the accepted ones to show read-only. None when the contents were not kept."""
+        body = self.resend_body(submission_id)
+        if body is None:
+            return None
+        record = self.record(submission_id)
+        accepted = tuple(r.recipe_set_id for r in record.results if r.success) \
+            if record.state == SubmissionState.PARTIAL else ()
+        po = record.purchase_orders[0] if record.purchase_orders else str(body.get("purchaseOrderNumber", ""))
+        return Correction(submission_id, record.environment_id, po, body, accepted)
 
     def submit(self, raw: object, target: Target, kind: OrderKind | None = None,
                cancel: threading.Event | None = None) -> SubmissionRecord:

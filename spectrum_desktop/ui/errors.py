@@ -67,6 +67,11 @@ def _typed_message(exc: BaseException) -> str:
     if isinstance(exc, e.BeingSentElsewhere):
         return (f"Not sent: {exc.purchase_order} is being sent right now from another window or a script on "
                 "this computer. See History for how it ends.")
+    if isinstance(exc, e.AlreadyAccepted):
+        one = len(exc.recipe_set_ids) == 1
+        return (f"Not sent: {exc.environment_name} already accepted {', '.join(exc.recipe_set_ids)} of "
+                f"{exc.purchase_order}, and an accepted recipe set is never sent again. Remove "
+                f"{'it' if one else 'them'} from the line items, then send again.")
     if isinstance(exc, NotInHistory):
         return f"There is no submission number {exc.submission_id} in the history."
     return ""

@@ -101,8 +101,10 @@ class HistoryPages:
             self._lazy_service = LazyService(self._context)
         return self._lazy_service
 
-    def _edit(self, order: dict) -> None:
-        self._window.load_order(order)
+    def _edit(self, order: dict, correction: Any = None) -> None:
+        """Open an order from History or Bulk in the editor; from History it carries its Correction (the
+        recipeSets accepted already are shown, never sent again)."""
+        self._window.load_order(order, correction)
         self._window.show_page("Order")
 
     def _environments(self) -> list:

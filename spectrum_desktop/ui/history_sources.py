@@ -42,9 +42,7 @@ def history_source(service: Any) -> HistorySource:
         return service.record(submission_id)  # another window or run holds it: show it as it stands
 
     def request_body(submission_id: int) -> str | None:
-        """The request as it was sent (Export CSV with personal data, and Open in editor for now).
-        For a partly accepted row the editor should load SubmissionService.resend_body instead: only the
-        recipeSets that failed (the History page is being redesigned; its helper wires that)."""
+        """The request as it was sent (Export CSV with personal data)."""
         return service.detail(submission_id).request_body
 
     return HistorySource(
@@ -54,6 +52,7 @@ def history_source(service: Any) -> HistorySource:
         check=check,
         request_body=request_body,
         delivered=lambda record: bool(service.delivered(record)),
+        correction=lambda submission_id: service.correction(submission_id),  # resend_body + the accepted ones
     )
 
 

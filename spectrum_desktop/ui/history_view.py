@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -61,12 +62,16 @@ class HistorySource:
     request_body: Callable[[int], str | None] | None = None
     delivered: Callable[[SubmissionRecord], bool] | None = None
     """True when the row's order is already in Spectrum (a later send of it succeeded in that environment)."""
+    correction: Callable[[int], Any] | None = None
+    """Open in editor: the row as it may be sent again (services.submission.Correction: only the failed
+    recipeSets of a partly accepted order, and the accepted ones to show), or None when not kept."""
 
 
 class HistoryView(QWidget):
     resend_finished = Signal(object)
     check_finished = Signal(object)
-    open_in_editor = Signal(dict)
+    open_in_editor = Signal(dict, object)
+    """The order to open (a dict) and, from `HistorySource.correction`, the Correction it belongs to (or None)."""
     detail_shown = Signal(int)
 
     def __init__(self, source: HistorySource, environments: Sequence[Environment] = (),
@@ -506,14 +511,29 @@ class HistoryView(QWidget):
         return self._run_live(work, finished, "Checking with Spectrum…")
 
     def open_selected_in_editor(self) -> bool:
+        """Read the selected row as it may be sent again (off the GUI thread), then emit open_in_editor.
+        False when nothing is selected or the page cannot open orders."""
         records = self.selected_records()
-        if not records or self._source.request_body is None:
+        source = self._source
+        if not records or (source.correction is None and source.request_body is None):
             return False
-        body = self._source.request_body(records[0].id)
-        if not body:
-            self._say("The contents of this submission were not kept, so it cannot be opened.")
-            return False
-        self.open_in_editor.emit(json.loads(body))
+        submission_id = records[0].id
+
+        def work(_report, _cancel):
+            if source.correction is not None:
+                found = source.correction(submission_id)
+                return None if found is None else (found.body, found)
+            text = source.request_body(submission_id)
+            return (json.loads(text), None) if text else None
+
+        def done(result) -> None:
+            if result is None:
+                self._say("The contents of this submission were not kept, so it cannot be opened.")
+                return
+            self.open_in_editor.emit(*result)
+
+        tasks.run(self, self.guard.wrap(work), done, lambda exc: show_error(self, exc, "Could not open the order"),
+                  progress="Opening the order…", cancellable=False)
         return True
 
     def export(self, path: str, include_personal_data: bool = False) -> int:

@@ -59,6 +59,9 @@ class MainWindow(QMainWindow):
     token_requested = Signal(str)
     """The user asked to set the token of this environment id (the result panel's "Set token…")."""
 
+    _correction: Any = None
+    """The History row the order in the editor corrects (set by load_order), or None."""
+
     def __init__(self, context: Any, settings: QSettings) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -193,7 +196,9 @@ class MainWindow(QMainWindow):
             self._refused = True
             return False
         self._refused = False
-        started = self.sender_flow.start(self.active_environment(), self.current_order(), self.editor.kind())
+        correction = self._correction
+        started = self.sender_flow.start(self.active_environment(), self.current_order(), self.editor.kind(),
+                                         resend_of=correction.original_id if correction is not None else None)
         if started:
             self._on_validated()
         return started
@@ -285,12 +290,27 @@ class MainWindow(QMainWindow):
         """An empty order, scrolled to the top, with the cursor in the purchase order number."""
         self.show_page("Order")
         self.editor.new_order()
+        self._set_correction(None)
         self.editor.focus_first_field()
         if not self.sender_flow.busy():
             self.results.clear()  # the last order's result is in History; it must not read as the new one's
 
-    def load_order(self, order: dict[str, Any]) -> None:
+    def load_order(self, order: dict[str, Any], correction: Any = None) -> None:
+        """Fill the editor. `correction` (services.submission.Correction, from History's Open in editor): the
+        order corrects that row; its accepted recipe sets are shown above the line items and never sent again."""
         self.editor.load(order)
+        self._set_correction(correction)
+
+    def _set_correction(self, correction: Any) -> None:
+        self._correction = correction
+        if correction is None or not correction.accepted:
+            self.editor.show_note("")
+            return
+        names = {e.id: e.name for e in self._environments}
+        where = names.get(correction.environment_id, "Spectrum")
+        accepted = ", ".join(correction.accepted)
+        self.editor.show_note(f"Already accepted by {where}: {accepted} — not sent again. "
+                              "Only the recipe sets below, which failed, are sent.")
 
     def current_order(self) -> dict[str, Any]:
         return self.editor.order()

@@ -484,6 +484,28 @@ class OrderEditor(QWidget):
             self.removeAction(action)
             self.items.addAction(action)
 
+    def show_note(self, text: str) -> None:
+        """A read-only note above the line items (e.g. the recipe sets Spectrum accepted already, which are
+        not sent again); "" hides it. Built the first time it is needed, not with the form."""
+        note = self.items.findChild(QLabel, "lineItemsNote")
+        if note is None:
+            if not text:
+                return
+            note = QLabel(objectName="lineItemsNote")
+            note.setWordWrap(True)
+            note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            note.setStyleSheet("QLabel#lineItemsNote { border: 1px solid palette(mid); border-radius: 3px;"
+                               " padding: 3px 6px; background: palette(alternate-base); }")
+            self.items.layout().insertWidget(1, note)
+        note.setText(text)
+        note.setAccessibleName(text)
+        note.setVisible(bool(text))
+
+    def note(self) -> str:
+        """The note shown above the line items ("" when none)."""
+        note = self.items.findChild(QLabel, "lineItemsNote")
+        return note.text() if note is not None and not note.isHidden() else ""
+
     def _count_item_change(self, *args: object) -> None:
         self._items_version += 1
 

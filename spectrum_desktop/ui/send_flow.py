@@ -48,6 +48,7 @@ class SendFlow(QObject):
         self._last: Sent | None = None
         self._last_target: Target | None = None
         self._cancelled = False
+        self._resend_of: int | None = None
         self.question: QMessageBox | None = None
         panel.cancel_requested.connect(self.cancel)
         panel.check_requested.connect(self.check_last)
@@ -56,11 +57,14 @@ class SendFlow(QObject):
     def busy(self) -> bool:
         return self._task is not None or self.question is not None
 
-    def start(self, environment: Environment, order: dict, kind: OrderKind | None) -> bool:
-        """Begin sending `order` to `environment`; False when a send is already under way."""
+    def start(self, environment: Environment, order: dict, kind: OrderKind | None,
+              resend_of: int | None = None) -> bool:
+        """Begin sending `order` to `environment`; False when a send is already under way. `resend_of`: the
+        history row the order corrects (see SubmissionService.send)."""
         if self.busy():
             return False
         self._cancelled = False
+        self._resend_of = resend_of
         self._environment = environment
         context = self._context
 
@@ -131,10 +135,11 @@ class SendFlow(QObject):
     def _send(self, checked: CheckedOrder) -> None:
         service = self._context.submissions
         self._last_target = checked.target
+        resend_of = self._resend_of
 
         def work(_report, cancel: threading.Event) -> Sent:
             # The person already agreed to a repeat (force); another window sending it right now is not repeated.
-            report = service.send([checked], force=True, cancel=cancel)
+            report = service.send([checked], force=True, cancel=cancel, resend_of=resend_of)
             if report.problems:
                 raise report.problems[0]
             if not report.records:

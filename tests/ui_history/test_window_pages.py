@@ -1,6 +1,7 @@
 """History and Bulk inside the real main window, sending to the Local sandbox environment (a loopback SandboxServer)."""
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from spectrum_desktop.domain.states import SubmissionState
@@ -72,9 +73,11 @@ def test_bulk_run_fills_history_live_and_a_problem_opens_in_the_editor(qtbot, wi
                                                  SubmissionState.FAILED, SubmissionState.UNKNOWN}
                for r in range(history.model.rowCount()))
     history.table.selectRow(history_pos(history).index("W-3"))
-    assert history.open_selected_in_editor()
+    with qtbot.waitSignal(history.open_in_editor, timeout=3000):
+        assert history.open_selected_in_editor()
     assert window.pages.currentWidget() is window.editor
     assert window.current_order()["purchaseOrderNumber"] == "W-3"
+    assert [i["recipeSetId"] for i in window.current_order()["lineItems"]] == ["FAIL-3"]  # R-3 was accepted
 
 
 def test_an_order_sent_from_the_editor_appears_in_history_at_once(qtbot, window):
@@ -180,3 +183,89 @@ def test_a_new_send_does_not_show_the_previous_error_while_it_runs(qtbot, window
         assert not window.results.headline.isVisible(), "the old error is gone as soon as Send is pressed"
         assert not window.results.copy_trace_button.isVisible()
     assert window.results.headline.text().startswith("Sent")
+
+
+@pytest.fixture
+def window_and_sandbox(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    monkeypatch.delenv("SPECTRUM_API_TOKEN", raising=False)
+    with SandboxServer(rate_limit=None) as server:
+        win = build_main_window(AppContext(sandbox=server))
+        qtbot.addWidget(win)
+        win.show()
+        qtbot.waitExposed(win)
+        win.set_environment("local-sandbox")
+        yield win, server
+
+
+def posted(server, po):
+    return [r.body for r in server.received() if r.method == "POST" and isinstance(r.body, dict)
+            and r.body.get("purchaseOrderNumber") == po]
+
+
+def test_a_partial_order_opened_from_history_sends_only_the_failed_recipe_set(qtbot, window_and_sandbox):
+    window, server = window_and_sandbox
+    history = page(window, HistoryView)
+    window.load_order(order("PART-1", "R1", "FAIL-1", "R2"))
+    with qtbot.waitSignal(window.send_finished, timeout=10_000) as sent:
+        window.send_action.trigger()
+    original = sent.args[0]
+    assert original.state == SubmissionState.PARTIAL
+
+    trigger_shortcut(window, "Ctrl+H")
+    qtbot.waitUntil(lambda: history.model.total == 1, timeout=3000)
+    history.table.selectRow(0)
+    with qtbot.waitSignal(history.open_in_editor, timeout=3000):
+        history.edit_button.click()
+    assert window.pages.currentWidget() is window.editor
+    assert [i["recipeSetId"] for i in window.current_order()["lineItems"]] == ["FAIL-1"]
+    note = window.editor.note()
+    assert "R1, R2" in note and "not sent again" in note and "Local sandbox" in note
+
+    model = window.editor.model  # the person corrects the failed recipe set (here: its quantity)
+    column = next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal)
+                  == "Quantity")
+    assert model.setData(model.index(0, column), "2")
+    server.set_accept_failures(True)  # the correction is what Spectrum wanted
+    with qtbot.waitSignal(window.send_finished, timeout=10_000) as again:
+        window.send_action.trigger()
+
+    bodies = posted(server, "PART-1")
+    assert len(bodies) == 2
+    assert [i["recipeSetId"] for i in bodies[1]["lineItems"]] == ["FAIL-1"]
+    assert bodies[1]["lineItems"][0]["quantity"] == 2
+    assert server.accepted_recipe_sets("PART-1") == {"R1", "R2", "FAIL-1"}
+    assert again.args[0].state == SubmissionState.SUCCEEDED
+    assert again.args[0].original_id == original.id  # a new submission, linked to the one it corrects
+
+
+def test_the_send_button_refuses_a_correction_that_holds_an_accepted_recipe_set(qtbot, window_and_sandbox):
+    window, server = window_and_sandbox
+    history = page(window, HistoryView)
+    window.load_order(order("PART-2", "R1", "FAIL-1"))
+    with qtbot.waitSignal(window.send_finished, timeout=10_000):
+        window.send_action.trigger()
+    trigger_shortcut(window, "Ctrl+H")
+    qtbot.waitUntil(lambda: history.model.total == 1, timeout=3000)
+    history.table.selectRow(0)
+    with qtbot.waitSignal(history.open_in_editor, timeout=3000):
+        assert history.open_selected_in_editor()
+    window.editor.duplicate_line_item()  # the person types the accepted one back in
+    model = window.editor.model
+    assert model.setData(model.index(1, 0), "R1")
+    with qtbot.waitSignal(window.send_not_sent, timeout=10_000) as refused:
+        window.send_action.trigger()
+    assert "R1" in refused.args[0] and "never sent again" in refused.args[0]
+    assert len(posted(server, "PART-2")) == 1
+
+
+def test_new_order_forgets_the_correction_note(qtbot, window_and_sandbox):
+    window, _server = window_and_sandbox
+    window.load_order(order("PART-3", "FAIL-1"), None)
+    assert window.editor.note() == ""
+    from spectrum_desktop.services.submission import Correction
+
+    window.load_order(order("PART-3", "FAIL-1"), Correction(1, "local-sandbox", "PART-3", {}, ("R1",)))
+    assert "R1" in window.editor.note()
+    window.new_order()
+    assert window.editor.note() == ""
