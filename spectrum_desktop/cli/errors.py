@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable
 
 from spectrum_desktop.domain.errors import LocalDataError, LocalDataProblem, SpectrumDesktopError
+from spectrum_desktop.domain.words import count
 
 log = logging.getLogger("spectrum_desktop.cli")
 
@@ -47,6 +48,26 @@ def message(error: BaseException) -> str:
         return f"there is no submission number {error.submission_id} in the history (see `spectrum-desktop history`)."
     text = str(error).strip()
     return text or type(error).__name__
+
+
+def production_question(orders: int, environment_name: str) -> str:
+    """The question asked before sending to production at a terminal (the answer must be typed)."""
+    return f"Send {count(orders, 'order')} to PRODUCTION ({environment_name})? Type yes to continue: "
+
+
+def production_needs_yes(environment_name: str) -> str:
+    return f"error: {environment_name} is production; add --yes to send without asking."
+
+
+def orders_were(orders: int) -> str:
+    """"1 order was" / "3 orders were"."""
+    return f"{count(orders, 'order')} {'was' if orders == 1 else 'were'}"
+
+
+def left_queued(orders: int) -> str:
+    """After a cancelled or interrupted run: what stays queued and how to send it."""
+    return (f"{orders_were(orders)} not sent and stay{'s' if orders == 1 else ''} queued; "
+            f"`spectrum-desktop resend --failed` sends {'it' if orders == 1 else 'them'}.")
 
 
 def local_data_message(error: LocalDataError) -> str:

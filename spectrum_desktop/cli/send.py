@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from spectrum_desktop.cli.errors import left_queued, orders_were
 from spectrum_desktop.cli.output import print_records
 from spectrum_desktop.cli.targeting import EXIT_CODES_HELP, confirm_production, exit_code_for
 from spectrum_desktop.domain.states import OrderKind
@@ -94,14 +95,13 @@ def _send(context, args: argparse.Namespace, rate: tuple[int, float] | None) -> 
               f"({_list(report.skipped_busy)}); see `spectrum-desktop history`.", file=sys.stderr)
         code = max(code, EXIT_NOT_ALL_SUCCEEDED)
     if report.queued_ids:
-        print(f"{len(report.queued_ids)} order(s) were not sent and stay queued; "
-              "`spectrum-desktop resend --failed` sends them.", file=sys.stderr)
+        print(left_queued(len(report.queued_ids)), file=sys.stderr)
         code = max(code, EXIT_NOT_ALL_SUCCEEDED)
     return code
 
 
 def _orders(items: list) -> str:
-    return f"{len(items)} order{'s were' if len(items) != 1 else ' was'}"
+    return orders_were(len(items))
 
 
 def _list(pos: list[str], most: int = 10) -> str:

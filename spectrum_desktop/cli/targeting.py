@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from spectrum_desktop.cli.errors import production_needs_yes, production_question
 from spectrum_desktop.domain.states import FailureReason, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 
@@ -21,9 +22,9 @@ def confirm_production(target, assume_yes: bool, count: int) -> bool:
     if not target.is_production or assume_yes:
         return True
     if not sys.stdin.isatty():
-        print(f"error: {target.name} is production; add --yes to send without asking.", file=sys.stderr)
+        print(production_needs_yes(target.name), file=sys.stderr)
         return False
-    answer = input(f"Send {count} order(s) to PRODUCTION ({target.name})? Type yes to continue: ")
+    answer = input(production_question(count, target.name))
     return answer.strip().lower() == "yes"
 
 

@@ -24,6 +24,7 @@ from spectrum_desktop.domain.endpoints import ENDPOINTS
 from spectrum_desktop.domain.errors import LocalDataError
 from spectrum_desktop.domain.states import NEEDS_ATTENTION, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
+from spectrum_desktop.domain.words import count
 from spectrum_desktop.services.errors import (
     AlreadyAccepted,
     BodyNotKept,
@@ -689,7 +690,7 @@ class SubmissionService:
         except Exception:  # noqa: BLE001 - the explanation is a courtesy; the 409 is recorded either way
             held = None
         if held is not None:
-            has = f" Spectrum has {len(held)} recipe set{'s' if len(held) != 1 else ''}: {', '.join(held) or 'none'}."
+            has = f" Spectrum has {count(len(held), 'recipe set')}: {', '.join(held) or 'none'}."
             missing = [r for r in failed if r not in held]
             arrived = [r for r in failed if r in held]
         else:

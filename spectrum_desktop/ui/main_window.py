@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from spectrum_desktop import APP_DISPLAY_NAME
 from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.importing import OrderImportError, load_json_text, load_orders
+from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.ui.environment_band import EnvironmentBand, title_name
 from spectrum_desktop.ui.environment_choice import load_environments
 from spectrum_desktop.ui import tasks
@@ -36,10 +37,6 @@ from spectrum_desktop.ui.send_flow import SendFlow
 from spectrum_desktop.ui.window_tools import attach as attach_window_tools
 
 log = logging.getLogger(__name__)
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _alive(task: tasks.Task) -> bool:
@@ -167,7 +164,7 @@ class MainWindow(QMainWindow):
         elif result is None or not result.ok:
             count = len(result.errors) if result is not None else 0
             first = f" First: {result.errors[0].label}: {result.errors[0].message}." if count else ""
-            self.send_action.setToolTip(f"Fix {plural(count, 'problem')} before sending.{first} "
+            self.send_action.setToolTip(f"Fix {counted(count, 'problem')} before sending.{first} "
                                         "Send shows them all and sends nothing.")
             self.send_action.setEnabled(not busy)
         elif busy:
@@ -192,7 +189,7 @@ class MainWindow(QMainWindow):
             errors = result.errors if result else []
             first = f" First: {errors[0].label}: {errors[0].message}." if errors else ""
             self.sender_flow.refuse(ValueError(
-                f"Fix the order first: {plural(len(errors), 'problem')} to fix, listed beside the form.{first}"))
+                f"Fix the order first: {counted(len(errors), 'problem')} to fix, listed beside the form.{first}"))
             self._refused = True
             return False
         self._refused = False

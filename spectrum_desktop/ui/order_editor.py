@@ -48,6 +48,7 @@ from spectrum_desktop.domain.validation import (
     infer_kind,
     validate_order,
 )
+from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.ui.address_panel import AddressPanel
 from spectrum_desktop.ui.field_message import FieldWithMessage
 from spectrum_desktop.ui.line_items_model import (
@@ -81,10 +82,6 @@ LINE_ITEM_CHOICES = {info.key: list(info.choices) for info in COLUMNS if info.ch
 CHOICE_SPELLINGS = {"priority": PRIORITIES, "proofStatus": PROOF_STATUSES}
 COLUMN_WIDTHS = {Input.QUANTITY: 80, Input.DATE: 150, Input.CHOICE: 110, Input.LIST: 180}
 """A column's first width by its kind of input (text: 150), until the person drags it."""
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
@@ -994,7 +991,7 @@ class OrderEditor(QWidget):
             self.problems.addItem(item)
             messages.setdefault(problem.path, []).append(problem.message)
         count = self.problems.count()
-        self.problems_title.setText(f"{plural(count, 'problem')} to fix before sending. Click one to go to it.")
+        self.problems_title.setText(f"{counted(count, 'problem')} to fix before sending. Click one to go to it.")
         self.problems_title.setVisible(bool(count))
         self.problems.setVisible(bool(count))
         if count:

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from spectrum_desktop.domain.fields import FieldInfo, sku_quantity_fields
+from spectrum_desktop.domain.words import count as counted
 
 ERROR_BACKGROUND = QColor("#ffcdd2")
 SKU_COLUMNS: list[FieldInfo] = sku_quantity_fields()
@@ -18,7 +19,7 @@ REMOVE_KEYS = QKeySequence("Ctrl+Shift+Delete")
 
 
 def sku_count(count: int) -> str:
-    return "no SKUs yet" if count == 0 else f"{count} SKU" if count == 1 else f"{count} SKUs"
+    return "no SKUs yet" if count == 0 else counted(count, "SKU")
 
 Index = QModelIndex | QPersistentModelIndex
 

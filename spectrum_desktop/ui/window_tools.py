@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from spectrum_desktop.domain.endpoints import ENDPOINTS
 from spectrum_desktop.domain.states import SubmissionState
+from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.services.drafts import DraftKeeper
 from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.draft_recovery import DraftAutosave, could_not_read_draft, offer_unsent_draft
@@ -266,7 +267,8 @@ class WindowTools(QObject):
     def _show_budget(self, budget: Any) -> None:
         self._window.show_rate_budget(budget.left, budget.total)
         self._window.rate_label.setToolTip(
-            f"The server allows {budget.total} requests every {budget.seconds:g} seconds; "
+            f"The server allows {counted(budget.total, 'request')} every {budget.seconds:g} "
+            f"second{'' if budget.seconds == 1 else 's'}; "
             "sending waits when none are left."
         )
 

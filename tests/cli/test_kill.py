@@ -72,7 +72,7 @@ def test_ctrl_c_during_a_bulk_send_records_what_was_in_flight_and_leaves_the_res
                 process.kill()
                 process.wait(timeout=10)
         assert process.returncode == 1, err
-        assert "4 order(s) were not sent and stay queued" in err
+        assert "4 orders were not sent and stay queued" in err
         assert {r["purchase_orders"][0]: r["state"] for r in json.loads(out)} == {po: "succeeded" for po in names[:6]}
         states = {r["purchase_orders"][0]: r["state"] for r in json.loads(run_cli(tmp_path, "history", "--json").stdout)}
         assert states == {**{po: "succeeded" for po in names[:6]}, **{po: "queued" for po in names[6:]}}

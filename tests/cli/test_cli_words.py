@@ -1,0 +1,15 @@
+"""The command line's sentences for people: right plurals, no "(s)"."""
+
+from spectrum_desktop.cli.errors import left_queued, orders_were, production_question
+
+
+def test_production_question_counts_orders_right():
+    assert production_question(1, "Production").startswith("Send 1 order to PRODUCTION (Production)?")
+    assert production_question(3, "Production").startswith("Send 3 orders to PRODUCTION")
+
+
+def test_queued_message_says_was_or_were():
+    assert left_queued(1).startswith("1 order was not sent and stays queued")
+    assert left_queued(4).startswith("4 orders were not sent and stay queued")
+    assert orders_were(2) == "2 orders were"
+    assert "(s)" not in left_queued(1) + left_queued(2) + production_question(2, "P")
