@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QStyle
 
 from spectrum_desktop.domain.endpoints import ENDPOINTS
 from spectrum_desktop.domain.states import SubmissionState
@@ -87,6 +87,7 @@ class WindowTools(QObject):
         toolbar = window.findChild(QObject, "environmentToolbar")
         if toolbar is not None:
             toolbar.addAction(self.token_action)
+            _toolbar_icons(window, toolbar, self.token_action)
         window.token_requested.connect(lambda _environment_id: self.open_token_dialog())
         window.environment_changed.connect(lambda _environment_id: self.refresh_status())
         window.environment_changed.connect(self._follow_request_format)
@@ -271,6 +272,21 @@ class WindowTools(QObject):
             f"second{'' if budget.seconds == 1 else 's'}; "
             "sending waits when none are left."
         )
+
+
+def _toolbar_icons(window: Any, toolbar: Any, token_action: QAction) -> None:
+    """Send and Set token get standard icons, as the History and Bulk buttons do, and keep their words."""
+    style = window.style()
+    send = getattr(window, "send_action", None)
+    icons = [(token_action, QIcon.fromTheme("dialog-password",
+                                            style.standardIcon(QStyle.StandardPixmap.SP_FileDialogInfoView)))]
+    if send is not None:
+        icons.append((send, style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward)))
+    for action, icon in icons:
+        action.setIcon(icon)
+        button = toolbar.widgetForAction(action)
+        if button is not None:
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
 
 def attach(window: Any) -> WindowTools:

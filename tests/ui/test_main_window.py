@@ -303,3 +303,10 @@ def test_closing_lets_background_work_finish_before_the_data_files_close(window)
     tasks.run(window.editor, work, delivered.append, progress=None)
     window.close()
     assert delivered == ["done"]
+
+
+def test_send_and_set_token_on_the_toolbar_have_icons_and_keep_their_words(window):
+    for action in (window.send_action, window.tools.token_action):
+        assert not action.icon().isNull()
+        button = window.toolbar.widgetForAction(action)
+        assert button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
