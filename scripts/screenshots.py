@@ -4,7 +4,7 @@ Usage: python scripts/screenshots.py [OUTPUT_DIR] [--only SIZE-SCHEME ...]   (de
 
 For each size (1024x700, 1600x1000) and scheme (light, dark), in OUTPUT_DIR/<size>-<scheme>/:
 order-empty, order-errors (after Send was pressed), order-full (both addresses), order-partial (a partial
-result), history-states, history-detail, bulk-imported, bulk-sending, bulk-done, preferences,
+result), history-states, history-detail, order-correction (the partial row opened from History), bulk-imported, bulk-sending, bulk-done, preferences,
 preferences-not-production (the question before un-marking production), token-dialog, production-confirm.
 Each pass uses a fresh data folder and its own loopback sandbox: nothing leaves the computer.
 """
@@ -178,6 +178,9 @@ def one_pass(app, out: Path, size: tuple[int, int], scheme: str) -> None:
         history.table.selectRow(partial_row)
         wait_until(app, lambda: "Recipe sets:" in history.detail.toPlainText(), 5)
         shoot("history-detail")
+        history.open_selected_in_editor()  # the partial row: only its failed recipe set, the accepted ones noted
+        wait_until(app, lambda: window.editor.note() != "", 5)
+        shoot("order-correction")
 
         window.show_page("Bulk")
         bulk = window.pages.currentWidget().page()

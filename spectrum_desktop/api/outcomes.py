@@ -84,7 +84,9 @@ class AlreadySubmitted(Outcome):
 
     @property
     def message(self) -> str:
-        when = f" (last changed {self.last_modification})" if self.last_modification else ""
+        from spectrum_desktop.domain.dates import readable_moment
+
+        when = f" (last changed {readable_moment(self.last_modification)})" if self.last_modification else ""
         return f"Spectrum already has this purchase order{when}. Nothing more to send."
 
 

@@ -49,3 +49,20 @@ def normalise_date(text: str) -> tuple[str, bool]:
             continue
         return parsed.astimezone().isoformat(), True
     raise ValueError(f"{text!r} is not a date; use {DATE_HELP}")
+
+
+def readable_moment(text: str) -> str:
+    """A server's ISO 8601 timestamp as a person reads it: "2026-12-06 08:43 UTC" (the offset kept as given,
+    seconds and fractions dropped); anything else unchanged."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    offset = moment.utcoffset()
+    if offset is None:
+        zone = ""
+    elif not offset:
+        zone = " UTC"
+    else:
+        zone = " " + moment.strftime("%z")[:3] + ":" + moment.strftime("%z")[3:]
+    return moment.strftime("%Y-%m-%d %H:%M") + zone

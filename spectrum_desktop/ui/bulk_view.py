@@ -123,7 +123,7 @@ class BulkView(QWidget):
                                        objectName="bulkOpenInEditor")
         self.edit_button.setToolTip("Open the selected order in the editor to fix it (or double-click the row)")
         self.edit_button.clicked.connect(self.open_selected_in_editor)
-        self.send_button = QPushButton(icon(QStyle.StandardPixmap.SP_ArrowForward), "Send valid orders",
+        self.send_button = QPushButton(icon(QStyle.StandardPixmap.SP_CommandLink), "Send valid orders",
                                        objectName="bulkSend")
         self.send_button.clicked.connect(self.send_valid)
         self.cancel_button = QPushButton(icon(QStyle.StandardPixmap.SP_DialogCancelButton), "Cancel",

@@ -176,6 +176,9 @@ def install_history_pages(window: Any, context: Any) -> HistoryPages:
     pages = HistoryPages(window, context)
     window.add_page(pages.history_tab, "History", "Ctrl+H")
     window.add_page(pages.bulk_tab, "Bulk", "Ctrl+B")
+    flow = getattr(window, "sender_flow", None)
+    if flow is not None:  # the result panel's "Correct the failed ones" opens like History's Open in editor
+        flow.correction_ready.connect(lambda correction: pages._edit(correction.body, correction))
     sent = getattr(window, "send_finished", None)
     if sent is not None:
         sent.connect(pages.notify_changed)

@@ -504,9 +504,8 @@ class HistoryView(QWidget):
         def finished(results):
             self._reload_now()
             delivered = sum(1 for r in results if r.delivered)
-            missing = len(results) - delivered
             self._say(f"Checked {len(results)}: {delivered} had arrived (now “Already submitted”), "
-                      f"{missing} did not arrive and {'it' if missing == 1 else 'they'} can be resent safely.")
+                      f"{len(results) - delivered} did not arrive and can be resent safely.")
             self.check_finished.emit(results)
 
         return self._run_live(work, finished, "Checking with Spectrum…")

@@ -21,6 +21,14 @@ COLUMNS: list[FieldInfo] = line_item_fields(OrderKind.ACK)
 KEYS = [info.key for info in COLUMNS]
 SKU_QUANTITIES_COLUMN = KEYS.index("skuQuantities")
 ESSENTIAL_KEYS = [info.key for info in COLUMNS if info.essential]
+def in_column_order(item: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a line item with its keys in the columns' order (what the JSON preview and the body show),
+    keys no column knows after them."""
+    ordered = {key: item[key] for key in KEYS if key in item}
+    ordered.update((key, value) for key, value in item.items() if key not in ordered)
+    return ordered
+
+
 RECIPE_SET_KEYS = tuple(info.key for info in line_item_fields(OrderKind.ACK_RECIPESET))
 
 
@@ -144,14 +152,14 @@ class LineItemsModel(QAbstractTableModel):
 
     def set_line_items(self, items: list[dict[str, Any]]) -> None:
         self.beginResetModel()
-        self._rows = [dict(item) for item in items]
+        self._rows = [in_column_order(item) for item in items]
         self._seen = [set() for _ in self._rows]
         self.endResetModel()
 
     def insert_row(self, position: int, item: dict[str, Any] | None = None) -> int:
         position = max(0, min(position, len(self._rows)))
         self.beginInsertRows(QModelIndex(), position, position)
-        self._rows.insert(position, dict(item) if item else {"quantity": 1})
+        self._rows.insert(position, in_column_order(item) if item else {"quantity": 1})
         self._seen.insert(position, set())
         self.endInsertRows()
         return position

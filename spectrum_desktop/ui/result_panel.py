@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spectrum_desktop.ui.result_text import CHECK_LABEL, SEND_AGAIN_LABEL, Action, ResultText, Tone
+from spectrum_desktop.ui.result_text import CHECK_LABEL, CORRECT_LABEL, SEND_AGAIN_LABEL, Action, ResultText, Tone
 
 PROGRESS_DELAY_MS = 300
 TONE_COLOURS = {
@@ -37,6 +37,7 @@ class ResultPanel(QWidget):
     token_requested = Signal()
     send_again_requested = Signal()
     check_requested = Signal()
+    correct_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -69,7 +70,7 @@ class ResultPanel(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = QTableWidget(0, 3, objectName="resultTable")
-        self.table.setHorizontalHeaderLabels(["recipeSetId", "Result", "Server's message"])
+        self.table.setHorizontalHeaderLabels(["Recipe set ID", "Result", "Server's message"])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self._fitting = False
         self._widths_kept = False  # once the person sizes a column, a new result keeps their widths
@@ -88,11 +89,15 @@ class ResultPanel(QWidget):
         self.check_button = QPushButton(CHECK_LABEL, objectName="checkOutcome")
         self.check_button.setToolTip("Ask the server whether it has this purchase order, without sending anything.")
         self.check_button.clicked.connect(self.check_requested)
+        self.correct_button = QPushButton(CORRECT_LABEL, objectName="correctFailed")
+        self.correct_button.setToolTip("Open only the recipe sets that failed in the form, to correct and send them")
+        self.correct_button.clicked.connect(self.correct_requested)
         self._buttons = {
             Action.COPY_TRACE_ID: self.copy_trace_button,
             Action.SET_TOKEN: self.token_button,
             Action.SEND_AGAIN: self.send_again_button,
             Action.CHECK: self.check_button,
+            Action.CORRECT: self.correct_button,
         }
         buttons = QHBoxLayout()
         for button in self._buttons.values():
@@ -110,7 +115,7 @@ class ResultPanel(QWidget):
         self._filler = QWidget()  # keeps a short result at the top when there is no table
         layout.addWidget(self._filler, 1)
         self._filler.hide()
-        self.placeholder = QLabel("The result of a send appears here, one row per recipeSet.",
+        self.placeholder = QLabel("The result of a send appears here, one row per recipe set.",
                                   objectName="resultPlaceholder")
         self.placeholder.setEnabled(False)
         self.placeholder.setWordWrap(True)

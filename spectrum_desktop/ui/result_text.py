@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from spectrum_desktop.domain.states import FailureReason, SubmissionState
+from spectrum_desktop.domain.dates import readable_moment
 from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.domain.submission import RecipeSetResult, SubmissionRecord
 
 TRACE_ID = re.compile(r"trace\s*(?:log\s*)?id\s*[:=#]?\s*([A-Za-z0-9][A-Za-z0-9._-]{3,})", re.IGNORECASE)
 CHECK_LABEL = "Check in Spectrum"
 SEND_AGAIN_LABEL = "Send again"
+CORRECT_LABEL = "Correct the failed ones"
 """The result panel's buttons, named here so the texts name them as they are labelled."""
 WAIT = re.compile(r"wait\s+(?:about\s+|up\s+to\s+)?(\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
 
@@ -31,6 +33,7 @@ class Action(StrEnum):
     SET_TOKEN = "set-token"
     SEND_AGAIN = "send-again"
     CHECK = "check"
+    CORRECT = "correct-failed"
 
 
 @dataclass(frozen=True)
@@ -90,13 +93,14 @@ def describe(
         return ResultText(
             Tone.PARTIAL,
             f"Partly accepted: {failed} of {counted(len(rows), 'recipe set')} of {po} failed.",
-            "The rows marked Failed were not accepted; read the server's message on each. Correct them and resend "
-            "the failed ones from History. The accepted ones must not be sent again.",
-            rows,
+            "The rows marked Failed were not accepted; read the server's message on each. To correct them, press "
+            f"{CORRECT_LABEL} (or Open in editor in History): only the failed ones open, and the accepted ones are "
+            "never sent again.",
+            rows, actions=(Action.CORRECT,),
         )
     if state is SubmissionState.ALREADY_SUBMITTED:
         when = submitted_at(response_body)
-        since = f" on {when}" if when else ""
+        since = f" on {readable_moment(when)}" if when else ""
         return ResultText(
             Tone.NOTICE,
             f"Already submitted: {environment_name} already has {po}{since}.",

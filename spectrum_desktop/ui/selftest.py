@@ -10,8 +10,6 @@ from typing import Any
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from spectrum_desktop.domain.words import count as counted
-
 log = logging.getLogger(__name__)
 
 SEND_TIMEOUT_MS = 30_000
@@ -83,7 +81,7 @@ def outcome_succeeded(outcome: object) -> tuple[bool, str]:
     results = getattr(outcome, "recipe_set_results", None) or getattr(outcome, "results", None)
     if results:
         states = [_is_success(r) for r in results]
-        detail = f"{sum(states)} of {counted(len(states), 'recipe set')} succeeded"
+        detail = f"{sum(states)}/{len(states)} recipeSets succeeded"
         overall = getattr(outcome, "state", None)
         if overall is not None and not _is_success(outcome):
             return False, f"{detail}, submission {getattr(overall, 'value', overall)}"

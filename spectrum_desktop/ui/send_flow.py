@@ -37,6 +37,8 @@ class SendFlow(QObject):
 
     finished = Signal(object)
     not_sent = Signal(str)
+    correction_ready = Signal(object)
+    """A services.submission.Correction of the last send (its failed recipe sets), asked for from the panel."""
 
     def __init__(self, parent: QWidget, context: Any, panel: ResultPanel) -> None:
         super().__init__(parent)
@@ -53,6 +55,7 @@ class SendFlow(QObject):
         panel.cancel_requested.connect(self.cancel)
         panel.check_requested.connect(self.check_last)
         panel.send_again_requested.connect(self.send_last_again)
+        panel.correct_requested.connect(self.correct_last)
 
     def busy(self) -> bool:
         return self._task is not None or self.question is not None
@@ -209,6 +212,30 @@ class SendFlow(QObject):
 
         self._panel.sending("Checking with the server…")
         self._task = tasks.run(self._window, work, done, failed, progress=None)
+
+    def correct_last(self) -> None:
+        """Read the last (partly accepted) send as a correction on a worker: correction_ready(Correction)."""
+        if self._last is None or self.busy():
+            return
+        service, record = self._context.submissions, self._last.record
+
+        def done(found) -> None:
+            self._task = None
+            if found is None:
+                from spectrum_desktop.services.errors import BodyNotKept
+
+                failed(BodyNotKept(record.id, record.purchase_orders))
+                return
+            self.correction_ready.emit(found)
+
+        def failed(error: BaseException) -> None:
+            self._task = None
+            from spectrum_desktop.ui.errors import show_error
+
+            show_error(self._window, error, "Could not open the failed recipe sets")
+
+        self._task = tasks.run(self._window, lambda _report, _cancel: service.correction(record.id), done, failed,
+                               progress=None)
 
     def send_last_again(self) -> None:
         """Resend exactly what was sent last time (from the journal), linked to the original."""

@@ -130,8 +130,7 @@ class WindowTools(QObject):
         self.recovery = offer_unsent_draft(self._window, self.keeper, draft, self._restore)
         if not self.keeper.persistent:
             self._window.statusBar().showMessage(
-                "No keyring is available: the order you type is kept only while the app runs, "
-                "not across a crash. Install or unlock a keyring to keep drafts.", 15000)
+                "No keyring: drafts are kept only while the app runs. Unlock or install a keyring.", 15000)
 
     def _draft_unreadable(self, error: BaseException) -> None:
         self.recovery = could_not_read_draft(self._window, error)
@@ -279,9 +278,9 @@ def _toolbar_icons(window: Any, toolbar: Any, token_action: QAction) -> None:
     style = window.style()
     send = getattr(window, "send_action", None)
     icons = [(token_action, QIcon.fromTheme("dialog-password",
-                                            style.standardIcon(QStyle.StandardPixmap.SP_FileDialogInfoView)))]
+                                            style.standardIcon(QStyle.StandardPixmap.SP_DriveNetIcon)))]
     if send is not None:
-        icons.append((send, style.standardIcon(QStyle.StandardPixmap.SP_ArrowForward)))
+        icons.append((send, style.standardIcon(QStyle.StandardPixmap.SP_CommandLink)))  # readable dark or light
     for action, icon in icons:
         action.setIcon(icon)
         button = toolbar.widgetForAction(action)

@@ -52,7 +52,7 @@ def test_already_submitted_names_the_date_from_the_answer():
     body = '{"lastModification": "2024-04-30T08:15:00Z", "error": "Purchase order has already been submitted."}'
     shown = describe(record, "Production", body)
     assert shown.tone is Tone.NOTICE
-    assert shown.headline == "Already submitted: Production already has PO-1 on 2024-04-30T08:15:00Z."
+    assert shown.headline == "Already submitted: Production already has PO-1 on 2024-04-30 08:15 UTC."
     assert submitted_at("not json") == ""
 
 

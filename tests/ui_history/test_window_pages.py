@@ -269,3 +269,21 @@ def test_new_order_forgets_the_correction_note(qtbot, window_and_sandbox):
     assert "R1" in window.editor.note()
     window.new_order()
     assert window.editor.note() == ""
+
+
+def test_the_result_panel_opens_the_failed_recipe_sets_of_a_partial_send(qtbot, window_and_sandbox):
+    window, server = window_and_sandbox
+    window.load_order(order("PART-4", "R1", "FAIL-1", "R2"))
+    with qtbot.waitSignal(window.send_finished, timeout=10_000):
+        window.send_action.trigger()
+    assert window.results.correct_button.isVisible()
+    window.results.correct_button.click()
+    qtbot.waitUntil(lambda: window.editor.note() != "", timeout=3000)
+    assert [i["recipeSetId"] for i in window.current_order()["lineItems"]] == ["FAIL-1"]
+    assert "R1, R2" in window.editor.note()
+    server.set_accept_failures(True)
+    with qtbot.waitSignal(window.send_finished, timeout=10_000) as again:
+        window.send_action.trigger()
+    assert again.args[0].state == SubmissionState.SUCCEEDED
+    assert [i["recipeSetId"] for i in posted(server, "PART-4")[1]["lineItems"]] == ["FAIL-1"]
+    assert not window.results.correct_button.isVisible()
