@@ -28,6 +28,7 @@ from spectrum_desktop.ui.bulk_model import (
 from spectrum_desktop.ui.history_format import outcome_texts
 from spectrum_desktop.ui.errors import show_error
 from spectrum_desktop.ui.files import documents_folder
+from spectrum_desktop.ui.icons import send_icon
 from spectrum_desktop.ui.history_format import HistoryFilter
 from spectrum_desktop.ui.task_guard import TaskGuard
 
@@ -123,7 +124,7 @@ class BulkView(QWidget):
                                        objectName="bulkOpenInEditor")
         self.edit_button.setToolTip("Open the selected order in the editor to fix it (or double-click the row)")
         self.edit_button.clicked.connect(self.open_selected_in_editor)
-        self.send_button = QPushButton(icon(QStyle.StandardPixmap.SP_CommandLink), "Send valid orders",
+        self.send_button = QPushButton(send_icon(self), "Send valid orders",
                                        objectName="bulkSend")
         self.send_button.clicked.connect(self.send_valid)
         self.cancel_button = QPushButton(icon(QStyle.StandardPixmap.SP_DialogCancelButton), "Cancel",

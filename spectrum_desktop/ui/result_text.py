@@ -93,9 +93,8 @@ def describe(
         return ResultText(
             Tone.PARTIAL,
             f"Partly accepted: {failed} of {counted(len(rows), 'recipe set')} of {po} failed.",
-            "The rows marked Failed were not accepted; read the server's message on each. To correct them, press "
-            f"{CORRECT_LABEL} (or Open in editor in History): only the failed ones open, and the accepted ones are "
-            "never sent again.",
+            f"{CORRECT_LABEL} opens only those in the form (History's Open in editor does too); the accepted ones "
+            "are never sent again.",
             rows, actions=(Action.CORRECT,),
         )
     if state is SubmissionState.ALREADY_SUBMITTED:

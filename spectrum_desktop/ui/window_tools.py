@@ -280,7 +280,9 @@ def _toolbar_icons(window: Any, toolbar: Any, token_action: QAction) -> None:
     icons = [(token_action, QIcon.fromTheme("dialog-password",
                                             style.standardIcon(QStyle.StandardPixmap.SP_DriveNetIcon)))]
     if send is not None:
-        icons.append((send, style.standardIcon(QStyle.StandardPixmap.SP_CommandLink)))  # readable dark or light
+        from spectrum_desktop.ui.icons import send_icon
+
+        icons.append((send, send_icon(window)))
     for action, icon in icons:
         action.setIcon(icon)
         button = toolbar.widgetForAction(action)

@@ -310,3 +310,12 @@ def test_send_and_set_token_on_the_toolbar_have_icons_and_keep_their_words(windo
         assert not action.icon().isNull()
         button = window.toolbar.widgetForAction(action)
         assert button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon
+
+
+def test_the_send_icon_is_drawn_in_the_highlight_colour_not_black(window):
+    image = window.send_action.icon().pixmap(32, 32).toImage()
+    painted = [image.pixelColor(x, y) for x in range(32) for y in range(32) if image.pixelColor(x, y).alpha() > 200]
+    assert painted, "the arrow is drawn"
+    highlight = window.palette().highlight().color()
+    assert all(max(abs(c.red() - highlight.red()), abs(c.green() - highlight.green()),
+                   abs(c.blue() - highlight.blue())) <= 2 for c in painted)  # rounding of premultiplied alpha
