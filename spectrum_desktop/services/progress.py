@@ -14,6 +14,8 @@ class Progress:
     done: int
     total: int
     latest: SubmissionRecord | None
+    records: tuple[SubmissionRecord, ...] = ()
+    """Every record this step finished (a batch finishes many; `latest` is the last of them)."""
 
 
 ProgressCallback = Callable[[Progress], None]

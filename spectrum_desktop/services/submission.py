@@ -717,4 +717,4 @@ class SubmissionService:
               progress: ProgressCallback) -> None:
         report.records.extend(records)
         done[0] += len(records)
-        progress(Progress(done[0], total, records[-1] if records else None))
+        progress(Progress(done[0], total, records[-1] if records else None, tuple(records)))

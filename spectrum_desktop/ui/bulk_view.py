@@ -334,8 +334,8 @@ class BulkView(QWidget):
         changed = False
         while self._updates:
             p = self._updates.popleft()
-            if p.latest is not None:
-                self.model.apply_outcome(p.latest)
+            for record in p.records or ((p.latest,) if p.latest is not None else ()):
+                self.model.apply_outcome(record)  # every row of a finished batch, not only its last
             self.progress.setValue(min(p.done, self.progress.maximum()))
             self._show_time_left(p.done, p.total)
             changed = True

@@ -205,3 +205,16 @@ def test_a_saved_template_is_confirmed(qtbot, journal, sandbox, tmp_path):
     view.save_template(str(tmp_path / "t.csv"))
     box = view.confirm_template_saved(str(tmp_path / "t.csv"))
     assert box.isVisible() and str(tmp_path / "t.csv") in box.text()
+
+
+def test_every_row_of_a_finished_batch_shows_its_outcome_while_the_run_goes_on(qtbot, journal, sandbox, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text(orders_csv(30, prefix="LIVE"))
+    view = make_view(qtbot, journal, sandbox, plan(rate=(1, 0.7), batch_size=10))  # a batch every 0.7 s
+    view.open_path(str(path))
+    with qtbot.waitSignal(view.send_finished, timeout=15_000):
+        view.send_valid()
+        qtbot.waitUntil(lambda: view.progress.value() >= 10, timeout=5000)
+        assert view.is_sending()  # the run is still going
+        shown = [r.purchase_order for r in view.model.rows if r.outcome is not None]
+        assert len(shown) >= 10, shown
