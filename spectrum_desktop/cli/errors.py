@@ -16,6 +16,7 @@ log = logging.getLogger("spectrum_desktop.cli")
 def message(error: BaseException) -> str:
     """One paragraph a person can act on."""
     from spectrum_desktop.services.errors import (
+        AlreadyAccepted,
         BodyNotKept,
         InvalidAddress,
         InvalidOrder,
@@ -44,6 +45,11 @@ def message(error: BaseException) -> str:
     if isinstance(error, LookupFailed):
         return (f"could not check order {error.purchase_order} in {error.environment_name}: "
                 f"{error.outcome_message} Nothing was sent; try again later.")
+    if isinstance(error, AlreadyAccepted):
+        return (f"{error.environment_name} already accepted {', '.join(error.recipe_set_ids)} of "
+                f"{error.purchase_order}; an accepted recipe set is never sent again. Nothing was sent. Remove "
+                f"{'it' if len(error.recipe_set_ids) == 1 else 'them'} from the file, or use "
+                "`spectrum-desktop resend --failed`, which sends only the recipe sets that failed.")
     if isinstance(error, NotInHistory):
         return f"there is no submission number {error.submission_id} in the history (see `spectrum-desktop history`)."
     text = str(error).strip()

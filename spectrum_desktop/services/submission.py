@@ -288,6 +288,8 @@ class SubmissionService:
         target = checked[0].target
         alone = batch_size == 1 or len(checked) == 1
         original = self._corrected(checked, resend_of)
+        if len(checked) == 1:
+            self._refuse_accepted_again(checked[0])
         entries = []
         for item in checked:
             order = item.order
@@ -328,6 +330,16 @@ class SubmissionService:
         if original.state == SubmissionState.PARTIAL and again:
             raise AlreadyAccepted(item.order.purchase_order, again, item.target.name)
         return original
+
+    def _refuse_accepted_again(self, item: CheckedOrder) -> None:
+        """A lone order whose purchase order Spectrum accepted only in part here (history shows some recipe sets
+        accepted, the order not delivered) may not carry an accepted recipe set again: AlreadyAccepted."""
+        if item.already_delivered:
+            return  # delivered whole: sending again on purpose is answered "already submitted" (409)
+        accepted = self._journal.accepted_recipe_sets(item.target.environment_id, item.order.purchase_order)
+        again = [rid for rid in item.order.recipe_set_ids if rid in accepted]
+        if again:
+            raise AlreadyAccepted(item.order.purchase_order, again, item.target.name)
 
     def correction(self, submission_id: int) -> Correction | None:
         """What Open in editor loads for a history row: `resend_body` (only the failed recipeSets of a partly

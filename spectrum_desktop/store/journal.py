@@ -120,6 +120,8 @@ class JournalStore(Protocol):
 
     def delivered(self, environment_id: str, purchase_orders: Iterable[str]) -> set[str]: ...
 
+    def accepted_recipe_sets(self, environment_id: str, purchase_order: str) -> set[str]: ...
+
     def held_elsewhere(self, environment_id: str, purchase_orders: Iterable[str], owner: str,
                        now: float | None = None) -> set[str]: ...
 
@@ -564,6 +566,18 @@ class SqliteJournal:
             )
             found.update(r[0] for r in rows)
         return found
+
+    def accepted_recipe_sets(self, environment_id: str, purchase_order: str) -> set[str]:
+        """The recipeSetIds of this purchase order that Spectrum accepted in this environment (any submission)."""
+        rows = self._read(
+            "SELECT DISTINCT r.recipe_set_id FROM recipe_set_results AS r"
+            " JOIN submissions AS s ON s.id = r.submission_id"
+            " JOIN submission_keys AS k ON k.submission_id = s.id AND k.field = 'po'"
+            " WHERE k.value = ? AND s.environment_id = ? AND r.success = 1"
+            " AND (r.purchase_order = '' OR r.purchase_order = ?)",
+            (purchase_order, environment_id, purchase_order),
+        )
+        return {r[0] for r in rows}
 
     def succeeded_before(self, environment_id: str, purchase_order: str) -> bool:
         """Has this purchase order already been delivered in this environment?"""

@@ -71,7 +71,8 @@ def _typed_message(exc: BaseException) -> str:
         one = len(exc.recipe_set_ids) == 1
         return (f"Not sent: {exc.environment_name} already accepted {', '.join(exc.recipe_set_ids)} of "
                 f"{exc.purchase_order}, and an accepted recipe set is never sent again. Remove "
-                f"{'it' if one else 'them'} from the line items, then send again.")
+                f"{'it' if one else 'them'} from the line items (History › Open in editor opens only the ones "
+                "that failed), then send again.")
     if isinstance(exc, NotInHistory):
         return f"There is no submission number {exc.submission_id} in the history."
     return ""

@@ -13,3 +13,11 @@ def test_queued_message_says_was_or_were():
     assert left_queued(4).startswith("4 orders were not sent and stay queued")
     assert orders_were(2) == "2 orders were"
     assert "(s)" not in left_queued(1) + left_queued(2) + production_question(2, "P")
+
+
+def test_already_accepted_names_the_recipe_sets_and_the_way_out():
+    from spectrum_desktop.cli.errors import message
+    from spectrum_desktop.services.errors import AlreadyAccepted
+
+    text = message(AlreadyAccepted("PO-1", ["R1", "R2"], "Staging"))
+    assert "Staging already accepted R1, R2 of PO-1" in text and "resend --failed" in text and "them" in text

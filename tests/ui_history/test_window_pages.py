@@ -287,3 +287,14 @@ def test_the_result_panel_opens_the_failed_recipe_sets_of_a_partial_send(qtbot, 
     assert again.args[0].state == SubmissionState.SUCCEEDED
     assert [i["recipeSetId"] for i in posted(server, "PART-4")[1]["lineItems"]] == ["FAIL-1"]
     assert not window.results.correct_button.isVisible()
+
+
+def test_sending_the_whole_partial_order_again_is_refused_before_anything_leaves(qtbot, window_and_sandbox):
+    window, server = window_and_sandbox
+    window.load_order(order("PART-5", "R1", "FAIL-1"))
+    with qtbot.waitSignal(window.send_finished, timeout=10_000):
+        window.send_action.trigger()
+    with qtbot.waitSignal(window.send_not_sent, timeout=10_000) as refused:  # Ctrl+Return again, unchanged
+        window.send_action.trigger()
+    assert "already accepted R1 of PART-5" in refused.args[0]
+    assert len(posted(server, "PART-5")) == 1
