@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from spectrum_desktop import APP_DISPLAY_NAME
 from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.importing import OrderImportError, load_json_text, load_orders
+from spectrum_desktop.domain.validation import warm_up as warm_up_validation
 from spectrum_desktop.ui.environment_band import EnvironmentBand, title_name
 from spectrum_desktop.ui.environment_choice import load_environments
 from spectrum_desktop.ui import tasks
@@ -36,6 +37,10 @@ from spectrum_desktop.ui.send_flow import SendFlow
 from spectrum_desktop.ui.window_tools import attach as attach_window_tools
 
 log = logging.getLogger(__name__)
+
+WARM_UP_DELAY_MS = 250
+"""The validation warm-up starts this long after the window shows: after its first paint, which it would slow
+(its thread holds Python's lock while it imports), and long before a person has read the form and typed."""
 
 
 def plural(count: int, word: str) -> str:
@@ -98,10 +103,29 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.rate_label)
         self._restore()
         self.tools = attach_window_tools(self)
+        self._warm_up_planned = False
+        self._warm_up: tasks.Task | None = None
         if listed.problem:
             QTimer.singleShot(0, self, lambda: show_error(self, ValueError(
                 f"{listed.problem}\n\nOnly the Local sandbox is offered until this is fixed."),
                 "The environments could not be read"))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._warm_up_planned:
+            self._warm_up_planned = True
+            QTimer.singleShot(WARM_UP_DELAY_MS, self, self._start_warm_up)
+
+    def _start_warm_up(self) -> None:
+        """Import pydantic and build the order validators on a worker thread, so the first keystroke's validation
+        is quick. A keystroke before it is done simply validates (waiting for what the warm-up is building)."""
+        self._warm_up = tasks.run(self, lambda report, cancel: warm_up_validation(), lambda _none: None,
+                                  self._warm_up_failed, progress=None, cancellable=False)
+
+    def _warm_up_failed(self, error: BaseException) -> None:
+        """Nothing to tell the person: the first validation builds what the warm-up could not (and says so then)."""
+        log.warning("Order checking could not be prepared ahead (%s); it is prepared on first use",
+                    type(error).__name__)
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar("Environment", objectName="environmentToolbar")
@@ -142,7 +166,7 @@ class MainWindow(QMainWindow):
             order_menu.addAction(action)
         order_menu.addMenu(self.editor.columns_menu)
         self.editor.validated.connect(self._on_validated)
-        self._on_validated(self.editor.result)
+        self._on_validated()
         edit_menu = self.menuBar().addMenu("&Edit")
         self.preferences_action = edit_menu.addAction(
             "&Preferences…", QKeySequence.StandardKey.Preferences, self._not_yet
@@ -153,7 +177,6 @@ class MainWindow(QMainWindow):
         self.help = install_help_menu(self)
 
     def _on_validated(self, result=None) -> None:
-        result = self.editor.result if result is None else result
         busy = hasattr(self, "sender_flow") and self.sender_flow.busy()
         self.environment_combo.setEnabled(not busy)
         self.environment_combo.setToolTip(
@@ -161,7 +184,9 @@ class MainWindow(QMainWindow):
         if not self.editor.has_content():
             self.send_action.setToolTip("Nothing to send yet: type the purchase order number and add a line item.")
             self.send_action.setEnabled(False)
-        elif result is None or not result.ok:
+            return  # an empty form is not validated for this (a fresh one is validated on its first edit)
+        result = self.editor.result if result is None else result
+        if result is None or not result.ok:
             count = len(result.errors) if result is not None else 0
             first = f" First: {result.errors[0].label}: {result.errors[0].message}." if count else ""
             self.send_action.setToolTip(f"Fix {plural(count, 'problem')} before sending.{first} "
@@ -410,7 +435,8 @@ class MainWindow(QMainWindow):
 
     def _finish_background_work(self, timeout_s: float = 5.0) -> bool:
         """Cancel every task of this window and its pages and let them end, so none reads a closed database."""
-        running = [task for task in self.findChildren(tasks.Task) if task.is_running()]
+        # The validation warm-up reads no data file: closing does not wait for it (it ends with the process).
+        running = [task for task in self.findChildren(tasks.Task) if task.is_running() and task is not self._warm_up]
         for task in running:
             task.cancel()
         deadline = time.monotonic() + timeout_s
