@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from spectrum_desktop import APP_DISPLAY_NAME
 from spectrum_desktop.domain.environment import Environment
-from spectrum_desktop.domain.importing import OrderImportError, load_json_text, load_orders
 from spectrum_desktop.domain.validation import warm_up as warm_up_validation
 from spectrum_desktop.ui.environment_band import EnvironmentBand, title_name
 from spectrum_desktop.ui.environment_choice import load_environments
@@ -268,6 +267,8 @@ class MainWindow(QMainWindow):
             self.open_file(path)
 
     def open_file(self, path: str) -> bool:
+        from spectrum_desktop.domain.importing import OrderImportError, load_orders  # (csv) when a file is opened
+
         try:
             orders = load_orders(path)
         except (OrderImportError, OSError) as exc:
@@ -276,6 +277,8 @@ class MainWindow(QMainWindow):
         return self._load_imported(orders)
 
     def paste_json(self) -> bool:
+        from spectrum_desktop.domain.importing import OrderImportError, load_json_text
+
         try:
             orders = load_json_text(QApplication.clipboard().text())
         except OrderImportError as exc:
