@@ -7,7 +7,7 @@ import logging
 import time
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -37,9 +37,25 @@ from spectrum_desktop.ui.window_tools import attach as attach_window_tools
 
 log = logging.getLogger(__name__)
 
-WARM_UP_DELAY_MS = 250
-"""The validation warm-up starts this long after the window shows: after its first paint, which it would slow
-(its thread holds Python's lock while it imports), and long before a person has read the form and typed."""
+WARM_UP_FALLBACK_MS = 1000
+"""The validation warm-up starts once the window has painted for the first time (it would slow that paint: its
+thread holds Python's lock while it imports), or this long after showing if no paint was seen."""
+
+
+class _AfterFirstPaint(QObject):
+    """Calls `then` from the event loop once the watched window has painted (its first UpdateRequest is done)."""
+
+    def __init__(self, window: QWidget, then) -> None:
+        super().__init__(window)
+        self._then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.UpdateRequest:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.parent(), self._then)  # after this paint, not before it
+            self.deleteLater()
+        return False
 
 
 def plural(count: int, word: str) -> str:
@@ -113,11 +129,14 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._warm_up_planned:
             self._warm_up_planned = True
-            QTimer.singleShot(WARM_UP_DELAY_MS, self, self._start_warm_up)
+            _AfterFirstPaint(self, self._start_warm_up)
+            QTimer.singleShot(WARM_UP_FALLBACK_MS, self, self._start_warm_up)
 
     def _start_warm_up(self) -> None:
         """Import pydantic and build the order validators on a worker thread, so the first keystroke's validation
         is quick. A keystroke before it is done simply validates (waiting for what the warm-up is building)."""
+        if self._warm_up is not None:
+            return
         self._warm_up = tasks.run(self, lambda report, cancel: warm_up_validation(), lambda _none: None,
                                   self._warm_up_failed, progress=None, cancellable=False)
 
