@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._warm_up_planned:
             self._warm_up_planned = True
+            self.editor.focus_first_field()  # typing at once fills the purchase order number
             _AfterFirstPaint(self, self._start_warm_up)
             QTimer.singleShot(WARM_UP_FALLBACK_MS, self, self._start_warm_up)
 

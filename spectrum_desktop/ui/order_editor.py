@@ -207,6 +207,10 @@ class LineItemsTable(QTableView):
         super().closeEditor(editor, hint)
 
 
+_VISITS = (Qt.FocusReason.MouseFocusReason, Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason,
+           Qt.FocusReason.ShortcutFocusReason)
+
+
 class OrderEditor(QWidget):
     changed = Signal()
     validated = Signal(object)
@@ -219,6 +223,7 @@ class OrderEditor(QWidget):
         self._extra: dict[str, Any] = {}
         self._reveal_all = False
         self._left: set[str] = set()
+        self._visited: set[str] = set()
         self._messages: dict[str, list[str]] = {}
         self._columns_kind: OrderKind | None = None
         self._chosen_columns: list[str] = list(ESSENTIAL_KEYS)
@@ -585,9 +590,15 @@ class OrderEditor(QWidget):
             QWidget.setTabOrder(first, second)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.FocusOut and watched in self._paths:
+        kind = event.type()
+        if kind in (QEvent.Type.FocusIn, QEvent.Type.KeyPress) and watched in self._paths:
+            # The cursor put there by the program (a new window, New order, the window coming back to the front) is
+            # not the person visiting the field.
+            if kind is QEvent.Type.KeyPress or event.reason() in _VISITS:
+                self._visited.add(self._paths[watched])
+        elif kind == QEvent.Type.FocusOut and watched in self._paths:
             path = self._paths[watched]
-            if path not in self._left:
+            if path in self._visited and path not in self._left:
                 self._left.add(path)
                 if self.result is not None:
                     self._show_problems(self.result)
@@ -796,6 +807,7 @@ class OrderEditor(QWidget):
             if hidden:  # what will be sent is shown: a column holding values comes into view
                 self.set_chosen_columns(self._chosen_columns + hidden)
             self._left.clear()
+            self._visited.clear()
             self._reveal_all = any(value not in (None, "", [], {}) for value in order.values())
             if any(field_text(self.fields[info.key]) for info in self._optional if self._offered(info.key)):
                 self.set_more_fields_shown(True)

@@ -471,3 +471,8 @@ def test_the_json_preview_keeps_its_place_while_the_header_is_typed(window, qtbo
     editor.model.remove_row(0)
     body = json.loads(editor.preview.toPlainText())
     assert len(body["lineItems"]) == 299 and body["lineItems"][-1]["recipeSetId"] == "RS-LAST"
+
+
+def test_a_new_window_takes_typing_into_the_purchase_order_number(qtbot, window):
+    type_text(qtbot, "PO-FIRST")
+    assert window.editor.fields["purchaseOrderNumber"].text() == "PO-FIRST"
