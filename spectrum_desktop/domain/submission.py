@@ -52,3 +52,5 @@ class SubmissionRecord:
     updated_at: datetime
     original_id: int | None = None
     results: tuple[RecipeSetResult, ...] = field(default=())
+    sender: str = ""
+    """Who sent it: a login or display name (the shared history records it; a local history is one person's)."""

@@ -35,6 +35,8 @@ class HistoryQuery:
     search: str = ""
     latest_only: bool = False
     """Leave out a row when a later submission of the same purchase order(s) to the same environment exists."""
+    sender: str | None = None
+    """Only rows sent by this person (shared history; a local history's rows are all its owner's)."""
     page: int = 0
     page_size: int = 200
 
@@ -67,7 +69,7 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _record(row: sqlite3.Row) -> SubmissionRecord:
+def _record(row: sqlite3.Row, sender: str = "") -> SubmissionRecord:
     return SubmissionRecord(
         id=row["id"],
         environment_id=row["environment_id"],
@@ -85,15 +87,18 @@ def _record(row: sqlite3.Row) -> SubmissionRecord:
         created_at=datetime.fromisoformat(row["created_at"]),
         updated_at=datetime.fromisoformat(row["updated_at"]),
         original_id=row["original_id"],
+        sender=sender,
     )
 
 
 class Journal:
     """Submissions, their per-recipeSet results and attempts. Bodies are encrypted, or held in memory without a key."""
 
-    def __init__(self, db: Database, cipher: BodyCipher) -> None:
+    def __init__(self, db: Database, cipher: BodyCipher, sender: str = "") -> None:
         self._db = db
         self._cipher = cipher
+        self.sender = sender
+        """A local history is one person's: every row reads as sent by them."""
         self._memory_bodies: dict[tuple[int, str], str] = {}
         self._memory_lock = threading.Lock()
 
@@ -226,7 +231,8 @@ class Journal:
         if row is None:
             raise SubmissionNotFound(f"There is no submission number {submission_id} in the history.")
         record = _record(row)
-        return SubmissionRecord(**{**record.__dict__, "results": tuple(self.results(submission_id))})
+        return SubmissionRecord(**{**record.__dict__, "results": tuple(self.results(submission_id)),
+                                   "sender": self.sender})
 
     def results(self, submission_id: int) -> list[RecipeSetResult]:
         rows = self._db.connect().execute(
@@ -296,6 +302,8 @@ class Journal:
                 "NOT EXISTS (SELECT 1 FROM submissions AS later WHERE later.environment_id = s.environment_id"
                 " AND later.purchase_orders = s.purchase_orders AND later.id > s.id)"
             )
+        if query.sender is not None and query.sender != self.sender:
+            where.append("0")
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         conn = self._db.connect()
         total = int(conn.execute(f"SELECT COUNT(*) FROM submissions AS s{clause}", params).fetchone()[0])
@@ -303,7 +311,7 @@ class Journal:
             f"SELECT {_COLUMNS} FROM submissions AS s{clause} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
             [*params, query.page_size, query.page * query.page_size],
         ).fetchall()
-        return HistoryPage(rows=tuple(_record(r) for r in rows), total=total)
+        return HistoryPage(rows=tuple(_record(r, self.sender) for r in rows), total=total)
 
     def succeeded_before(self, environment_id: str, purchase_order: str) -> bool:
         """Has this purchase order already been delivered in this environment?"""
