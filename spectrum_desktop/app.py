@@ -37,7 +37,9 @@ def main(argv: list[str] | None = None) -> int:
     log_path = configure_logging()
     log.info("Spectrum Desktop %s starting", __version__)
     if args.command:
-        return args.handler(args)
+        from spectrum_desktop.cli.shared import run_command
+
+        return run_command(args)
     if args.selftest:
         return run_selftest_mode(log_path)
     return run_window(log_path)

@@ -43,6 +43,9 @@ class AppContext:
         self._owns_sandbox = sandbox is None
         self._registry = None
         self.recovered: list = []
+        self.new_team_key: bytes | None = None
+        self.new_team_key_saved = False
+        """Set when this process set up an empty shared history: its team key, to be shown once."""
 
     @property
     def _limits(self):
@@ -60,13 +63,47 @@ class AppContext:
         return Database()
 
     @cached_property
+    def team_settings(self):
+        from spectrum_desktop.store.team_settings import TeamSettingsStore
+
+        return TeamSettingsStore().load()
+
+    @property
+    def sender(self) -> str:
+        from spectrum_desktop.services.team import sender_name
+
+        return sender_name(self.team_settings)
+
+    @property
+    def shared_history_url(self) -> str:
+        """The shared history's address ('' when this computer keeps its own)."""
+        from spectrum_desktop.services.team import journal_url
+
+        return journal_url(self.team_settings)
+
+    @cached_property
     def journal(self):
+        """The history: the team's shared one on PostgreSQL when an address is set, else this computer's own."""
+        url = self.shared_history_url
+        if url:
+            from spectrum_desktop.services.team import open_shared
+
+            shared = open_shared(url, self.sender)
+            self.new_team_key = shared.new_team_key
+            self.new_team_key_saved = shared.key_saved
+            journal = shared.journal
+        else:
+            journal = self.local_journal
+        self.recovered = journal.recover()
+        return journal
+
+    @cached_property
+    def local_journal(self):
+        """This computer's own history (SQLite), also when a shared one is in use (moving it over reads it)."""
         from spectrum_desktop.store.crypto import BodyCipher
         from spectrum_desktop.store.journal import Journal
 
-        journal = Journal(self.database, BodyCipher.from_keyring())
-        self.recovered = journal.recover()
-        return journal
+        return Journal(self.database, BodyCipher.from_keyring(), sender=self.sender)
 
     @cached_property
     def settings(self):
@@ -158,5 +195,8 @@ class AppContext:
                 self._sandbox = None
         if sandbox is not None:
             sandbox.stop()
+        journal = self.__dict__.get("journal")
+        if journal is not None and hasattr(journal, "close"):
+            journal.close()
         if "database" in self.__dict__:
             self.database.close()

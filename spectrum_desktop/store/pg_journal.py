@@ -307,11 +307,12 @@ def team_key_state(db: PgDatabase) -> bool:
     return bool(db.read("SELECT 1 FROM team_key"))
 
 
-def create_team_key(db: PgDatabase, created_by: str) -> bytes | None:
-    """On an empty shared history, create the team key and return it (to be shown once). None if one exists."""
+def create_team_key(db: PgDatabase, created_by: str, key: bytes | None = None) -> bytes | None:
+    """On an empty shared history, set up the team key (a new one, or `key`) and return it (to be shown once).
+    None when the shared history already has one."""
     from cryptography.fernet import Fernet
 
-    key = Fernet.generate_key()
+    key = key or Fernet.generate_key()
     token = BodyCipher(key).encrypt(_CHECK_TEXT)
     with db.transaction() as conn:
         inserted = conn.execute(
@@ -337,9 +338,10 @@ class PgJournal:
     """The shared history. Same methods and meanings as the SQLite `Journal`, plus claims and a rate budget."""
 
     def __init__(self, db: PgDatabase, cipher: BodyCipher, sender: str = "", owner: str | None = None,
-                 lease_seconds: float = DEFAULT_LEASE_SECONDS) -> None:
+                 lease_seconds: float = DEFAULT_LEASE_SECONDS, key_problem: str = "") -> None:
         self._db = db
         self._cipher = cipher
+        self._key_problem = key_problem
         self.sender = sender
         self.owner = owner or f"{sender}:{uuid.uuid4()}"
         self.lease_seconds = lease_seconds
@@ -358,6 +360,8 @@ class PgJournal:
     def notice(self) -> str:
         if self._cipher.persistent:
             return ""
+        if self._key_problem:
+            return self._key_problem
         return (f"Order contents in the shared history ({self._db.address.display}) are encrypted with your team's "
                 "key, which has not been entered here: they cannot be opened or sent again from this computer. "
                 "Ask a colleague for the key and paste it in Preferences › Shared history.")

@@ -1,0 +1,111 @@
+"""Two homes (two "machines") on one shared history (real PostgreSQL) sending to the real sandbox."""
+
+import json
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+from cryptography.fernet import Fernet
+
+from tests.cli.helpers import cli_env, run_cli, write_orders
+from tests.services.orders import order
+
+KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture
+def homes(tmp_path, pg_url, monkeypatch):
+    """Two data folders sharing one history; Ann works in A, Bob in B."""
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", pg_url)
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", KEY)
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    return a, b
+
+
+def _as(name, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_USER", name)
+
+
+def _posts_per_po(server):
+    counts = Counter()
+    for r in server.received():
+        if r.method == "POST" and r.path.startswith("/api/"):
+            for item in r.body if isinstance(r.body, list) else [r.body]:
+                counts[item["purchaseOrderNumber"]] += 1
+    return counts
+
+
+def test_orders_sent_from_a_show_in_bs_history_with_as_name(homes, server, monkeypatch):
+    a, b = homes
+    _as("ann", monkeypatch)
+    orders = write_orders(a / "o.json", [order("TEAM-1"), order("TEAM-2", "FAIL-2")])
+    sent = run_cli(a, "send", orders, "--base-url", server.url)
+    assert sent.returncode == 1, sent.stderr  # TEAM-2 fails its FAIL recipeSet
+    _as("bob", monkeypatch)
+    shown = run_cli(b, "history", "--json")
+    assert shown.returncode == 0, shown.stderr
+    rows = {r["purchase_orders"][0]: r for r in json.loads(shown.stdout)}
+    assert set(rows) == {"TEAM-1", "TEAM-2"}
+    assert {r["sender"] for r in rows.values()} == {"ann"}
+    assert rows["TEAM-2"]["state"] == "failed"
+    mine = json.loads(run_cli(b, "history", "--sent-by", "bob", "--json").stdout)
+    assert mine == []
+
+
+def test_history_with_a_password_in_the_address_is_refused_in_words(tmp_path, server, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", "postgresql://ann:pw123@127.0.0.1:1/team")
+    result = run_cli(tmp_path, "history")
+    assert result.returncode == 2 and "must not contain the password" in result.stderr
+    assert "Traceback" not in result.stderr and "pw123" not in result.stderr
+
+
+def test_an_unreachable_shared_history_sends_nothing(tmp_path, server, pg_cluster, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", f"postgresql://ann@127.0.0.1:{pg_cluster.port + 1}/team")
+    orders = write_orders(tmp_path / "o.json", [order("DOWN-1")])
+    result = run_cli(tmp_path, "send", orders, "--base-url", server.url)
+    assert result.returncode == 3 and "cannot be reached" in result.stderr and "Traceback" not in result.stderr
+    assert server.received() == []
+
+
+def test_history_export_to_copies_the_local_history_once(tmp_path, server, pg_url, monkeypatch):
+    monkeypatch.delenv("SPECTRUM_DESKTOP_JOURNAL_URL", raising=False)
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", KEY)
+    monkeypatch.setenv("SPECTRUM_DESKTOP_USER", "cal")
+    local = tmp_path / "local"
+    local.mkdir()
+    orders = write_orders(local / "o.json", [order("OLD-1"), order("OLD-2")])
+    assert run_cli(local, "send", orders, "--base-url", server.url).returncode == 0
+    first = run_cli(local, "history", "--export-to", pg_url)
+    assert first.returncode == 0, first.stderr
+    assert "Copied 2 rows" in first.stdout
+    second = run_cli(local, "history", "--export-to", pg_url)
+    assert "Copied 0 rows" in second.stdout and "2 rows were there already" in second.stdout
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", pg_url)
+    rows = json.loads(run_cli(tmp_path / "other", "history", "--json").stdout)
+    assert sorted(r["purchase_orders"][0] for r in rows) == ["OLD-1", "OLD-2"]
+    assert {r["sender"] for r in rows} == {"cal"}
+
+
+@pytest.mark.xfail(strict=True, reason="needs the submission path's row claims (issue 13, branch submit), not on "
+                                       "main yet: services/resend.py does not claim rows, so two machines resend "
+                                       "the same failed orders")
+def test_two_machines_resending_failed_at_once_post_each_order_once(homes, server, monkeypatch):
+    a, b = homes
+    _as("ann", monkeypatch)
+    pos = [f"TWICE-{n}" for n in range(12)]
+    orders = write_orders(a / "o.json", [order(po, f"FAIL-{po}") for po in pos])
+    assert run_cli(a, "send", orders, "--base-url", server.url, "--batch-size", "1").returncode == 1
+    server.set_accept_failures(True)
+    before = _posts_per_po(server)
+    runs = []
+    for home, name in ((a, "ann"), (b, "bob")):
+        env = {**cli_env(home), "SPECTRUM_DESKTOP_USER": name}
+        runs.append(subprocess.Popen([sys.executable, "-m", "spectrum_desktop", "resend", "--failed", "--yes"],
+                                     env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    for run in runs:
+        run.communicate(timeout=120)
+    after = _posts_per_po(server)
+    assert {po: after[po] - before[po] for po in pos} == {po: 1 for po in pos}
