@@ -185,3 +185,10 @@ def export_history(local, shared: PgJournal, progress: Callable[[int, int], None
         if progress:
             progress(n, len(rows))
     return ExportResult(copied, already, left_out)
+
+
+def watch_history(journal, callback: Callable[[dict], None]):
+    """Live news of rows written by anyone (shared history only): returns a listener with `stop()`, or None
+    for this computer's own history (nothing else writes to it from another computer)."""
+    listen = getattr(journal, "listen", None)
+    return listen(callback) if listen is not None else None

@@ -107,7 +107,7 @@ MIGRATIONS: tuple[str, ...] = (
             'id', NEW.id, 'state', NEW.state, 'sender', NEW.sender, 'environment_id', NEW.environment_id)::text);
         RETURN NEW;
     END $$ LANGUAGE plpgsql;
-    CREATE TRIGGER submissions_notify AFTER INSERT OR UPDATE ON submissions
+    CREATE TRIGGER submissions_notify AFTER INSERT OR UPDATE OF state, message, reason, http_status ON submissions
         FOR EACH ROW EXECUTE FUNCTION spectrum_notify();
     """,
 )
@@ -651,6 +651,13 @@ class PgJournal:
                     [(new_id, a.number, a.started_at, a.finished_at, str(a.state), a.http_status, a.message, sender)
                      for a in attempts])
         return new_id, True
+
+    def listen(self, callback):
+        """Start a HistoryListener on this shared history: `callback({"id", "state", "sender",
+        "environment_id"})` for every row anyone writes. Returns it (call `stop()`)."""
+        from spectrum_desktop.store.pg_listen import HistoryListener
+
+        return HistoryListener(self._db, callback).start()
 
     # -- inside ------------------------------------------------------------------------------------------------
 

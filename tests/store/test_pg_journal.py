@@ -208,3 +208,28 @@ def test_an_unreachable_server_is_a_typed_error_naming_no_password(pg_cluster):
     with pytest.raises(SharedHistoryUnavailable, match="cannot be reached") as caught:
         PgDatabase(address, connect_timeout=2)
     assert "team on 127.0.0.1" in str(caught.value)
+
+
+def test_a_row_written_by_one_machine_is_announced_to_the_others_within_a_second(make):
+    ann, bob = make("ann"), make("bob")
+    seen, arrived = [], threading.Event()
+
+    def heard(payload):
+        seen.append(payload)
+        if payload["state"] == "failed":
+            arrived.set()
+
+    listener = bob.listen(heard)
+    try:
+        assert listener.listening
+        started = time.monotonic()
+        sid = _record(ann, "LIVE-1")
+        ann.mark_sending(sid)
+        ann.finish(sid, SubmissionState.FAILED)
+        assert arrived.wait(2.0), seen
+        assert time.monotonic() - started < 2.0
+        assert [(p["id"], p["state"]) for p in seen] == [(sid, "queued"), (sid, "sending"), (sid, "failed")]
+        assert {p["sender"] for p in seen} == {"ann"} and seen[0]["environment_id"] == "staging"
+    finally:
+        listener.stop()
+    assert not listener._thread.is_alive()
