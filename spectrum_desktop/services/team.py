@@ -192,3 +192,40 @@ def watch_history(journal, callback: Callable[[dict], None]):
     for this computer's own history (nothing else writes to it from another computer)."""
     listen = getattr(journal, "listen", None)
     return listen(callback) if listen is not None else None
+
+
+def load_settings() -> TeamSettings:
+    from spectrum_desktop.store.team_settings import TeamSettingsStore
+
+    return TeamSettingsStore().load()
+
+
+def save_settings(url: str, display_name: str) -> TeamSettings:
+    """Keep the address (checked first: no password, TLS off this computer) and the display name. An empty
+    address means this computer's own history. Takes effect the next time the app starts."""
+    from spectrum_desktop.store.shared_url import parse_journal_url
+    from spectrum_desktop.store.team_settings import TeamSettings, TeamSettingsStore
+
+    url = url.strip()
+    if url:
+        parse_journal_url(url)
+    settings = TeamSettings(journal_url=url, display_name=display_name.strip())
+    TeamSettingsStore().save(settings)
+    return settings
+
+
+def join(url: str, sender: str) -> SharedJournal:
+    """Connect once as a member (Preferences › Shared history › Save): sets up an empty shared history and its
+    team key (returned once in `new_team_key`). The journal is closed again; the caller only reads the result."""
+    shared = open_shared(url, sender)
+    shared.journal.close()
+    return shared
+
+
+def export_to(url: str, local, sender: str, progress: Callable[[int, int], None] | None = None) -> ExportResult:
+    """Copy `local` (this computer's own history) into the shared history at `url`."""
+    shared = open_shared(url, sender)
+    try:
+        return export_history(local, shared.journal, progress)
+    finally:
+        shared.journal.close()
