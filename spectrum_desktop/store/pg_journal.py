@@ -18,8 +18,10 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -87,6 +89,7 @@ MIGRATIONS: tuple[str, ...] = (
         http_status INTEGER,
         message TEXT NOT NULL DEFAULT '',
         sender TEXT NOT NULL DEFAULT '',
+        requests INTEGER NOT NULL DEFAULT 1,
         PRIMARY KEY (submission_id, number)
     );
     CREATE TABLE team_key (
@@ -117,6 +120,31 @@ _COLUMNS = (
     " http_status, message, attempts, created_at, updated_at, original_id, sender"
 )
 _CHECK_TEXT = "spectrum-desktop team key"
+DELIVERED = ("succeeded", "already_submitted")
+RESENDABLE = ("failed", "partial", "unknown", "queued")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    environment_id: str
+    kind: OrderKind
+    endpoint: str
+    purchase_orders: Sequence[str]
+    recipe_set_ids: Sequence[str]
+    skus: Sequence[str]
+    request_body: str
+    base_url: str = ""
+    original_id: int | None = None
+
+
+class RecoveredRows(list):
+    """The rows recovery turned unknown (a list, as callers on main expect), with `.unknown` and `.released` as
+    the submission path's `Recovered` has them."""
+
+    def __init__(self, unknown: Sequence[SubmissionRecord], released: Sequence[int]) -> None:
+        super().__init__(unknown)
+        self.unknown = tuple(unknown)
+        self.released = tuple(released)
 
 
 class SharedHistoryUnavailable(SharedHistoryError):
@@ -370,20 +398,32 @@ class PgJournal:
     def database(self) -> PgDatabase:
         return self._db
 
-    def recover(self) -> list[SubmissionRecord]:
-        """Rows left 'sending' whose owner's lease has expired become 'unknown'; a live owner's rows are not touched."""
+    def recover(self, owner_alive: Callable[[str], bool] | None = None, me: str = "",
+                now: float | None = None) -> RecoveredRows:
+        """Rows whose owner's lease has expired: 'sending' ones become 'unknown' (the request may or may not have
+        arrived), queued ones are freed. A live owner's rows (lease running) are never touched, nor `me`'s (default:
+        this journal's owner). `owner_alive` is not asked: across machines only the lease can tell.
+
+        Returns the unknown rows (a list, as the SQLite journal on main does) with `.unknown` and `.released`."""
+        me = me or self.owner
+        now = time.time() if now is None else now
         with self._db.transaction() as conn:
-            ids = [r["id"] for r in conn.execute(
-                "SELECT id FROM submissions WHERE state = 'sending' AND (lease_until IS NULL OR"
-                " lease_until < clock_timestamp()) ORDER BY id FOR UPDATE SKIP LOCKED").fetchall()]
-            if ids:
+            gone = conn.execute(
+                "SELECT id, state FROM submissions WHERE (state = 'sending' OR owner IS NOT NULL)"
+                " AND owner IS DISTINCT FROM %s AND (lease_until IS NULL OR lease_until < to_timestamp(%s))"
+                " ORDER BY id FOR UPDATE SKIP LOCKED", (me, now)).fetchall()
+            unknown = [r["id"] for r in gone if r["state"] == "sending"]
+            released = [r["id"] for r in gone if r["state"] != "sending"]
+            if unknown:
                 conn.execute(
                     "UPDATE submissions SET state = 'unknown', message = %s, owner = NULL, lease_until = NULL,"
-                    " updated_at = clock_timestamp() WHERE id = ANY(%s)", (UNKNOWN_MESSAGE, ids))
+                    " updated_at = clock_timestamp() WHERE id = ANY(%s)", (UNKNOWN_MESSAGE, unknown))
                 conn.execute(
                     "UPDATE attempts SET state = 'unknown', finished_at = clock_timestamp()"
-                    " WHERE submission_id = ANY(%s) AND finished_at IS NULL", (ids,))
-        return [self.get(i) for i in ids]
+                    " WHERE submission_id = ANY(%s) AND finished_at IS NULL", (unknown,))
+            if released:
+                conn.execute("UPDATE submissions SET owner = NULL, lease_until = NULL WHERE id = ANY(%s)", (released,))
+        return RecoveredRows([self.get(i) for i in unknown], released)
 
     def record(
         self,
@@ -397,24 +437,40 @@ class PgJournal:
         state: SubmissionState = SubmissionState.QUEUED,
         original_id: int | None = None,
         base_url: str = "",
+        owner: str | None = None,
+        lease_until: float | None = None,
     ) -> int:
         """Write a new submission and commit it; returns its id."""
-        blob = self._cipher.encrypt(request_body) if self._cipher.persistent else None
+        entry = _Entry(environment_id, kind, endpoint, purchase_orders, recipe_set_ids, skus, request_body, base_url,
+                       original_id)
+        return self.record_many([entry], owner, lease_until, state)[0]
+
+    def record_many(self, entries: Sequence[Any], owner: str | None = None, lease_until: float | None = None,
+                    state: SubmissionState = SubmissionState.QUEUED) -> list[int]:
+        """Write new submissions (each with environment_id, kind, endpoint, purchase_orders, recipe_set_ids, skus,
+        request_body, base_url, original_id), held by `owner` until `lease_until` when given, in one transaction."""
+        blobs = [self._cipher.encrypt(e.request_body) if self._cipher.persistent else None for e in entries]
+        ids: list[int] = []
         with self._db.transaction() as conn:
-            row = conn.execute(
-                "INSERT INTO submissions (environment_id, base_url, kind, endpoint, purchase_orders, recipe_set_ids,"
-                " skus, request_body, state, created_at, updated_at, original_id, sender)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, clock_timestamp(), clock_timestamp(), %s, %s)"
-                " RETURNING id",
-                (environment_id, base_url, str(kind), endpoint, [str(p) for p in purchase_orders],
-                 [str(r) for r in recipe_set_ids], [str(s) for s in skus], blob, str(state), original_id,
-                 self.sender),
-            ).fetchone()
-        submission_id = int(row["id"])
-        if blob is None:
-            with self._memory_lock:
-                self._memory_bodies[(submission_id, "request")] = request_body
-        return submission_id
+            for entry, blob in zip(entries, blobs, strict=True):
+                row = conn.execute(
+                    "INSERT INTO submissions (environment_id, base_url, kind, endpoint, purchase_orders,"
+                    " recipe_set_ids, skus, request_body, state, created_at, updated_at, original_id, sender, owner,"
+                    " lease_until) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, clock_timestamp(), clock_timestamp(),"
+                    " %s, %s, %s, to_timestamp(%s)) RETURNING id",
+                    (entry.environment_id, entry.base_url, str(entry.kind), entry.endpoint,
+                     [str(p) for p in entry.purchase_orders], [str(r) for r in entry.recipe_set_ids],
+                     [str(k) for k in entry.skus], blob, str(state), entry.original_id, self.sender, owner,
+                     lease_until),
+                ).fetchone()
+                ids.append(int(row["id"]))
+        for submission_id, entry, blob in zip(ids, entries, blobs, strict=True):
+            if blob is None:
+                with self._memory_lock:
+                    self._memory_bodies[(submission_id, "request")] = entry.request_body
+        if owner is not None:
+            self._start_heartbeat()
+        return ids
 
     def mark_sending(self, submission_id: int) -> None:
         """Committed just before the request leaves: state 'sending', a new attempt, and this owner's lease."""
@@ -426,8 +482,8 @@ class PgJournal:
             number = row["attempts"] + 1
             conn.execute(
                 "UPDATE submissions SET state = 'sending', attempts = %s, updated_at = clock_timestamp(),"
-                " owner = %s, lease_until = clock_timestamp() + make_interval(secs => %s) WHERE id = %s",
-                (number, self.owner, self.lease_seconds, submission_id),
+                " owner = %s, lease_until = to_timestamp(%s) WHERE id = %s",
+                (number, self.owner, time.time() + self.lease_seconds, submission_id),
             )
             conn.execute(
                 "INSERT INTO attempts (submission_id, number, started_at, state, sender)"
@@ -445,24 +501,27 @@ class PgJournal:
         message: str = "",
         response_body: str | None = None,
         results: Sequence[RecipeSetResult] = (),
+        requests: int = 1,
     ) -> None:
-        """Record how a submission ended (replaces earlier per-recipeSet results) and release its claim."""
+        """Record how a submission ended (replaces earlier per-recipeSet results) and release its claim.
+        `requests`: HTTP requests this attempt made (the client's retries included); all are counted."""
         blob = None
         if response_body is not None and self._cipher.persistent:
             blob = self._cipher.encrypt(response_body)
         with self._db.transaction() as conn:
             updated = conn.execute(
                 "UPDATE submissions SET state = %s, reason = %s, http_status = %s, message = %s,"
-                " response_body = %s, updated_at = clock_timestamp(), owner = NULL, lease_until = NULL"
-                " WHERE id = %s",
-                (str(state), str(reason) if reason else None, http_status, message, blob, submission_id),
+                " response_body = %s, updated_at = clock_timestamp(), attempts = attempts + %s, owner = NULL,"
+                " lease_until = NULL WHERE id = %s",
+                (str(state), str(reason) if reason else None, http_status, message, blob, max(0, requests - 1),
+                 submission_id),
             ).rowcount
             if not updated:
                 raise SubmissionNotFound(f"There is no submission number {submission_id} in the history.")
             conn.execute(
-                "UPDATE attempts SET state = %s, http_status = %s, message = %s, finished_at = clock_timestamp()"
-                " WHERE submission_id = %s AND finished_at IS NULL",
-                (str(state), http_status, message, submission_id),
+                "UPDATE attempts SET state = %s, http_status = %s, message = %s, finished_at = clock_timestamp(),"
+                " requests = %s WHERE submission_id = %s AND finished_at IS NULL",
+                (str(state), http_status, message, max(1, requests), submission_id),
             )
             conn.execute("DELETE FROM recipe_set_results WHERE submission_id = %s", (submission_id,))
             if results:
@@ -543,46 +602,111 @@ class PgJournal:
     def succeeded_before(self, environment_id: str, purchase_order: str) -> bool:
         """Has this purchase order already been delivered in this environment?"""
         return bool(self._db.read(
-            "SELECT 1 FROM submissions WHERE environment_id = %s AND state IN ('succeeded', 'already_submitted')"
-            " AND purchase_orders @> ARRAY[%s]::text[] LIMIT 1", (environment_id, purchase_order)))
+            "SELECT 1 FROM submissions WHERE environment_id = %s AND state = ANY(%s)"
+            " AND purchase_orders @> ARRAY[%s]::text[] LIMIT 1", (environment_id, list(DELIVERED), purchase_order)))
 
     # -- claims (owner + lease) -------------------------------------------------------------------------------
 
-    def claim(self, submission_ids: Sequence[int], lease_seconds: float | None = None) -> list[int]:
-        """Take the rows nobody live holds (no owner, an expired lease, or already ours), skipping rows another
-        machine is claiming at this very moment. Rows being sent by a live owner and delivered rows are never
-        taken. Returns the ids now held by this owner."""
-        lease = self.lease_seconds if lease_seconds is None else lease_seconds
+    def claim(self, ids: Sequence[int], owner: str | None = None, lease_until: float | None = None, *,
+              now: float | None = None, latest_only: bool = False) -> list[int]:
+        """Take the rows nobody live holds (free, ours, or lease expired) that are not being sent or delivered,
+        skipping rows another machine is claiming this very moment (FOR UPDATE SKIP LOCKED), so two machines
+        asking at once get disjoint rows. `latest_only`: skip a row when a later row of one of its purchase
+        orders exists in its environment, or one was delivered there (someone resent it meanwhile).
+        Defaults: this journal's owner, a lease of `lease_seconds`. Returns the ids taken."""
+        if not ids:
+            return []
+        owner = owner or self.owner
+        now = time.time() if now is None else now
+        lease_until = now + self.lease_seconds if lease_until is None else lease_until
+        later = (
+            " AND NOT EXISTS (SELECT 1 FROM submissions AS o WHERE o.environment_id = s.environment_id"
+            " AND o.purchase_orders && s.purchase_orders AND (o.id > s.id OR o.state = ANY(%(delivered)s)))"
+        ) if latest_only else ""
         with self._db.transaction() as conn:
             rows = conn.execute(
-                "UPDATE submissions SET owner = %(owner)s,"
-                " lease_until = clock_timestamp() + make_interval(secs => %(lease)s)"
-                " WHERE id IN (SELECT id FROM submissions WHERE id = ANY(%(ids)s)"
-                "   AND state NOT IN ('succeeded', 'already_submitted')"
-                "   AND (owner IS NULL OR owner = %(owner)s OR lease_until < clock_timestamp())"
-                "   AND NOT (state = 'sending' AND owner IS DISTINCT FROM %(owner)s"
-                "            AND lease_until >= clock_timestamp())"
+                "UPDATE submissions SET owner = %(owner)s, lease_until = to_timestamp(%(lease)s)"
+                " WHERE id IN (SELECT id FROM submissions AS s WHERE id = ANY(%(ids)s)"
+                "   AND state = ANY(%(resendable)s)"
+                "   AND (owner IS NULL OR owner = %(owner)s OR lease_until < to_timestamp(%(now)s))" + later +
                 "   FOR UPDATE SKIP LOCKED)"
                 " RETURNING id",
-                {"owner": self.owner, "lease": lease, "ids": list(submission_ids)},
+                {"owner": owner, "lease": lease_until, "ids": list(ids), "now": now, "resendable": list(RESENDABLE),
+                 "delivered": list(DELIVERED)},
             ).fetchall()
         taken = sorted(r["id"] for r in rows)
-        if taken:
+        if taken and owner == self.owner:
             self._start_heartbeat()
         return taken
 
-    def renew(self) -> int:
-        """Extend the lease of every row this owner holds; returns how many."""
+    def start_sending(self, ids: Sequence[int], owner: str | None = None, lease_until: float | None = None,
+                      now: float | None = None) -> list[int]:
+        """Claim and mark 'sending' in one transaction (a new attempt each); returns the ids that may go now. A row
+        another live owner holds, or that is no longer queued or resendable, is left out."""
+        if not ids:
+            return []
+        owner = owner or self.owner
+        now = time.time() if now is None else now
+        lease_until = now + self.lease_seconds if lease_until is None else lease_until
         with self._db.transaction() as conn:
-            return conn.execute(
-                "UPDATE submissions SET lease_until = clock_timestamp() + make_interval(secs => %s)"
-                " WHERE owner = %s", (self.lease_seconds, self.owner)).rowcount
+            rows = conn.execute(
+                "UPDATE submissions SET state = 'sending', attempts = attempts + 1, updated_at = clock_timestamp(),"
+                " owner = %(owner)s, lease_until = to_timestamp(%(lease)s)"
+                " WHERE id IN (SELECT id FROM submissions WHERE id = ANY(%(ids)s) AND state = ANY(%(resendable)s)"
+                "   AND (owner IS NULL OR owner = %(owner)s OR lease_until < to_timestamp(%(now)s))"
+                "   FOR UPDATE SKIP LOCKED)"
+                " RETURNING id, attempts",
+                {"owner": owner, "lease": lease_until, "ids": list(ids), "now": now, "resendable": list(RESENDABLE)},
+            ).fetchall()
+            if rows:
+                conn.cursor().executemany(
+                    "INSERT INTO attempts (submission_id, number, started_at, state, sender)"
+                    " VALUES (%s, %s, clock_timestamp(), 'sending', %s)",
+                    [(r["id"], r["attempts"], self.sender) for r in rows])
+        if rows and owner == self.owner:
+            self._start_heartbeat()
+        return sorted(r["id"] for r in rows)
 
-    def release(self, submission_ids: Sequence[int]) -> None:
-        """Give back rows held by this owner without sending them (they keep their state)."""
+    def renew(self, owner: str | None = None, lease_until: float | None = None) -> int:
+        """Push the lease of every row `owner` (default: this journal's) holds; returns how many."""
+        owner = owner or self.owner
+        lease_until = time.time() + self.lease_seconds if lease_until is None else lease_until
+        with self._db.transaction() as conn:
+            return conn.execute("UPDATE submissions SET lease_until = to_timestamp(%s) WHERE owner = %s",
+                                (lease_until, owner)).rowcount
+
+    def release(self, ids: Sequence[int], owner: str | None = None) -> None:
+        """Give back rows held by `owner` without sending them (they keep their state)."""
+        if not ids:
+            return
         with self._db.transaction() as conn:
             conn.execute("UPDATE submissions SET owner = NULL, lease_until = NULL WHERE owner = %s AND id = ANY(%s)",
-                         (self.owner, list(submission_ids)))
+                         (owner or self.owner, list(ids)))
+
+    def delivered(self, environment_id: str, purchase_orders: Iterable[str]) -> set[str]:
+        """Which of these purchase orders history shows delivered (succeeded or already there) in this environment."""
+        pos = sorted({str(p) for p in purchase_orders})
+        if not pos:
+            return set()
+        rows = self._db.read(
+            "SELECT DISTINCT p FROM submissions, unnest(purchase_orders) AS p WHERE environment_id = %s"
+            " AND state = ANY(%s) AND purchase_orders && %s::text[] AND p = ANY(%s)",
+            (environment_id, list(DELIVERED), pos, pos))
+        return {r["p"] for r in rows}
+
+    def held_elsewhere(self, environment_id: str, purchase_orders: Iterable[str], owner: str | None = None,
+                       now: float | None = None) -> set[str]:
+        """Purchase orders another owner's live claim is about to send (or is sending) in this environment."""
+        pos = sorted({str(p) for p in purchase_orders})
+        if not pos:
+            return set()
+        now = time.time() if now is None else now
+        rows = self._db.read(
+            "SELECT DISTINCT p FROM submissions, unnest(purchase_orders) AS p WHERE environment_id = %s"
+            " AND purchase_orders && %s::text[] AND p = ANY(%s) AND owner IS NOT NULL AND owner <> %s"
+            " AND lease_until >= to_timestamp(%s) AND state IN ('queued', 'sending')",
+            (environment_id, pos, pos, owner or self.owner, now))
+        return {r["p"] for r in rows}
 
     def holder(self, submission_id: int) -> tuple[str | None, datetime | None]:
         rows = self._db.read("SELECT owner, lease_until FROM submissions WHERE id = %s", (submission_id,))

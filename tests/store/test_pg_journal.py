@@ -233,3 +233,42 @@ def test_a_row_written_by_one_machine_is_announced_to_the_others_within_a_second
     finally:
         listener.stop()
     assert not listener._thread.is_alive()
+
+
+def test_start_sending_claims_and_marks_in_one_step_and_skips_a_live_owners_rows(make):
+    ann, bob = make("ann"), make("bob")
+    ids = [_record(ann, f"SS-{n}") for n in range(4)]
+    assert ann.claim(ids[:2]) == ids[:2]
+    assert bob.start_sending(ids) == ids[2:]  # ann holds the first two
+    assert [bob.get(i).state for i in ids[2:]] == [SubmissionState.SENDING] * 2
+    assert bob.attempts(ids[2])[0].state is SubmissionState.SENDING
+    assert bob.held_elsewhere("staging", ["SS-0", "SS-2", "SS-9"]) == {"SS-0"}
+    assert ann.held_elsewhere("staging", ["SS-0", "SS-2"]) == {"SS-2"}
+    bob.finish(ids[2], SubmissionState.SUCCEEDED, requests=3)
+    assert bob.get(ids[2]).attempts == 3 and bob.holder(ids[2]) == (None, None)
+    assert ann.delivered("staging", ["SS-2", "SS-3"]) == {"SS-2"}
+    assert ann.delivered("production", ["SS-2"]) == set()
+
+
+def test_claim_latest_only_skips_orders_resent_or_delivered_since(make):
+    ann = make("ann")
+    old = _record(ann, "LO-1")
+    _record(ann, "LO-1")  # sent again later
+    failed = _record(ann, "LO-2")
+    done = _record(ann, "LO-2")
+    ann.mark_sending(done)
+    ann.finish(done, SubmissionState.SUCCEEDED)
+    alone = _record(ann, "LO-3")
+    assert ann.claim([old, failed, alone], latest_only=True) == [alone]
+
+
+def test_recovery_frees_the_queued_claims_of_a_gone_owner(make):
+    ann, bob = make("ann", lease_seconds=0.3), make("bob")
+    sid = _record(ann, "FREE-1")
+    assert ann.claim([sid]) == [sid]
+    ann._stop.set()
+    ann._heartbeat.join()
+    time.sleep(0.5)
+    recovered = bob.recover()
+    assert recovered == [] and recovered.released == (sid,)
+    assert bob.holder(sid) == (None, None) and bob.get(sid).state is SubmissionState.QUEUED
