@@ -42,6 +42,7 @@ class AppContext:
         self._sandbox = sandbox
         self._owns_sandbox = sandbox is None
         self._registry = None
+        self._team_budgets: dict = {}
         self.recovered: list = []
         self.new_team_key: bytes | None = None
         self.new_team_key_saved = False
@@ -136,8 +137,22 @@ class AppContext:
         return environment
 
     def limits(self, environment: Environment):
-        """The environment's shared RateLimits (one limiter per endpoint)."""
-        return self._limits.get(environment.id, environment.rate_limit_requests, environment.rate_limit_seconds)
+        """The environment's shared RateLimits (one limiter per endpoint): the team's, kept in the shared history,
+        when there is one."""
+        return self._budget(environment.id, environment.rate_limit_requests, environment.rate_limit_seconds)
+
+    def _budget(self, scope: str, requests: int, seconds: float):
+        if not self.shared_history_url:
+            return self._limits.get(scope, requests, seconds)
+        from spectrum_desktop.services.team_budget import TeamRateLimits
+
+        journal = self.journal
+        with self._lock:
+            budget = self._team_budgets.get((scope, requests, seconds))
+            if budget is None:
+                budget = self._team_budgets[(scope, requests, seconds)] = TeamRateLimits(journal, scope, requests,
+                                                                                          seconds)
+            return budget
 
     def rate_budget(self, environment: Environment, endpoint: str = MANY_PATH) -> BudgetView:
         limiter = self.limits(environment).for_path(endpoint)
@@ -161,7 +176,7 @@ class AppContext:
         token = self._token(AD_HOC)
         if not token:
             raise MissingToken(base_url)
-        limits = self._limits.get(f"{AD_HOC} {base_url.rstrip('/')}", *AD_HOC_BUDGET)
+        limits = self._budget(f"{AD_HOC} {base_url.rstrip('/')}", *AD_HOC_BUDGET)
         return Target(AD_HOC, base_url, base_url.rstrip("/"), token, limits=limits)
 
     def _token(self, environment_id: str) -> str | None:

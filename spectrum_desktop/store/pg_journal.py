@@ -98,12 +98,20 @@ MIGRATIONS: tuple[str, ...] = (
         created_by TEXT NOT NULL,
         created_at TIMESTAMPTZ NOT NULL DEFAULT now()
     );
-    CREATE TABLE rate_budget (
-        environment_id TEXT NOT NULL,
+    CREATE TABLE rate_events (
+        id BIGSERIAL PRIMARY KEY,
+        scope TEXT NOT NULL,
         endpoint TEXT NOT NULL,
-        at TIMESTAMPTZ NOT NULL
+        started DOUBLE PRECISION NOT NULL,
+        answered DOUBLE PRECISION
     );
-    CREATE INDEX rate_budget_at ON rate_budget(environment_id, endpoint, at);
+    CREATE INDEX rate_events_scope ON rate_events(scope, endpoint, started);
+    CREATE TABLE rate_blocks (
+        scope TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        until DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (scope, endpoint)
+    );
     CREATE FUNCTION spectrum_notify() RETURNS trigger AS $$
     BEGIN
         PERFORM pg_notify('spectrum_history', json_build_object(
@@ -716,25 +724,55 @@ class PgJournal:
 
     # -- one rate budget for the team -------------------------------------------------------------------------
 
-    def take_budget(self, environment_id: str, endpoint: str, max_requests: int, window_seconds: float) -> float:
-        """Take one request from the team's budget for this environment and endpoint. Returns 0.0 when taken,
-        else the seconds to wait before asking again (nothing taken)."""
-        key = int.from_bytes(hashlib.sha256(f"{environment_id} {endpoint}".encode()).digest()[:8], "big",
-                             signed=True)
+    def budget_take(self, scope: str, endpoint: str, max_requests: int, window_seconds: float,
+                    in_flight_seconds: float = 120.0) -> tuple[int | None, float]:
+        """One short transaction under the scope's advisory lock: take a slot of the team's budget for this
+        environment (`scope`) and endpoint if there is room. A slot counts from when it was taken until
+        `window_seconds` after its answer (while in flight: at most `in_flight_seconds`). Returns (slot id, 0.0),
+        or (None, seconds to wait) while the budget is full or Spectrum asked everyone to wait."""
+        key = int.from_bytes(hashlib.sha256(f"{scope} {endpoint}".encode()).digest()[:8], "big", signed=True)
+        now = time.time()
         with self._db.transaction() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
-            conn.execute("DELETE FROM rate_budget WHERE environment_id = %s AND endpoint = %s"
-                         " AND at < clock_timestamp() - make_interval(secs => %s)",
-                         (environment_id, endpoint, window_seconds))
+            block = conn.execute("SELECT until FROM rate_blocks WHERE scope = %s AND endpoint = %s",
+                                 (scope, endpoint)).fetchone()
+            if block is not None and block["until"] > now:
+                return None, block["until"] - now
+            conn.execute("DELETE FROM rate_events WHERE scope = %s AND endpoint = %s"
+                         " AND coalesce(answered, started + %s) + %s < %s",
+                         (scope, endpoint, in_flight_seconds, window_seconds, now))
             row = conn.execute(
-                "SELECT count(*) AS n, min(at) AS oldest, clock_timestamp() AS now FROM rate_budget"
-                " WHERE environment_id = %s AND endpoint = %s", (environment_id, endpoint)).fetchone()
-            if row["n"] < max_requests:
-                conn.execute("INSERT INTO rate_budget (environment_id, endpoint, at) VALUES (%s, %s, clock_timestamp())",
-                             (environment_id, endpoint))
-                return 0.0
-            waited = (row["now"] - row["oldest"]).total_seconds()
-            return max(0.001, window_seconds - waited)
+                "SELECT count(*) AS n, min(coalesce(answered, started + %s)) AS earliest FROM rate_events"
+                " WHERE scope = %s AND endpoint = %s", (in_flight_seconds, scope, endpoint)).fetchone()
+            if row["n"] >= max_requests:
+                return None, max(0.01, row["earliest"] + window_seconds - now)
+            slot = conn.execute("INSERT INTO rate_events (scope, endpoint, started) VALUES (%s, %s, %s) RETURNING id",
+                                (scope, endpoint, now)).fetchone()
+            return int(slot["id"]), 0.0
+
+    def budget_answered(self, slot: int) -> None:
+        """The slot's request has its answer: it counts for one more window from now."""
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE rate_events SET answered = %s WHERE id = %s", (time.time(), slot))
+
+    def budget_block(self, scope: str, endpoint: str, wait_seconds: float) -> None:
+        """Spectrum said 'too many' to someone: nobody in the team sends there for `wait_seconds`."""
+        until = time.time() + max(0.0, wait_seconds)
+        with self._db.transaction() as conn:
+            conn.execute("INSERT INTO rate_blocks (scope, endpoint, until) VALUES (%s, %s, %s)"
+                         " ON CONFLICT (scope, endpoint) DO UPDATE SET until = greatest(rate_blocks.until,"
+                         " excluded.until)", (scope, endpoint, until))
+
+    def budget_used(self, scope: str, endpoint: str, window_seconds: float, in_flight_seconds: float = 120.0
+                    ) -> tuple[int, bool]:
+        """(slots counting now, blocked by a refusal)."""
+        now = time.time()
+        block = self._db.read("SELECT until FROM rate_blocks WHERE scope = %s AND endpoint = %s", (scope, endpoint))
+        used = self._db.read(
+            "SELECT count(*) AS n FROM rate_events WHERE scope = %s AND endpoint = %s"
+            " AND coalesce(answered, started + %s) + %s > %s",
+            (scope, endpoint, in_flight_seconds, window_seconds, now))[0]["n"]
+        return int(used), bool(block and block[0]["until"] > now)
 
     # -- moving a local history into the shared one -----------------------------------------------------------
 

@@ -109,3 +109,29 @@ def test_two_machines_resending_failed_at_once_post_each_order_once(homes, serve
         run.communicate(timeout=120)
     after = _posts_per_po(server)
     assert {po: after[po] - before[po] for po in pos} == {po: 1 for po in pos}
+
+
+def test_two_machines_sending_at_once_share_one_rate_budget_and_draw_no_403(homes, monkeypatch):
+    from spectrum_desktop.domain.environment import Environment
+    from spectrum_desktop.sandbox import SandboxServer
+    from spectrum_desktop.store.environments import EnvironmentSettings
+    from tests.cli.helpers import TOKEN
+
+    a, b = homes
+    with SandboxServer(token=TOKEN, rate_limit=(8, 2.0)) as server:
+        for home in (a, b):
+            monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(home))
+            EnvironmentSettings().update(
+                [Environment(id="team-qa", name="Team QA", base_url=server.url, batch_size=1,
+                             rate_limit_requests=8, rate_limit_seconds=2.0)], "team-qa")
+        runs = []
+        for home, name in ((a, "ann"), (b, "bob")):
+            orders = write_orders(home / "o.json", [order(f"RATE-{name}-{n}") for n in range(12)])
+            env = {**cli_env(home), "SPECTRUM_DESKTOP_USER": name}
+            runs.append(subprocess.Popen([sys.executable, "-m", "spectrum_desktop", "send", orders, "--env",
+                                          "Team QA", "--batch-size", "1"],
+                                         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+        results = [run.communicate(timeout=120) for run in runs]
+        codes = [r.status for r in server.received() if r.path.startswith("/api/")]
+    assert [run.returncode for run in runs] == [0, 0], results
+    assert codes.count(403) == 0 and codes.count(200) == 24
