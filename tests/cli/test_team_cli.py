@@ -135,3 +135,40 @@ def test_two_machines_sending_at_once_share_one_rate_budget_and_draw_no_403(home
         codes = [r.status for r in server.received() if r.path.startswith("/api/")]
     assert [run.returncode for run in runs] == [0, 0], results
     assert codes.count(403) == 0 and codes.count(200) == 24
+
+
+def test_a_machine_killed_mid_send_keeps_its_row_sending_until_its_lease_expires_then_a_check_resolves_it(
+        homes, server, pg_url, monkeypatch):
+    import os
+    import signal
+
+    import psycopg
+
+    from tests.cli.test_kill import wait_for
+
+    a, b = homes
+    slow = write_orders(a / "slow.json", [order("SLOW-T1", "R1")])
+    sender = subprocess.Popen([sys.executable, "-m", "spectrum_desktop", "send", slow, "--base-url", server.url],
+                              env={**cli_env(a), "SPECTRUM_DESKTOP_USER": "ann"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: server.accepted_count("SLOW-T1") == 1), "the send never reached the sandbox"
+        _as("bob", monkeypatch)
+        while_alive = json.loads(run_cli(b, "history", "--json").stdout)  # B starts, and recovers what it may
+        assert [(r["state"], r["sender"]) for r in while_alive] == [("sending", "ann")]
+        os.kill(sender.pid, signal.SIGKILL)
+        sender.wait(timeout=10)
+    finally:
+        if sender.poll() is None:
+            sender.kill()
+            sender.wait(timeout=10)
+    after_kill = json.loads(run_cli(b, "history", "--json").stdout)
+    assert [r["state"] for r in after_kill] == ["sending"]  # A's lease still runs: nobody takes it over
+    with psycopg.connect(pg_url) as conn:  # the lease runs out (instead of waiting a minute)
+        conn.execute("UPDATE submissions SET lease_until = now() - interval '1 second' WHERE state = 'sending'")
+    expired = json.loads(run_cli(b, "history", "--json").stdout)
+    assert [r["state"] for r in expired] == ["unknown"]
+    checked = run_cli(b, "resend", "--failed", "--json")
+    assert checked.returncode == 0, checked.stderr
+    assert [r["state"] for r in json.loads(checked.stdout)] == ["already_submitted"]  # looked up, not sent again
+    assert server.accepted_count("SLOW-T1") == 1
