@@ -8,9 +8,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from spectrum_desktop import APP_DISPLAY_NAME, __version__, cli
 from spectrum_desktop.logging_setup import configure_logging
+from spectrum_desktop.store import paths
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,14 @@ def run_selftest_mode(log_path) -> int:
     return run_selftest(app, window_factory(), report)
 
 
+def data_folder() -> Path | None:
+    """The data folder the window works on (its single-window key); None when it cannot be had."""
+    try:
+        return paths.data_dir()
+    except OSError:
+        return None
+
+
 def run_window(log_path) -> int:
     from PySide6.QtWidgets import QApplication
 
@@ -88,6 +98,16 @@ def run_window(log_path) -> int:
 
     install_crash_hook(log_path)
     app = QApplication.instance() or QApplication(sys.argv)
-    window = window_factory()()
+    factory = window_factory()
+    if factory is _placeholder_window:
+        window = factory()
+    else:
+        from spectrum_desktop.ui.startup import open_main_window
+
+        window = open_main_window(data_folder())
+        if window is None:
+            log.info("A window is already open on this data folder; it was asked to come to the front")
+            print(f"{APP_DISPLAY_NAME} is already open for this data folder; its window was brought to the front.")
+            return 0
     window.show()
     return app.exec()

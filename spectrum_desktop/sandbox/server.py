@@ -2,20 +2,28 @@
 
 Implements the acknowledgement (single and multiple), full order and order
 lookup endpoints, the token check, the vendor's rate limit and the magic values
-in `magic.py`. Thread safe; records what it received so tests can check the wire.
+in `magic.py`. Remembers acceptance per recipeSet: a second request for a partly
+accepted purchase order processes only the recipeSets not accepted yet. Every
+request has an overall deadline, so a client that trickles its request cannot
+hold a thread for long. Thread safe; records what it received (and counts the
+POSTs per purchase order and recipeSet) so tests can check the wire.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import secrets
+import socket
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from spectrum_desktop.domain.endpoints import ACK_PATH, ACKS_PATH, ORDER_PATH
 from spectrum_desktop.domain.endpoints import LOOKUP_PATH_PREFIX as LOOKUP_PREFIX
@@ -29,6 +37,9 @@ CONTROL_PREFIX = "/_sandbox/"
 DRAIN_FACTOR = 8  # a too-large body up to 8x the limit is read and dropped before the 413; larger: not read
 POLL_SECONDS = 0.05  # how quickly stop() is noticed
 MANY_SHAPES = ("array", "wrapped", "single")
+REQUEST_DEADLINE = 30.0  # seconds from the start of a request until all of it (line, headers, body) must be in
+ALREADY_ACCEPTED = "RecipeSet has already been submitted; it was not processed again."
+ORDER_PATHS = (ACK_PATH, ACKS_PATH, ORDER_PATH)
 ADDRESS_FIELDS = ("firstName", "lastName", "address1", "city", "state", "postalCode", "country")
 
 
@@ -56,12 +67,31 @@ class Received:
 
 
 @dataclass
+class _PostLog:
+    """What arrived for one purchase order: POSTs, their answers, and per recipeSet how often it came."""
+
+    posts: int = 0
+    answers: Counter = field(default_factory=Counter)  # HTTP status (for this PO) -> how many
+    recipe_set_posts: Counter = field(default_factory=Counter)  # recipeSetId -> POSTs that carried it
+    already_accepted: Counter = field(default_factory=Counter)  # recipeSetId -> came again after acceptance
+
+    def as_json(self, accepted: dict[str, str]) -> dict:
+        return {"posts": self.posts, "answers": {str(k): v for k, v in sorted(self.answers.items())},
+                "recipeSets": {rid: {"posts": n, "accepted": rid in accepted,
+                                     "alreadyAccepted": self.already_accepted.get(rid, 0)}
+                               for rid, n in self.recipe_set_posts.items()}}
+
+
+@dataclass
 class _State:
     lock: threading.Lock = field(default_factory=threading.Lock)
     received: list[Received] = field(default_factory=list)
     orders: dict[str, dict] = field(default_factory=dict)
-    acknowledged: dict[str, str] = field(default_factory=dict)  # PO -> lastModification
+    acknowledged: dict[str, str] = field(default_factory=dict)  # PO -> lastModification, every recipeSet accepted
+    accepted_sets: dict[str, dict[str, str]] = field(default_factory=dict)  # PO -> {recipeSetId: lastModification}
+    known_sets: dict[str, set[str]] = field(default_factory=dict)  # PO -> every recipeSetId processed for it
     accepted_counts: dict[str, int] = field(default_factory=dict)
+    post_log: dict[str, _PostLog] = field(default_factory=dict)
     accept_failures: bool = False
 
 
@@ -88,18 +118,21 @@ class SandboxServer:
     a `SLOW...` order waits before answering. many_shape is how the (undocumented)
     multiple-acknowledgement answer is shaped: "array" of results, "wrapped" as
     {"results": [...]}, or "single" (one order sent -> one result object).
+    socket_timeout bounds each wait for bytes; request_deadline bounds a whole request
+    (line, headers and body), so a client that trickles bytes is cut off.
     """
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0, token: str | None = None,
                  rate_limit: tuple[int, float] | None = (100, 60.0), slow_delay: float = 35.0,
                  max_body_bytes: int = MAX_BODY_BYTES, socket_timeout: float = 10.0,
-                 many_shape: str = "array") -> None:
+                 many_shape: str = "array", request_deadline: float = REQUEST_DEADLINE) -> None:
         if many_shape not in MANY_SHAPES:
             raise ValueError(f"many_shape must be one of {', '.join(MANY_SHAPES)}")
         self.many_shape = many_shape
         self.token = token if token is not None else "sandbox-" + secrets.token_urlsafe(12)
         self.slow_delay = slow_delay
         self.max_body_bytes = max_body_bytes
+        self.request_deadline = request_deadline
         self._limiter = SlidingWindow(*rate_limit) if rate_limit else None
         self._state = _State()
         self._stopping = threading.Event()
@@ -160,6 +193,18 @@ class SandboxServer:
         with self._state.lock:
             return dict(self._state.accepted_counts)
 
+    def accepted_recipe_sets(self, purchase_order_number: str) -> set[str]:
+        """The recipeSets of this PO that were accepted (each is processed at most once)."""
+        with self._state.lock:
+            return set(self._state.accepted_sets.get(purchase_order_number, {}))
+
+    def posts(self) -> dict[str, dict]:
+        """Per purchase order: POSTs received, their answers, and per recipeSet the POSTs that carried it,
+        whether it was accepted and how often it came again after that (the `GET /_sandbox/posts` answer)."""
+        with self._state.lock:
+            return {po: entry.as_json(self._state.accepted_sets.get(po, {}))
+                    for po, entry in self._state.post_log.items()}
+
     def reset(self) -> None:
         """Forget every order and record (accept_failures back to False)."""
         with self._state.lock:
@@ -201,25 +246,64 @@ class SandboxServer:
             return 400, {"lastModification": _now_iso(), "error": "; ".join(problems), "apiVersion": API_VERSION}
         po = order["purchaseOrderNumber"]
         self._magic_before(po)
-        items = order.get("lineItems") or order.get("recipeSets") or []
+        items_key = "lineItems" if order.get("lineItems") else "recipeSets"
+        items = order.get(items_key) or []
         with self._state.lock:
-            if po in self._state.acknowledged:
-                return 409, {"lastModification": self._state.acknowledged[po],
+            state = self._state
+            log = state.post_log.setdefault(po, _PostLog())
+            if po in state.acknowledged:
+                log.already_accepted.update(str(item.get("recipeSetId")) for item in items)
+                return 409, {"lastModification": state.acknowledged[po],
                              "error": "Purchase order has already been submitted.", "apiVersion": API_VERSION}
-            accept_failures = self._state.accept_failures
+            accepted = state.accepted_sets.setdefault(po, {})
+            known = state.known_sets.setdefault(po, set())
             statuses = []
+            now = _now_iso()
             for item in items:
                 rid = str(item.get("recipeSetId"))
-                failed = rid.startswith(magic.FAIL_RECIPE_SET) and not accept_failures
+                known.add(rid)
+                if rid in accepted:  # accepted by an earlier request: reported, never processed twice
+                    log.already_accepted[rid] += 1
+                    statuses.append({"recipeSetId": rid, "success": False, "message": ALREADY_ACCEPTED})
+                    continue
+                failed = rid.startswith(magic.FAIL_RECIPE_SET) and not state.accept_failures
+                if not failed:
+                    accepted[rid] = now
                 statuses.append({"recipeSetId": rid, "success": not failed,
                                  "message": "RecipeSet could not be processed (sandbox FAIL value)."
                                  if failed else "Processed Successfully"})
-            all_ok = all(s["success"] for s in statuses)
-            if all_ok:
-                self._state.acknowledged[po] = _now_iso()
-                self._state.accepted_counts[po] = self._state.accepted_counts.get(po, 0) + 1
-            self._state.orders[po] = order
+            if known and known <= accepted.keys():
+                state.acknowledged[po] = now
+                state.accepted_counts[po] = state.accepted_counts.get(po, 0) + 1
+            stored = state.orders.setdefault(po, order)
+            if stored is not order:  # a later request for the same PO adds the recipeSets it brought
+                have = {str(i.get("recipeSetId")) for i in stored.get(items_key) or [] if isinstance(i, dict)}
+                stored = state.orders[po] = {**stored, items_key: list(stored.get(items_key) or []) + [
+                    i for i in items if str(i.get("recipeSetId")) not in have]}
+        all_ok = all(s["success"] for s in statuses)
         return 200, {"purchaseOrderNumber": po, "statuses": statuses, "allSuccessful": all_ok}
+
+    def _log_posts(self, path: str, body: Any, reply: _Reply) -> None:
+        """Count one POST for every purchase order its body carried, with the answer that PO got."""
+        orders = body if isinstance(body, list) else [body]
+        per_po: dict[str, int] = {}
+        if path == ACKS_PATH and reply.status == 200:
+            results = reply.body.get("results", [reply.body]) if isinstance(reply.body, dict) else reply.body
+            for result in results or []:
+                if isinstance(result, dict) and isinstance(result.get("purchaseOrderNumber"), str):
+                    per_po[result["purchaseOrderNumber"]] = int(result.get("status", 200))
+        with self._state.lock:
+            for order in orders:
+                if not isinstance(order, dict) or not isinstance(order.get("purchaseOrderNumber"), str):
+                    continue
+                po = order["purchaseOrderNumber"]
+                log = self._state.post_log.setdefault(po, _PostLog())
+                log.posts += 1
+                log.answers[per_po.get(po, reply.status)] += 1
+                items = order.get("lineItems") or order.get("recipeSets")
+                if isinstance(items, list):
+                    log.recipe_set_posts.update(str(i.get("recipeSetId")) for i in items
+                                                if isinstance(i, dict) and i.get("recipeSetId"))
 
     def handle(self, method: str, path: str, headers: dict[str, str], body: Any) -> _Reply:
         if path.startswith(CONTROL_PREFIX):
@@ -229,13 +313,16 @@ class SandboxServer:
         endpoint = LOOKUP_PREFIX if path.startswith(LOOKUP_PREFIX) else path
         self._rate_check(endpoint)
         if method == "GET" and path.startswith(LOOKUP_PREFIX):
-            po = path[len(LOOKUP_PREFIX):]
+            try:  # the request line arrives as latin-1 text; the number in it is percent-encoded UTF-8
+                po = unquote_to_bytes(path[len(LOOKUP_PREFIX):].encode("latin-1")).decode("utf-8")
+            except UnicodeError:
+                return _error(400, "The purchase order number in the address is not valid UTF-8.")
             with self._state.lock:
                 order = self._state.orders.get(po)
             if order is None:
                 return _error(404, f"Order {po} was not found.")
             return _Reply(200, order)
-        if method != "POST" or path not in (ACK_PATH, ACKS_PATH, ORDER_PATH):
+        if method != "POST" or path not in ORDER_PATHS:
             return _error(404, f"No endpoint {method} {path}.")
         if body is _NOT_JSON:
             return _error(400, "The request body is not valid JSON.")
@@ -267,6 +354,8 @@ class SandboxServer:
             self.set_accept_failures(False)
         elif method == "POST" and command == "reset":
             self.reset()
+        elif method == "GET" and command == "posts":
+            return _Reply(200, {"purchaseOrders": self.posts()})
         elif not (method == "GET" and command == "counts"):
             return _error(404, f"Unknown sandbox control {command}.")
         return _Reply(200, {"acceptedCounts": self.accepted_counts()})
@@ -311,11 +400,44 @@ def _transport_magic_po(body: Any) -> str:
     return pos[0] if pos else ""
 
 
+class _DeadlineReader(io.RawIOBase):
+    """Reads the socket, each wait bounded by the idle timeout and all of them by the request's deadline."""
+
+    def __init__(self, sock: socket.socket, handler: "_Handler") -> None:
+        super().__init__()
+        self._sock = sock
+        self._handler = handler
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        remaining = self._handler.deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the request did not arrive before its deadline")
+        idle = self._handler.timeout
+        self._sock.settimeout(remaining if idle is None else min(idle, remaining))
+        try:
+            return self._sock.recv_into(buffer)
+        finally:
+            self._sock.settimeout(idle)  # answers are written with the idle timeout, not what is left
+
+
 class _Handler(BaseHTTPRequestHandler):
     sandbox: SandboxServer
     server_version = "SpectrumSandbox/1"
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # headers and body are two writes: Nagle + delayed ACK would add 40 ms each
+    deadline = 0.0
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()  # the stdlib's reader; ours below bounds the whole request, not each wait
+        self.rfile = io.BufferedReader(_DeadlineReader(self.connection, self))
+
+    def handle_one_request(self) -> None:
+        self.deadline = time.monotonic() + self.sandbox.request_deadline
+        super().handle_one_request()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         return  # silent: paths carry purchase order numbers only, but tests need quiet output
@@ -344,7 +466,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise _error(413, f"The request body is larger than {self.sandbox.max_body_bytes} bytes.")
         try:
             raw = self.rfile.read(length) if length else b""
-        except TimeoutError:
+        except (TimeoutError, ValueError):  # ValueError: the reader was closed after a timeout
             raw = b""
         if len(raw) < length:  # the client stalled or hung up before sending all it announced
             self.close_connection = True
@@ -381,6 +503,8 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as error:  # the sandbox never crashes on garbage
             reply = _error(500, f"Sandbox internal error ({type(error).__name__}). Trace log ID: {uuid.uuid4().hex}")
         self.sandbox._record(method, path, headers, None if body is _NOT_JSON else body, reply.status)
+        if method == "POST" and path in ORDER_PATHS:
+            self.sandbox._log_posts(path, body, reply)
         po = _transport_magic_po(body)
         if po.startswith(magic.SLOW):
             self.sandbox._stopping.wait(self.sandbox.slow_delay)

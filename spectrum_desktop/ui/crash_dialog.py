@@ -12,17 +12,21 @@ log = logging.getLogger(__name__)
 EXIT_CRASHED = 70
 
 
-def crash_message(exc: BaseException, log_path: Path) -> str:
+def crash_message(exc: BaseException, log_path: Path | None) -> str:
+    where = (f"Please send the log file to support:\n{log_path}" if log_path is not None else
+             "No log file could be written (the log folder is read-only or full); please tell support what you "
+             "were doing when this happened.")
     return (
         f"Spectrum Desktop hit an unexpected problem ({type(exc).__name__}) and must close.\n\n"
-        f"Your orders already sent are safe. Please send the log file to support:\n{log_path}"
+        f"Your orders already sent are safe. {where}"
     )
 
 
-def install_crash_hook(log_path: Path, show_dialog: bool = True) -> None:
+def install_crash_hook(log_path: Path | None, show_dialog: bool = True) -> None:
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         log.critical("Unhandled error, application closing", exc_info=(exc_type, exc, tb))
-        print(f"spectrum-desktop: crashed ({exc_type.__name__}); see log {log_path}", file=sys.stderr)
+        see = f"; see log {log_path}" if log_path is not None else ""
+        print(f"spectrum-desktop: crashed ({exc_type.__name__}){see}", file=sys.stderr)
         if show_dialog:
             _show_box(crash_message(exc, log_path))
         _quit_event_loop()

@@ -25,3 +25,20 @@ def build_main_window(context: AppContext | None = None) -> MainWindow:
     window = MainWindow(context if context is not None else AppContext(), window_settings())
     install_history_pages(window, window.context)
     return window
+
+
+def open_main_window(data_folder: Path | None) -> MainWindow | None:
+    """The main window, the only one on `data_folder`; None when a window already has that folder (it was
+    asked to come to the front, and this launch should end). data_folder None: no single-window check."""
+    from spectrum_desktop.ui.single_instance import SingleInstance, bring_to_front, server_name
+
+    instance = None
+    if data_folder is not None:
+        instance = SingleInstance(server_name(data_folder))
+        if not instance.claim():
+            return None
+    window = build_main_window()
+    if instance is not None:
+        instance.setParent(window)  # listens as long as the window lives
+        instance.activated.connect(lambda: bring_to_front(window))
+    return window

@@ -48,7 +48,8 @@ def test_crash_hook_writes_a_readable_log_line(home):
     for handler in logging.getLogger().handlers:
         handler.flush()
     text = path.read_text(encoding="utf-8")
-    assert "CRITICAL" in text and "Unhandled error" in text and "RuntimeError: boom" in text
+    assert "CRITICAL" in text and "Unhandled error" in text and "RuntimeError: (its text is not logged" in text
+    assert "RuntimeError: boom" not in text  # an exception's text may quote customer data: type and frames only
     assert str(path) in crash_message(RuntimeError("x"), path)
 
 
@@ -116,7 +117,7 @@ def test_crash_inside_a_slot_ends_the_event_loop_with_the_crash_code(home, qapp)
     assert code == EXIT_CRASHED
     for handler in logging.getLogger().handlers:
         handler.flush()
-    assert "ValueError: slot failed" in path.read_text(encoding="utf-8")
+    assert "ValueError: (its text is not logged" in path.read_text(encoding="utf-8")
 
 
 def test_selftest_order_is_valid_for_the_domain():

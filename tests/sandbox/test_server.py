@@ -43,9 +43,10 @@ def test_fail_recipe_set_then_accept_failures_over_http(sandbox):
     assert first["allSuccessful"] is False
     assert [s["success"] for s in first["statuses"]] == [True, False]
     assert requests.post(sandbox.url + "/_sandbox/accept-failures", timeout=5).status_code == 200
-    second = post(sandbox, "/api/order/acknowledgement", body).json()
+    second = post(sandbox, "/api/order/acknowledgement", order("P1", "FAIL-2")).json()
     assert second["allSuccessful"] is True
     assert sandbox.accepted_count("P1") == 1
+    assert post(sandbox, "/api/order/acknowledgement", body).status_code == 409  # now wholly accepted
 
 
 def test_wrong_token_401_and_token_not_recorded(sandbox):

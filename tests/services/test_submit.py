@@ -138,7 +138,9 @@ def test_needs_attention_keeps_the_newest_row_per_order_and_drops_delivered_ones
 def test_a_409_on_resending_a_partial_order_does_not_claim_the_failed_recipe_sets_arrived(journal, server):
     partial = submit(journal, target(server), order("PA-1", "R1", "FAIL-7"))
     assert partial.state == SubmissionState.PARTIAL
-    submit(journal, target(server), order("PA-1", "R1", "R2"))  # someone else completed the order meanwhile
+    server.set_accept_failures(True)  # someone else completed the order meanwhile (the sandbox counts an order
+    submit(journal, target(server), order("PA-1", "FAIL-7"))  # received once each of its recipeSets is accepted)
+    server.set_accept_failures(False)
     again = resend(journal, partial.id, lambda original: target(server))
     assert (again.state, again.http_status) == (SubmissionState.ALREADY_SUBMITTED, 409)
     assert "FAIL-7" in again.message and "may still need fixing" in again.message

