@@ -33,11 +33,17 @@ def page(
 ) -> HistoryPage:
     """Newest first; `HistoryPage(rows, total)`. `since`/`until` bound the creation time (UTC-aware datetimes).
     `latest_only` leaves out rows that were sent again later (same purchase orders, same environment)."""
-    from spectrum_desktop.store.journal import HistoryQuery
+    from spectrum_desktop.store.journal import HistoryPage, HistoryQuery
+    from spectrum_desktop.store.pg_journal import SharedHistoryUnavailable
 
-    return journal.history(HistoryQuery(environment_id=environment_id, states=frozenset(states), search=search,
-                                        page=page_number, page_size=page_size, since=since, until=until,
-                                        latest_only=latest_only))
+    try:
+        return journal.history(HistoryQuery(environment_id=environment_id, states=frozenset(states), search=search,
+                                            page=page_number, page_size=page_size, since=since, until=until,
+                                            latest_only=latest_only))
+    except SharedHistoryUnavailable:
+        # The shared history's server is away: the window shows an empty page (its status line says why) and
+        # keeps working for editing and drafts; sending refuses with the same message.
+        return HistoryPage(rows=(), total=0)
 
 
 @dataclass(frozen=True)

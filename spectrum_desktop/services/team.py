@@ -18,6 +18,14 @@ if TYPE_CHECKING:
     from spectrum_desktop.store.team_settings import TeamSettings
 
 URL_VARIABLE = "SPECTRUM_DESKTOP_JOURNAL_URL"
+
+
+class NoKeyringForPassword(Exception):
+    """A database password was typed but this computer has no keyring to keep it in."""
+
+    def __init__(self) -> None:
+        super().__init__("This computer has no keyring to keep the database password in. Ask whoever runs the "
+                         "database to set it up in the ~/.pgpass file instead, then leave Password empty.")
 USER_VARIABLE = "SPECTRUM_DESKTOP_USER"
 
 
@@ -66,7 +74,6 @@ def open_shared(url: str, sender: str) -> SharedJournal:
     )
     from spectrum_desktop.store.shared_url import parse_journal_url
     from spectrum_desktop.store.team_secrets import (
-        TEAM_KEY_VARIABLE,
         database_password,
         forget_team_key,
         save_team_key,
@@ -90,8 +97,8 @@ def open_shared(url: str, sender: str) -> SharedJournal:
                     forget_team_key(address)
             else:
                 problem = (f"The shared history ({address.display}) has no team key yet and this computer has no "
-                           "keyring to keep one in, so order contents are kept only while the app runs. Set "
-                           f"{TEAM_KEY_VARIABLE} or use a computer with a keyring to set the team key up.")
+                           "keyring to keep one in, so order contents are kept only while the app runs. Set the "
+                           "team key up from a computer that has a keyring (GNOME Keyring, for example).")
     if key is not None:
         try:
             check_team_key(db, key)
@@ -126,14 +133,15 @@ class ConnectionCheck:
     schema_version: int
 
 
-def check_connection(url: str) -> ConnectionCheck:
-    """Preferences › Shared history › Test: connect (and set up the tables when empty); typed errors say what failed."""
+def check_connection(url: str, password: str = "") -> ConnectionCheck:
+    """Preferences › Shared history › Test: connect (and set up the tables when empty) with `password` when one is
+    typed, else the keyring's or libpq's; typed errors say what failed."""
     from spectrum_desktop.store.pg_journal import PgDatabase, team_key_state
     from spectrum_desktop.store.shared_url import parse_journal_url
     from spectrum_desktop.store.team_secrets import database_password
 
     address = parse_journal_url(url)
-    db = PgDatabase(address, password=database_password(address))
+    db = PgDatabase(address, password=password or database_password(address))
     try:
         rows = db.read("SELECT count(*) AS n FROM submissions")[0]["n"]
         return ConnectionCheck(address.display, int(rows), team_key_state(db), db.schema_version)
@@ -200,15 +208,19 @@ def load_settings() -> TeamSettings:
     return TeamSettingsStore().load()
 
 
-def save_settings(url: str, display_name: str) -> TeamSettings:
-    """Keep the address (checked first: no password, TLS off this computer) and the display name. An empty
-    address means this computer's own history. Takes effect the next time the app starts."""
+def save_settings(url: str, display_name: str, password: str = "") -> TeamSettings:
+    """Keep the address (checked first: no password, TLS off this computer) and the display name; a typed
+    database password goes to the keyring, never the settings file. An empty address means this computer's own
+    history. Takes effect the next time the app starts."""
     from spectrum_desktop.store.shared_url import parse_journal_url
+    from spectrum_desktop.store.team_secrets import save_database_password
     from spectrum_desktop.store.team_settings import TeamSettings, TeamSettingsStore
 
     url = url.strip()
     if url:
-        parse_journal_url(url)
+        address = parse_journal_url(url)
+        if password and not save_database_password(address, password):
+            raise NoKeyringForPassword()
     settings = TeamSettings(journal_url=url, display_name=display_name.strip())
     TeamSettingsStore().save(settings)
     return settings

@@ -36,8 +36,8 @@ class PasswordInJournalUrl(SharedHistoryError):
     def __init__(self, url_without_password: str) -> None:
         self.url = url_without_password
         super().__init__(
-            "The shared history address must not contain the password. Remove it from the address and keep it "
-            "in the keyring (Preferences › Shared history), in ~/.pgpass or in PGPASSWORD."
+            "The shared history address must not contain the password. Remove it from the address and enter it "
+            "under Password in Preferences › Shared history instead (it is kept in the keyring)."
         )
 
 

@@ -43,6 +43,9 @@ class SharedHistoryPage(QWidget):
         self.address.setPlaceholderText("postgresql://name@server:5432/database")
         self.address.setToolTip("The password is not part of the address: it is asked for by the database's own "
                                 "means or kept in the keyring.")
+        self.password = QLineEdit(objectName="sharedHistoryPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("Only if the database asks for one; kept in the keyring")
         self.display_name = QLineEdit(settings.display_name, objectName="sharedHistoryName")
         self.display_name.setPlaceholderText(team.sender_name(None))
         self.display_name.setToolTip("Shown as “Sent by” to your colleagues; empty: your login name")
@@ -59,6 +62,7 @@ class SharedHistoryPage(QWidget):
 
         form = QFormLayout()
         form.addRow("Address", self.address)
+        form.addRow("Password", self.password)
         form.addRow("Your name", self.display_name)
         key_row = QHBoxLayout()
         key_row.addWidget(self.team_key, 1)
@@ -87,13 +91,14 @@ class SharedHistoryPage(QWidget):
         if not url:
             self._say("Enter the address your team was given, then Test.", ok=False)
             return
-        self._run(lambda _report, _cancel: team.check_connection(url), self._tested, "Connecting…")
+        password = self.password.text()
+        self._run(lambda _report, _cancel: team.check_connection(url, password), self._tested, "Connecting…")
 
     def save(self) -> None:
-        url, name = self.address.text().strip(), self.display_name.text()
+        url, name, password = self.address.text().strip(), self.display_name.text(), self.password.text()
 
         def work(_report, _cancel):
-            team.save_settings(url, name)
+            team.save_settings(url, name, password)
             if not url:
                 return None
             return team.join(url, team.sender_name(team.load_settings()))
@@ -130,6 +135,7 @@ class SharedHistoryPage(QWidget):
         self._say(text, ok=True)
 
     def _saved(self, shared: team.SharedJournal | None) -> None:
+        self.password.clear()
         if shared is None:
             self._say("Saved: this computer keeps its own history (from the next start of the app).", ok=True)
             return

@@ -141,3 +141,24 @@ def test_moving_a_local_history_over_is_idempotent_and_keeps_links(home, pg_url,
     finally:
         shared.journal.close()
         db.close()
+
+
+def test_when_the_server_goes_away_history_pages_are_empty_and_the_rest_says_why(home, pg_url, pg_cluster,
+                                                                                  monkeypatch):
+    from spectrum_desktop.store.pg_journal import SharedHistoryUnavailable
+    from spectrum_desktop.store.shared_url import parse_journal_url
+
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
+    shared = open_shared(pg_url, "ann")
+    try:
+        sid = _send_one(shared.journal)
+        assert history_service.page(shared.journal).total == 1
+        shared.journal.database.close()
+        shared.journal.database.address = parse_journal_url(f"postgresql://ann@127.0.0.1:{pg_cluster.port + 1}/x")
+        assert history_service.page(shared.journal).rows == ()
+        with pytest.raises(SharedHistoryUnavailable, match="cannot be reached"):
+            history_service.detail(shared.journal, sid)
+        with pytest.raises(SharedHistoryUnavailable):
+            shared.journal.record("staging", OrderKind.ACK, "/api/order/acknowledgement", ["X"], [], [], "{}")
+    finally:
+        shared.journal.close()

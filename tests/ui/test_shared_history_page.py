@@ -49,8 +49,13 @@ def test_testing_then_saving_an_empty_shared_history_shows_the_team_key_once(qtb
     page.address.setText(pg_url)
     qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
     assert "0 orders" in _answer(qtbot, page) and "no team key yet" in page.status.text()
+    page.password.setText("db-pass-123")
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.key_box is not None, timeout=15000)
+    import keyring
+
+    assert keyring.get_password("spectrum-desktop", "journal:" + pg_url) == "db-pass-123"
+    assert "db-pass-123" not in (tmp_path / "config" / "team.json").read_text() and page.password.text() == ""
     key = page.key_box.text().rsplit("\n", 1)[-1]
     assert len(key) == 44 and "will not be shown again" in page.key_box.text()
     assert pg_url in (tmp_path / "config" / "team.json").read_text()
