@@ -1,7 +1,11 @@
-"""Validate + serialise 10,000 orders of 5 line items, and one order of 1,000 line items.
+"""Parse + validate (pydantic, the order schema) + serialise 10,000 orders of 5 line items, and one order of
+1,000 line items.
 
 Baseline in the same run: plain json.loads + json.dumps of the same data.
-Targets (2-core machine): 10,000 orders < 1.5 s; the 1,000-line order < 50 ms.
+Targets: 10,000 orders at or under 2x the json round trip; the 1,000-line order under 8 ms.
+Times are the best of several runs in CPU time of this process (time.process_time), so other work on a
+shared machine disturbs them less than wall-clock time would.
+The hand-written checker this replaced measured 2.5x and 24 ms (issue 12).
 """
 
 from __future__ import annotations
@@ -41,9 +45,9 @@ def _order(number: int, lines: int) -> dict:
 def _best(fn, repeat: int) -> float:
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()
         fn()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
@@ -61,15 +65,20 @@ def main() -> None:
         assert result.ok
         json.dumps(result.body)
 
-    for name, ours, text, repeat, target in (
-        ("10,000 orders x 5 line items", bulk_ours, bulk, 3, 1.5),
-        ("1 order x 1,000 line items", big_ours, big, 20, 0.050),
+    validate_order(json.loads(big))  # build the schema's validators (the window does this on a worker thread)
+    for name, ours, text, repeat, ratio_target, ms_target, before in (
+        ("10,000 orders x 5 line items", bulk_ours, bulk, 5, 2.0, None, "2.5x"),
+        ("1 order x 1,000 line items", big_ours, big, 30, None, 8.0, "24 ms"),
     ):
-        base = _best(lambda: json.dumps(json.loads(text)), repeat)
+        base = _best(lambda text=text: json.dumps(json.loads(text)), repeat)
         mine = _best(ours, repeat)
-        verdict = "meets" if mine < target else "MISSES"
-        print(f"{name}: validate+serialise {mine * 1000:.1f} ms; json.loads+dumps {base * 1000:.1f} ms; "
-              f"ratio {mine / base:.1f}x; target {target * 1000:.0f} ms: {verdict}")
+        ratio = mine / base
+        if ratio_target is not None:
+            verdict = f"target <= {ratio_target:.1f}x: {'meets' if ratio <= ratio_target else 'MISSES'}"
+        else:
+            verdict = f"target < {ms_target:.0f} ms: {'meets' if mine * 1000 < ms_target else 'MISSES'}"
+        print(f"{name}: parse+validate+serialise {mine * 1000:.1f} ms; json.loads+dumps {base * 1000:.1f} ms; "
+              f"ratio {ratio:.2f}x; {verdict} (hand-written checker before: {before})")
 
 
 if __name__ == "__main__":

@@ -14,3 +14,10 @@ class Priority(StrEnum):
 class ProofStatus(StrEnum):
     REQUESTED = "Requested"
     FULFILLED = "Fulfilled"
+
+
+# Other spellings the API also takes (any case, or the numeric codes), and the word each one means.
+PRIORITY_SPELLINGS = {"lower": "lower", "normal": "normal", "higher": "higher",
+                      "1": "lower", "2": "normal", "3": "higher"}
+PROOF_STATUS_SPELLINGS = {"requested": "Requested", "fulfilled": "Fulfilled", "1": "Requested", "2": "Fulfilled"}
+SPELLINGS = {Priority: PRIORITY_SPELLINGS, ProofStatus: PROOF_STATUS_SPELLINGS}

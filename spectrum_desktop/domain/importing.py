@@ -6,7 +6,10 @@ import csv
 import io
 import json
 import sys
+import re
 from pathlib import Path
+
+from spectrum_desktop.domain.fields import csv_columns
 
 
 class OrderImportError(ValueError):
@@ -44,7 +47,9 @@ def load_json_text(data: str | bytes, source: str | None = None) -> list[dict]:
     if not text.strip():
         raise OrderImportError("there is nothing to read; paste or choose an order in JSON", source=source)
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_repeated_keys)
+    except _RepeatedKey:
+        raise _repeated_key_error(text, source) from None
     except json.JSONDecodeError as exc:
         raise _syntax_error(text, exc, source) from None
     except (ValueError, RecursionError) as exc:
@@ -57,6 +62,56 @@ def load_json_text(data: str | bytes, source: str | None = None) -> list[dict]:
             where = f"item {index + 1} of the list" if isinstance(value, list) else "the JSON"
             raise OrderImportError(f"{where} is not an order; each order must be a JSON object {{...}}", source=source)
     return orders
+
+
+class _RepeatedKey(Exception):
+    pass
+
+
+def _no_repeated_keys(pairs: list[tuple[str, object]]) -> dict:
+    """A JSON object as a dict; a key given twice is an error, not silently the last one."""
+    value = dict(pairs)
+    if len(value) != len(pairs):
+        raise _RepeatedKey
+    return value
+
+
+def _repeated_key_error(text: str, source: str | None) -> OrderImportError:
+    """Find the first object with a repeated key (innermost first, as the parser finishes them) and say where."""
+    spans: list[tuple[int, int]] = []
+    found: list[tuple[str, int]] = []
+    decoder = json.JSONDecoder()
+    parse_object = json.decoder.JSONObject
+
+    def object_at(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
+        start = s_and_end[1] - 1
+        pairs, stop = parse_object(s_and_end, strict, scan_once, None, list, memo if memo is not None else {})
+        if not found:
+            seen: set[str] = set()
+            for key, _value in pairs:
+                if key in seen:
+                    inner = [span for span in spans if start < span[0] and span[1] <= stop]
+                    marks = [m.start() for m in re.finditer(r'(?<!\\)' + re.escape(json.dumps(key)) + r"\s*:",
+                                                           text[:stop]) if m.start() > start
+                             and not any(a <= m.start() < b for a, b in inner)]
+                    found.append((key, marks[1] if len(marks) > 1 else start))
+                    break
+                seen.add(key)
+        spans.append((start, stop))
+        return dict(pairs), stop
+
+    decoder.parse_object = object_at
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)
+    try:
+        decoder.decode(text)
+    except ValueError:
+        pass
+    key, position = found[0] if found else ("?", 0)
+    line = text.count("\n", 0, position) + 1
+    column = position - text.rfind("\n", 0, position)
+    return OrderImportError(
+        f"line {line}, column {column}: the field {key!r} is given twice in the same object; "
+        "keep the one you mean and delete the other", line=line, column=column, source=source)
 
 
 def _syntax_error(text: str, exc: json.JSONDecodeError, source: str | None) -> OrderImportError:
@@ -74,23 +129,8 @@ def _syntax_error(text: str, exc: json.JSONDecodeError, source: str | None) -> O
     return OrderImportError(message, line=exc.lineno, column=exc.colno, source=source)
 
 
-ORDER_COLUMNS = [
-    "purchaseOrderNumber", "orderDate", "accountNumber", "organizationId", "priority", "emailAddress",
-    "phoneNumber", "serialNumber", "proofStatus", "estimatedDeliveryDate", "orderReference",
-    "customerServiceContact",
-]
-ADDRESS_PARTS = ["firstName", "lastName", "address1", "address2", "city", "state", "province", "postalCode", "country"]
-LINE_COLUMNS = [
-    "recipeSetId", "sku", "quantity", "proofStatus", "giftMessage", "shipmentVendor", "shipmentTracking",
-    "estimatedDeliveryDate", "serialNumber",
-]
-CSV_COLUMNS = (
-    ORDER_COLUMNS
-    + [f"customerAddress.{p}" for p in ADDRESS_PARTS]
-    + [f"shippingAddress.{p}" for p in ADDRESS_PARTS]
-    + [f"lineItems.{c}" for c in LINE_COLUMNS]
-    + ["lineItems.skuQuantities.sku", "lineItems.skuQuantities.quantity"]
-)
+CSV_COLUMNS = csv_columns()
+"""Every column a CSV file may have (read from the order schema)."""
 _KNOWN = set(CSV_COLUMNS)
 
 

@@ -8,17 +8,10 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit, QWidget
 
 from spectrum_desktop.domain.countries import COUNTRIES
+from spectrum_desktop.domain.fields import Input, address_fields
 from spectrum_desktop.ui.field_message import FieldWithMessage
 
-ADDRESS_FIELDS = [
-    ("firstName", "First name"),
-    ("lastName", "Last name"),
-    ("address1", "Address line 1"),
-    ("address2", "Address line 2"),
-    ("city", "City"),
-    ("state", "State"),
-    ("postalCode", "Postal code"),
-]
+ADDRESS_FIELDS = [(field.key, field.label) for field in address_fields() if field.input is not Input.COUNTRY]
 
 
 class AddressPanel(QGroupBox):

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from spectrum_desktop.domain.fields import kind_labels
 from spectrum_desktop.domain.states import NEEDS_ATTENTION, FailureReason, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 
@@ -34,11 +35,7 @@ REASON_LABELS = {
     FailureReason.UNREACHABLE: "could not connect",
 }
 
-KIND_LABELS = {
-    OrderKind.ACK: "Acknowledgement",
-    OrderKind.ACK_RECIPESET: "Acknowledgement (recipe sets)",
-    OrderKind.FULL: "Full order",
-}
+KIND_LABELS = kind_labels()
 
 _TRACE = re.compile(r"trace\s*(?:log)?\s*id\s*[:#]?\s*([A-Za-z0-9-]+)", re.IGNORECASE)
 

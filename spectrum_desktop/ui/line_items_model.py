@@ -8,19 +8,12 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
 
+from spectrum_desktop.domain.fields import line_item_fields
+from spectrum_desktop.domain.states import OrderKind
+
 ERROR_BACKGROUND = QColor("#ffcdd2")
 
-COLUMNS: list[tuple[str, str]] = [
-    ("recipeSetId", "Recipe set ID"),
-    ("sku", "SKU"),
-    ("quantity", "Quantity"),
-    ("proofStatus", "Proof status"),
-    ("giftMessage", "Gift message"),
-    ("shipmentVendor", "Shipment vendor"),
-    ("shipmentTracking", "Tracking"),
-    ("estimatedDeliveryDate", "Estimated delivery"),
-    ("skuQuantities", "SKU quantities"),
-]
+COLUMNS: list[tuple[str, str]] = [(field.key, field.label) for field in line_item_fields(OrderKind.ACK)]
 KEYS = [key for key, _ in COLUMNS]
 SKU_QUANTITIES_COLUMN = KEYS.index("skuQuantities")
 RECIPE_SET_KEYS = ("recipeSetId", "skuQuantities")

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from spectrum_desktop.domain.choices import Priority, ProofStatus
+from spectrum_desktop.domain.fields import kind_labels, order_fields
 from spectrum_desktop.domain.states import OrderKind
 from spectrum_desktop.domain.validation import (
     PRIORITIES,
@@ -47,26 +48,9 @@ SKU_PATH = re.compile(r"^(?:lineItems|recipeSets)\[(\d+)\]\.skuQuantities\[(\d+)
 PATH_ROLE = 0x0100
 ADDRESS_KEYS = ("customerAddress", "shippingAddress")
 
-KIND_LABELS = {
-    OrderKind.ACK: "Acknowledgement",
-    OrderKind.ACK_RECIPESET: "Acknowledgement (RecipeSet format, deprecated)",
-    OrderKind.FULL: "Full order details",
-}
-HEADER_FIELDS = [
-    ("purchaseOrderNumber", "Purchase order number"),
-    ("orderDate", "Order date"),
-    ("accountNumber", "Account number"),
-    ("organizationId", "Organization ID"),
-    ("emailAddress", "E-mail"),
-    ("phoneNumber", "Phone"),
-    ("priority", "Priority"),
-    ("proofStatus", "Proof status"),
-    ("serialNumber", "Serial number"),
-    ("orderReference", "Order reference"),
-    ("customerServiceContact", "Customer-service contact"),
-    ("estimatedDeliveryDate", "Estimated delivery date"),
-]
-RECIPESET_FIELDS = {"purchaseOrderNumber", "orderDate", "accountNumber", "organizationId"}
+KIND_LABELS = kind_labels()
+HEADER_FIELDS = [(field.key, field.label) for field in order_fields(OrderKind.ACK)]
+RECIPESET_FIELDS = {field.key for field in order_fields(OrderKind.ACK_RECIPESET)}
 PLACEHOLDERS = {
     "emailAddress": "name@example.com",
 }

@@ -8,8 +8,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from spectrum_desktop.domain.fields import sku_quantity_fields
+
 ERROR_BACKGROUND = QColor("#ffcdd2")
-SKU_COLUMNS = [("sku", "SKU"), ("quantity", "Quantity")]
+SKU_COLUMNS = [(field.key, field.label) for field in sku_quantity_fields()]
 SKU_KEYS = [key for key, _ in SKU_COLUMNS]
 
 Index = QModelIndex | QPersistentModelIndex

@@ -73,3 +73,33 @@ def test_csv_with_kind_ack_recipeset(home, tmp_path):
     done = _run("--kind", "ack-recipeset", str(path), home=home)
     assert done.returncode == 2
     assert "Recipe set 1 › SKU quantity 1 › Quantity (recipeSets[0].skuQuantities[0].quantity)" in done.stdout
+
+
+def _line_item_order(**changes):
+    order = {"purchaseOrderNumber": "PO-9", "orderDate": "2022-01-01",
+             "lineItems": [{"recipeSetId": "A", "sku": "S", "quantity": 1}]}
+    order.update(changes)
+    return order
+
+
+def test_quantity_beyond_32_bits_exits_2_naming_field_and_limit(home):
+    order = _line_item_order(lineItems=[{"recipeSetId": "A", "sku": "S", "quantity": 2147483648}])
+    done = _run("-", stdin=json.dumps(order), home=home)
+    assert done.returncode == 2
+    assert "Line item 1 › Quantity (lineItems[0].quantity)" in done.stdout
+    assert "2147483648 is not allowed" in done.stdout and "at most 2,147,483,647" in done.stdout
+
+
+def test_purchase_order_number_with_a_line_break_exits_2(home):
+    done = _run("-", stdin=json.dumps(_line_item_order(purchaseOrderNumber="PO-9\nPO-10")), home=home)
+    assert done.returncode == 2
+    assert "Purchase order number (purchaseOrderNumber)" in done.stdout
+    assert "without line breaks, tabs or other control characters" in done.stdout
+
+
+def test_repeated_key_exits_2_with_line_and_column(home, tmp_path):
+    path = tmp_path / "twice.json"
+    path.write_text('{\n  "purchaseOrderNumber": "1",\n  "orderDate": "2022-01-01",\n  "purchaseOrderNumber": "2"\n}')
+    done = _run(str(path), home=home)
+    assert done.returncode == 2
+    assert "line 4, column 3" in done.stdout and "'purchaseOrderNumber' is given twice" in done.stdout

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from spectrum_desktop.domain.models import Acknowledgement, LineItem, Priority, ProofStatus, model_for
+from spectrum_desktop.domain.schema import Acknowledgement, LineItem, Priority, ProofStatus, model_for
 from spectrum_desktop.domain.states import OrderKind
 from spectrum_desktop.domain.validation import validate_order
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from spectrum_desktop.domain.models import model_for
+from spectrum_desktop.domain.schema import model_for
 from spectrum_desktop.domain.states import OrderKind
 from spectrum_desktop.domain.validation import infer_kind, validate_order
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from spectrum_desktop.domain.dates import normalise_date
-from spectrum_desktop.domain.labels import label_for
+from spectrum_desktop.domain.fields import label_for
 from spectrum_desktop.domain.states import OrderKind
 from spectrum_desktop.domain.validation import Severity, validate_many, validate_order
 

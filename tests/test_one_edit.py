@@ -1,0 +1,79 @@
+"""Adding a field to the schema is one edit: the form, the CSV template and the validator all follow.
+
+A copy of the package gets one line added to the Acknowledgement model in domain/schema.py (the schema's own
+extension point: a field declared with pydantic's Field). A fresh process imports that copy and reports what
+the order editor, the CSV template and the validator know; the unedited copy is the control.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import spectrum_desktop
+
+NEW_FIELD = ('    gift_wrap_code: Code = Field(None, title="Gift wrap code", '
+             'description="The paper the shop wraps it in.", json_schema_extra=ui("text"))\n')
+ANCHOR = '    order_reference: Code = Field(None, title="Order reference"'
+
+PROBE = r"""
+import json, sys
+import spectrum_desktop
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication([])
+from spectrum_desktop.ui.order_editor import OrderEditor
+from spectrum_desktop.domain.importing import csv_template
+from spectrum_desktop.domain.validation import validate_order
+editor = OrderEditor()
+labels = [w.text() for w in editor.findChildren(QLabel)]
+order = {"purchaseOrderNumber": "1", "orderDate": "2022-01-01", "giftWrapCode": " red ",
+         "lineItems": [{"recipeSetId": "R", "sku": "S", "quantity": 1}]}
+ok = validate_order(order)
+long = validate_order(dict(order, giftWrapCode="x" * 101))
+print(json.dumps({
+    "package": spectrum_desktop.__file__,
+    "form": "giftWrapCode" in editor.fields,
+    "label": "Gift wrap code" in labels,
+    "csv": "giftWrapCode" in csv_template().splitlines()[0].split(","),
+    "warnings": [p.message for p in ok.warnings],
+    "body": (ok.body or {}).get("giftWrapCode"),
+    "too_long": [str(p) for p in long.errors],
+}))
+"""
+
+
+def _probe(tmp_path: Path, edit: bool) -> dict:
+    root = tmp_path / ("edited" if edit else "control")
+    package = root / "spectrum_desktop"
+    shutil.copytree(Path(spectrum_desktop.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    if edit:
+        schema = package / "domain" / "schema.py"
+        source = schema.read_text(encoding="utf-8")
+        assert source.count(ANCHOR) == 1
+        schema.write_text(source.replace(ANCHOR, NEW_FIELD + ANCHOR), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen",
+           "SPECTRUM_DESKTOP_HOME": str(tmp_path / "home")}
+    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=120,
+                          cwd=root)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["package"].startswith(str(root))
+    return report
+
+
+def test_one_line_in_the_schema_adds_the_field_to_form_csv_and_validator(tmp_path):
+    control = _probe(tmp_path, edit=False)
+    assert not control["form"] and not control["label"] and not control["csv"]
+    assert any("unknown field 'giftWrapCode'" in w for w in control["warnings"])
+    assert control["too_long"] == []
+
+    edited = _probe(tmp_path, edit=True)
+    assert edited["form"] and edited["label"] and edited["csv"]
+    assert edited["warnings"] == []
+    assert edited["body"] == "red"
+    assert any("Gift wrap code (giftWrapCode)" in p and "at most 100 characters" in p for p in edited["too_long"])
