@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     if args.export_to:
         return export(args)
     context = AppContext()
+    context.may_make_team_key = True  # shown below, once
     try:
         environment_id = None
         if args.env:

@@ -46,6 +46,9 @@ class AppContext:
         self.recovered: list = []
         self.new_team_key: bytes | None = None
         self.new_team_key_saved = False
+        self.may_make_team_key = False
+        """Set by a caller that shows `new_team_key` (the CLI's history): only then may an empty shared history
+        get its team key when the journal opens."""
         """Set when this process set up an empty shared history: its team key, to be shown once."""
 
     @property
@@ -89,7 +92,7 @@ class AppContext:
         if url:
             from spectrum_desktop.services.team import open_shared
 
-            shared = open_shared(url, self.sender)
+            shared = open_shared(url, self.sender, make_key=self.may_make_team_key)
             self.new_team_key = shared.new_team_key
             self.new_team_key_saved = shared.key_saved
             journal = shared.journal

@@ -55,12 +55,14 @@ class SharedJournal:
     key_saved: bool = False
 
 
-def open_shared(url: str, sender: str) -> SharedJournal:
+def open_shared(url: str, sender: str, make_key: bool = True) -> SharedJournal:
     """Connect, migrate and pick the team key.
 
-    An empty shared history gets its team key from the first person to connect: SPECTRUM_DESKTOP_TEAM_KEY when
+    An empty shared history gets its team key from the first person to connect where it can be shown
+    (`make_key`: Preferences › Shared history, `history`, `history --export-to`): SPECTRUM_DESKTOP_TEAM_KEY when
     set, else a new key, which is kept in the keyring first (with no usable keyring no key is made: the person is
-    told to set one up) and returned as `new_team_key` to be shown once."""
+    told to set one up) and returned as `new_team_key` to be shown once. Elsewhere (sending, a window that has
+    not been asked) no key is made behind the person's back: bodies stay in memory and the notice says why."""
     from cryptography.fernet import Fernet
 
     from spectrum_desktop.store.crypto import BodyCipher
@@ -88,6 +90,10 @@ def open_shared(url: str, sender: str) -> SharedJournal:
     if not team_key_state(db):
         if key is not None:
             create_team_key(db, sender, key)
+        elif not make_key:
+            problem = (f"The shared history ({address.display}) has no team key yet, so order contents are kept "
+                       "only while the app runs. Set it up in Preferences › Shared history (Save) and hand the key "
+                       "to your colleagues.")
         else:
             fresh = Fernet.generate_key()
             if save_team_key(address, fresh):

@@ -172,3 +172,19 @@ def test_a_machine_killed_mid_send_keeps_its_row_sending_until_its_lease_expires
     assert checked.returncode == 0, checked.stderr
     assert [r["state"] for r in json.loads(checked.stdout)] == ["already_submitted"]  # looked up, not sent again
     assert server.accepted_count("SLOW-T1") == 1
+
+
+@pytest.mark.keyring
+def test_history_on_an_empty_shared_history_shows_the_new_team_key_once(tmp_path, pg_url, secret_service,
+                                                                         monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", pg_url)
+    monkeypatch.delenv("SPECTRUM_DESKTOP_TEAM_KEY", raising=False)
+    first = run_cli(tmp_path, "history")
+    assert first.returncode == 0, first.stderr
+    assert "Team key: " in first.stderr and "will not be shown again" in first.stderr
+    key = first.stderr.split("Team key: ", 1)[1].split()[0]
+    again = run_cli(tmp_path, "history")
+    assert again.returncode == 0 and "Team key" not in again.stderr
+    for path in tmp_path.rglob("*"):  # settings, logs, the local database: the key is in the keyring only
+        if path.is_file():
+            assert key.encode() not in path.read_bytes(), path

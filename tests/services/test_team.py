@@ -162,3 +162,16 @@ def test_when_the_server_goes_away_history_pages_are_empty_and_the_rest_says_why
             shared.journal.record("staging", OrderKind.ACK, "/api/order/acknowledgement", ["X"], [], [], "{}")
     finally:
         shared.journal.close()
+
+
+@pytest.mark.keyring
+def test_sending_does_not_make_a_team_key_nobody_is_shown(secret_service, home, pg_url, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", pg_url)
+    context = AppContext()
+    try:
+        journal = context.journal  # what send and the window open
+        assert context.new_team_key is None and not journal.bodies_persistent
+        assert "no team key yet" in journal.notice and "Preferences › Shared history" in journal.notice
+        assert check_connection(pg_url).has_team_key is False
+    finally:
+        context.close()
