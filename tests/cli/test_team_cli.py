@@ -188,3 +188,19 @@ def test_history_on_an_empty_shared_history_shows_the_new_team_key_once(tmp_path
     for path in tmp_path.rglob("*"):  # settings, logs, the local database: the key is in the keyring only
         if path.is_file():
             assert key.encode() not in path.read_bytes(), path
+
+
+def test_a_member_without_the_team_key_sees_the_rows_but_cannot_resend_and_is_told_why(homes, server, monkeypatch):
+    a, b = homes
+    _as("ann", monkeypatch)
+    orders = write_orders(a / "o.json", [order("KEYLESS-1", "FAIL-1")])
+    assert run_cli(a, "send", orders, "--base-url", server.url).returncode == 1
+    posted = len(server.received())
+    monkeypatch.delenv("SPECTRUM_DESKTOP_TEAM_KEY")
+    _as("bob", monkeypatch)
+    rows = json.loads(run_cli(b, "history", "--json").stdout)
+    assert [(r["state"], r["sender"]) for r in rows] == [("failed", "ann")]
+    server.set_accept_failures(True)
+    result = run_cli(b, "resend", "--failed", "--yes")
+    assert result.returncode == 2 and "team's key" in result.stderr and "Traceback" not in result.stderr
+    assert len(server.received()) == posted
