@@ -55,7 +55,7 @@ class SharedJournal:
     key_saved: bool = False
 
 
-def open_shared(url: str, sender: str, make_key: bool = True) -> SharedJournal:
+def open_shared(url: str, sender: str, make_key: bool = True, owner: str | None = None) -> SharedJournal:
     """Connect, migrate and pick the team key.
 
     An empty shared history gets its team key from the first person to connect where it can be shown
@@ -110,7 +110,7 @@ def open_shared(url: str, sender: str, make_key: bool = True) -> SharedJournal:
             check_team_key(db, key)
         except WrongTeamKey as error:
             key, problem = None, str(error)
-    journal = PgJournal(db, BodyCipher(key), sender=sender, key_problem=problem)
+    journal = PgJournal(db, BodyCipher(key), sender=sender, owner=owner, key_problem=problem)
     return SharedJournal(journal, shown, shown is not None)
 
 
