@@ -34,6 +34,8 @@ from spectrum_desktop.store.shared_url import JournalUrl, SharedHistoryError
 CHANNEL = "spectrum_history"
 MIGRATION_LOCK = 0x5350_4543_5452_554D  # "SPECTRUM": every program migrating this database takes this lock
 DEFAULT_LEASE_SECONDS = 60.0
+BUDGET_KEEP_SECONDS = 3600.0
+"""Answered rate-budget slots older than this are deleted (longer than any window worth having)."""
 UNKNOWN_MESSAGE = "The app stopped while this was being sent; it may or may not have arrived."
 
 MIGRATIONS: tuple[str, ...] = (
@@ -106,6 +108,14 @@ MIGRATIONS: tuple[str, ...] = (
         answered DOUBLE PRECISION
     );
     CREATE INDEX rate_events_scope ON rate_events(scope, endpoint, started);
+    CREATE TABLE rate_limits (
+        scope TEXT NOT NULL,
+        endpoint TEXT NOT NULL,
+        max_requests INTEGER NOT NULL,
+        window_seconds DOUBLE PRECISION NOT NULL,
+        seen_until DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (scope, endpoint, max_requests, window_seconds)
+    );
     CREATE TABLE rate_blocks (
         scope TEXT NOT NULL,
         endpoint TEXT NOT NULL,
@@ -727,25 +737,41 @@ class PgJournal:
     def budget_take(self, scope: str, endpoint: str, max_requests: int, window_seconds: float,
                     in_flight_seconds: float = 120.0) -> tuple[int | None, float]:
         """One short transaction under the scope's advisory lock: take a slot of the team's budget for this
-        environment (`scope`) and endpoint if there is room. A slot counts from when it was taken until
-        `window_seconds` after its answer (while in flight: at most `in_flight_seconds`). Returns (slot id, 0.0),
-        or (None, seconds to wait) while the budget is full or Spectrum asked everyone to wait."""
+        environment (`scope`) and endpoint. Every sender announces its limit; a slot is taken only when every limit
+        announced there has room (a tighter one, e.g. a run with --rate-limit, holds everyone). A slot counts from
+        when it was taken until a window after its answer (while in flight: at most `in_flight_seconds`).
+        Returns (slot id, 0.0), or (None, seconds to wait) while the budget is full or Spectrum asked everyone
+        to wait."""
         key = int.from_bytes(hashlib.sha256(f"{scope} {endpoint}".encode()).digest()[:8], "big", signed=True)
         now = time.time()
         with self._db.transaction() as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+            conn.execute(
+                "INSERT INTO rate_limits (scope, endpoint, max_requests, window_seconds, seen_until)"
+                " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (scope, endpoint, max_requests, window_seconds)"
+                " DO UPDATE SET seen_until = excluded.seen_until",
+                (scope, endpoint, max_requests, window_seconds, now + window_seconds + in_flight_seconds))
+            conn.execute("DELETE FROM rate_limits WHERE scope = %s AND endpoint = %s AND seen_until < %s",
+                         (scope, endpoint, now))
             block = conn.execute("SELECT until FROM rate_blocks WHERE scope = %s AND endpoint = %s",
                                  (scope, endpoint)).fetchone()
             if block is not None and block["until"] > now:
                 return None, block["until"] - now
             conn.execute("DELETE FROM rate_events WHERE scope = %s AND endpoint = %s"
-                         " AND coalesce(answered, started + %s) + %s < %s",
-                         (scope, endpoint, in_flight_seconds, window_seconds, now))
-            row = conn.execute(
-                "SELECT count(*) AS n, min(coalesce(answered, started + %s)) AS earliest FROM rate_events"
-                " WHERE scope = %s AND endpoint = %s", (in_flight_seconds, scope, endpoint)).fetchone()
-            if row["n"] >= max_requests:
-                return None, max(0.01, row["earliest"] + window_seconds - now)
+                         " AND coalesce(answered, started + %s) < %s",
+                         (scope, endpoint, in_flight_seconds, now - BUDGET_KEEP_SECONDS))
+            wait = 0.0
+            for limit in conn.execute("SELECT max_requests, window_seconds FROM rate_limits WHERE scope = %s"
+                                      " AND endpoint = %s", (scope, endpoint)).fetchall():
+                row = conn.execute(
+                    "SELECT count(*) AS n, min(answered) AS earliest FROM rate_events WHERE scope = %s"
+                    " AND endpoint = %s AND coalesce(answered, started + %s) + %s > %s",
+                    (scope, endpoint, in_flight_seconds, limit["window_seconds"], now)).fetchone()
+                if row["n"] >= limit["max_requests"]:
+                    wait = max(wait, (row["earliest"] + limit["window_seconds"] - now)
+                               if row["earliest"] is not None else 0.02)
+            if wait > 0:
+                return None, wait
             slot = conn.execute("INSERT INTO rate_events (scope, endpoint, started) VALUES (%s, %s, %s) RETURNING id",
                                 (scope, endpoint, now)).fetchone()
             return int(slot["id"]), 0.0
