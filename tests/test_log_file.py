@@ -11,7 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from spectrum_desktop.api import RetryPolicy, SpectrumClient
-from spectrum_desktop.domain.models import FullOrder
+from spectrum_desktop.domain.schema import FullOrder
 from spectrum_desktop.logging_setup import LOG_FILE_NAME, configure_logging
 from spectrum_desktop.sandbox import SandboxServer
 

@@ -6,17 +6,22 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QToolTip
+
+from spectrum_desktop.domain.fields import FieldInfo, line_item_fields
+from spectrum_desktop.domain.states import OrderKind
 
 from spectrum_desktop.domain.fields import line_item_fields
 from spectrum_desktop.domain.states import OrderKind
 
 ERROR_BACKGROUND = QColor("#ffcdd2")
 
-COLUMNS: list[tuple[str, str]] = [(field.key, field.label) for field in line_item_fields(OrderKind.ACK)]
-KEYS = [key for key, _ in COLUMNS]
+COLUMNS: list[FieldInfo] = line_item_fields(OrderKind.ACK)
+"""Every column a line item can show, in order; `essential` ones are shown unless hidden from the Columns menu."""
+KEYS = [info.key for info in COLUMNS]
 SKU_QUANTITIES_COLUMN = KEYS.index("skuQuantities")
-RECIPE_SET_KEYS = ("recipeSetId", "skuQuantities")
+ESSENTIAL_KEYS = [info.key for info in COLUMNS if info.essential]
+RECIPE_SET_KEYS = tuple(info.key for info in line_item_fields(OrderKind.ACK_RECIPESET))
 
 
 def sku_summary(pairs: object) -> str:
@@ -37,6 +42,8 @@ class LineItemsModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._rows: list[dict[str, Any]] = []
+        self._seen: list[set[str]] = []
+        """Per row, the keys whose problems may be shown: edited cells, or "*" once the row was left."""
         self._problems: dict[tuple[int, int], str] = {}
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
@@ -46,10 +53,13 @@ class LineItemsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.ToolTipRole:
+            info = COLUMNS[section]
+            return f"{info.label}: {info.help}" if info.help else info.label
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section][1]
+            return COLUMNS[section].label
         return str(section + 1)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -82,8 +92,23 @@ class LineItemsModel(QAbstractTableModel):
             row[key] = text
         else:
             row.pop(key, None)
+        # Keep the columns' order in what is sent, so the JSON preview reads like the table.
+        self._rows[index.row()] = {**{k: row[k] for k in KEYS if k in row},
+                                   **{k: v for k, v in row.items() if k not in KEYS}}
+        self._seen[index.row()].add(key)
         self.dataChanged.emit(index, index, [role])
         return True
+
+    def mark_seen(self, row: int, key: str = "*") -> None:
+        """Let the problems of a cell ("*": of the whole row, once it was left) be shown."""
+        if 0 <= row < len(self._seen):
+            self._seen[row].add(key)
+
+    def is_seen(self, row: int, key: str | None) -> bool:
+        if not 0 <= row < len(self._seen):
+            return False
+        seen = self._seen[row]
+        return "*" in seen or (key is not None and key in seen)
 
     def set_problems(self, problems: dict[tuple[int, int], str]) -> None:
         """Mark cells in error: (row, column) -> message shown as the cell's tooltip."""
@@ -110,6 +135,7 @@ class LineItemsModel(QAbstractTableModel):
             self._rows[row]["skuQuantities"] = [dict(p) for p in pairs]
         else:
             self._rows[row].pop("skuQuantities", None)
+        self._seen[row].add("skuQuantities")
         index = self.index(row, SKU_QUANTITIES_COLUMN)
         self.dataChanged.emit(index, index, [Qt.ItemDataRole.EditRole])
 
@@ -119,12 +145,14 @@ class LineItemsModel(QAbstractTableModel):
     def set_line_items(self, items: list[dict[str, Any]]) -> None:
         self.beginResetModel()
         self._rows = [dict(item) for item in items]
+        self._seen = [set() for _ in self._rows]
         self.endResetModel()
 
     def insert_row(self, position: int, item: dict[str, Any] | None = None) -> int:
         position = max(0, min(position, len(self._rows)))
         self.beginInsertRows(QModelIndex(), position, position)
         self._rows.insert(position, dict(item) if item else {"quantity": 1})
+        self._seen.insert(position, set())
         self.endInsertRows()
         return position
 
@@ -134,6 +162,7 @@ class LineItemsModel(QAbstractTableModel):
     def remove_row(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._rows[row]
+        del self._seen[row]
         self.endRemoveRows()
 
     def move_row(self, row: int, offset: int) -> int:
@@ -143,24 +172,43 @@ class LineItemsModel(QAbstractTableModel):
         destination = target + 1 if offset > 0 else target
         self.beginMoveRows(QModelIndex(), row, row, QModelIndex(), destination)
         self._rows.insert(target, self._rows.pop(row))
+        self._seen.insert(target, self._seen.pop(row))
         self.endMoveRows()
         return target
 
-    def paste_tsv(self, start_row: int, start_column: int, text: str) -> int:
-        """Spreadsheet rows (tab-separated) overwrite from the given cell, adding rows as needed."""
+    def paste_tsv(self, start_row: int, start_column: int, text: str, columns: list[int] | None = None) -> int:
+        """Spreadsheet rows (tab-separated) overwrite from the given cell, adding rows as needed.
+
+        `columns` are the columns a pasted row fills, in order (the ones shown); by default all of them."""
+        order = [c for c in (columns if columns is not None else range(len(COLUMNS))) if c != SKU_QUANTITIES_COLUMN]
+        if start_column not in order:
+            order.insert(0, start_column)
+        targets = order[order.index(start_column):]
         lines = [line for line in text.splitlines() if line.strip()]
         for offset, line in enumerate(lines):
             row = start_row + offset
             if row >= len(self._rows):
                 self.insert_row(row, {})
-            for column_offset, cell in enumerate(line.split("\t")):
-                column = start_column + column_offset
-                if column < SKU_QUANTITIES_COLUMN:
-                    self.setData(self.index(row, column), cell)
+            for column, cell in zip(targets, line.split("\t"), strict=False):
+                self.setData(self.index(row, column), cell)
         return len(lines)
 
 
-class ChoiceDelegate(QStyledItemDelegate):
+class CellDelegate(QStyledItemDelegate):
+    """Shows a cell's whole text as its tooltip when the column is too narrow for it (a problem's message wins)."""
+
+    def helpEvent(self, event, view, option, index):  # noqa: N802 - Qt override
+        if index.isValid() and index.data(Qt.ItemDataRole.ToolTipRole) is None:
+            text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+            if text and option.fontMetrics.horizontalAdvance(text) > option.rect.width() - 8:
+                QToolTip.showText(event.globalPos(), text, view)
+                return True
+            QToolTip.hideText()
+            return False
+        return super().helpEvent(event, view, option, index)
+
+
+class ChoiceDelegate(CellDelegate):
     """Edits a cell with a fixed list of choices (e.g. proof status); the first choice is "" (not set)."""
 
     def __init__(self, choices: list[str], parent=None) -> None:

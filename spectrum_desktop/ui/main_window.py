@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,6 +36,10 @@ from spectrum_desktop.ui.send_flow import SendFlow
 from spectrum_desktop.ui.window_tools import attach as attach_window_tools
 
 log = logging.getLogger(__name__)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def _alive(task: tasks.Task) -> bool:
@@ -72,18 +77,18 @@ class MainWindow(QMainWindow):
         self.sender_flow.finished.connect(self._on_send_done)
         self.sender_flow.not_sent.connect(self._on_not_sent)
         self.results.token_requested.connect(lambda: self.token_requested.emit(self.active_environment().id))
-        self.splitter = QSplitter(Qt.Orientation.Vertical, objectName="resultSplitter")
-        self.splitter.addWidget(self.pages)
-        self.splitter.addWidget(self.results)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setCollapsible(1, False)
+        # The send's result belongs to the Order page: under the JSON preview, beside the form, never over it.
+        self.editor.place_result_panel(self.results)
+        self.splitter = self.editor.side_splitter
+        self.editor.show_requested.connect(lambda: self.show_page("Order"))
+        self._refused = False
+        self.editor.changed.connect(self._forget_refusal)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.band)
-        layout.addWidget(self.splitter)
+        layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
         self._build_toolbar()
         self._build_menus()
@@ -132,6 +137,10 @@ class MainWindow(QMainWindow):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.send_action)
         self.toolbar.widgetForAction(self.send_action).setObjectName("sendButton")
+        order_menu.addSeparator()
+        for action in self.editor.line_item_actions:
+            order_menu.addAction(action)
+        order_menu.addMenu(self.editor.columns_menu)
         self.editor.validated.connect(self._on_validated)
         self._on_validated(self.editor.result)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -146,11 +155,15 @@ class MainWindow(QMainWindow):
         self.environment_combo.setEnabled(not busy)
         self.environment_combo.setToolTip(
             "Wait for the send to finish before switching environment." if busy else "Active environment (Ctrl+E)")
-        if result is None or not result.ok:
+        if not self.editor.has_content():
+            self.send_action.setToolTip("Nothing to send yet: type the purchase order number and add a line item.")
+            self.send_action.setEnabled(False)
+        elif result is None or not result.ok:
             count = len(result.errors) if result is not None else 0
             first = f" First: {result.errors[0].label}: {result.errors[0].message}." if count else ""
-            self.send_action.setToolTip(f"Fix {count} problem(s) before sending.{first}")
-            self.send_action.setEnabled(False)
+            self.send_action.setToolTip(f"Fix {plural(count, 'problem')} before sending.{first} "
+                                        "Send shows them all and sends nothing.")
+            self.send_action.setEnabled(not busy)
         elif busy:
             self.send_action.setToolTip("A send is under way; wait for its result (or cancel it).")
             self.send_action.setEnabled(False)
@@ -166,21 +179,27 @@ class MainWindow(QMainWindow):
         """
         result = self.editor.result
         if result is None or not result.ok:
-            problems = "; ".join(f"{p.label}: {p.message}" for p in (result.errors if result else []))
-            self._reveal_results()
-            self.sender_flow.refuse(ValueError(f"Fix the order first. {problems}"))
+            # The first Send on an unfinished order is how a person asks what is missing: show every problem.
+            self.show_page("Order")
+            self.editor.reveal_problems()
+            self.editor.first_problem()
+            errors = result.errors if result else []
+            first = f" First: {errors[0].label}: {errors[0].message}." if errors else ""
+            self.sender_flow.refuse(ValueError(
+                f"Fix the order first: {plural(len(errors), 'problem')} to fix, listed beside the form.{first}"))
+            self._refused = True
             return False
+        self._refused = False
         started = self.sender_flow.start(self.active_environment(), self.current_order(), self.editor.kind())
         if started:
-            self._reveal_results()
             self._on_validated()
         return started
 
-    def _reveal_results(self) -> None:
-        sizes = self.splitter.sizes()
-        wanted = max(self.results.sizeHint().height(), sum(sizes) // 3)
-        if sizes[1] < wanted:
-            self.splitter.setSizes([sum(sizes) - wanted, wanted])
+    def _forget_refusal(self) -> None:
+        """"Not sent: fix the order first" goes once the order is edited; the Problems list says what is left."""
+        if self._refused and not self.sender_flow.busy():
+            self._refused = False
+            self.results.clear()
 
     def _on_send_done(self, record) -> None:
         self._on_validated()
@@ -257,7 +276,12 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def new_order(self) -> None:
+        """An empty order, scrolled to the top, with the cursor in the purchase order number."""
+        self.show_page("Order")
         self.editor.new_order()
+        self.editor.focus_first_field()
+        if not self.sender_flow.busy():
+            self.results.clear()  # the last order's result is in History; it must not read as the new one's
 
     def load_order(self, order: dict[str, Any]) -> None:
         self.editor.load(order)
@@ -327,6 +351,7 @@ class MainWindow(QMainWindow):
             state = self._settings.value(key)
             if state is not None:
                 splitter.restoreState(state)
+        self._restore_editor()
         saved = self._settings.value("environment")
         index = self.environment_combo.findData(saved) if saved else -1
         if index < 0:
@@ -336,10 +361,39 @@ class MainWindow(QMainWindow):
         self.environment_combo.blockSignals(False)
         self._on_environment_index(index)
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def _restore_editor(self) -> None:
+        """The line-item columns chosen, their widths and More fields, as the person left them."""
+        columns = self._settings.value("lineItemColumns")
+        if isinstance(columns, str) and columns:
+            self.editor.set_chosen_columns(columns.split(","))
+        try:
+            widths = json.loads(str(self._settings.value("lineItemWidths") or "{}"))
+        except ValueError:
+            widths = {}
+        if isinstance(widths, dict):
+            self.editor.set_column_widths(widths)
+        try:
+            form_sizes = json.loads(str(self._settings.value("formSplitterByKind") or "{}"))
+        except ValueError:
+            form_sizes = {}
+        if isinstance(form_sizes, dict):
+            self.editor.set_form_sizes(form_sizes)
+        self.editor.set_more_fields_shown(str(self._settings.value("moreFields", "false")).lower() == "true")
+        self.results.restore_column_state(self._settings.value("resultColumns"))
+
+    def save_layout(self) -> None:
+        """Remember the window's size, every splitter, the line-item columns and More fields."""
         self._settings.setValue("geometry", self.saveGeometry())
         for key, splitter in self._splitters().items():
             self._settings.setValue(key, splitter.saveState())
+        self._settings.setValue("lineItemColumns", ",".join(self.editor.chosen_columns()))
+        self._settings.setValue("lineItemWidths", json.dumps(self.editor.column_widths()))
+        self._settings.setValue("formSplitterByKind", json.dumps(self.editor.form_sizes()))
+        self._settings.setValue("resultColumns", self.results.column_state())
+        self._settings.setValue("moreFields", "true" if self.editor.more_fields_shown() else "false")
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.save_layout()
         self._settings.sync()
         if self.sender_flow.busy():
             self.sender_flow.cancel()  # an in-flight send is recorded as unknown at once, never lost

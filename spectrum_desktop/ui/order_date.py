@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QDateTimeEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from spectrum_desktop.domain.dates import is_iso_date, normalise_date
@@ -43,9 +43,18 @@ class OrderDateField(QWidget):
         self.now_button = QPushButton("Now", objectName="orderDateNow")
         self.now_button.setAccessibleName("Set the order date to now")
         self.now_button.setAutoDefault(False)
+        # One Tab stop for the date: Tab goes from the text to the next field, not through the picker's six
+        # sections and the button (both stay a click away; the text takes any spelling of a date).
+        self.picker.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.now_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setFocusProxy(self.edit)
         self.hint = QLabel(objectName="orderDateHint")
         self.hint.setWordWrap(True)
         self.hint.setVisible(False)
+        policy = self.hint.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the line is kept, so the hint appearing never moves the fields below
+        self.hint.setSizePolicy(policy)
+        self.hint.setWordWrap(False)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit, 3)

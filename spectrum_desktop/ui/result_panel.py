@@ -70,6 +70,9 @@ class ResultPanel(QWidget):
         self.table = QTableWidget(0, 3, objectName="resultTable")
         self.table.setHorizontalHeaderLabels(["recipeSetId", "Result", "Server's message"])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self._fitting = False
+        self._widths_kept = False  # once the person sizes a column, a new result keeps their widths
+        self.table.horizontalHeader().sectionResized.connect(self._column_resized)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setAccessibleName("Result per recipeSet")
         self.table.verticalHeader().hide()
@@ -106,8 +109,10 @@ class ResultPanel(QWidget):
         self._filler = QWidget()  # keeps a short result at the top when there is no table
         layout.addWidget(self._filler, 1)
         self._filler.hide()
-        self.placeholder = QLabel("The result of a send appears here, one row per recipeSet.", objectName="resultPlaceholder")
+        self.placeholder = QLabel("The result of a send appears here, one row per recipeSet.",
+                                  objectName="resultPlaceholder")
         self.placeholder.setEnabled(False)
+        self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout.insertWidget(1, self.placeholder, 1)
         self.headline.hide()
@@ -148,11 +153,27 @@ class ResultPanel(QWidget):
             cells = (row.recipe_set_id, "Succeeded" if row.success else "Failed", row.message)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                item.setToolTip(text)  # the column may be too narrow for the server's whole message
                 item.setBackground(ROW_OK if row.success else ROW_FAILED)
                 self.table.setItem(index, column, item)
         self.table.setVisible(bool(result.rows))
         self._filler.setVisible(not result.rows)
-        self.table.resizeColumnToContents(0)
+        if not self._widths_kept:
+            self._fitting = True
+            self.table.resizeColumnToContents(0)
+            self._fitting = False
+
+    def _column_resized(self, *args: object) -> None:
+        if not self._fitting and self.table.isVisible():
+            self._widths_kept = True
+
+    def column_state(self) -> object:
+        """The result table's column widths, for the window to remember."""
+        return self.table.horizontalHeader().saveState()
+
+    def restore_column_state(self, state: object) -> None:
+        if state is not None and self.table.horizontalHeader().restoreState(state):
+            self._widths_kept = True
 
     def clear(self) -> None:
         """Back to the empty state (the environment changed: an old result must not look like the new one's)."""

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
-from spectrum_desktop.domain.fields import sku_quantity_fields
+from spectrum_desktop.domain.fields import FieldInfo, sku_quantity_fields
 
 ERROR_BACKGROUND = QColor("#ffcdd2")
-SKU_COLUMNS = [(field.key, field.label) for field in sku_quantity_fields()]
-SKU_KEYS = [key for key, _ in SKU_COLUMNS]
+SKU_COLUMNS: list[FieldInfo] = sku_quantity_fields()
+SKU_KEYS = [info.key for info in SKU_COLUMNS]
+ADD_KEYS = QKeySequence("Ctrl+Shift+Return")
+REMOVE_KEYS = QKeySequence("Ctrl+Shift+Delete")
+
+
+def sku_count(count: int) -> str:
+    return "no SKUs yet" if count == 0 else f"{count} SKU" if count == 1 else f"{count} SKUs"
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -42,7 +48,7 @@ class SkuQuantitiesModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        return SKU_COLUMNS[section][1] if orientation == Qt.Orientation.Horizontal else str(section + 1)
+        return SKU_COLUMNS[section].label if orientation == Qt.Orientation.Horizontal else str(section + 1)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
@@ -128,6 +134,7 @@ class SkuQuantitiesPanel(QGroupBox):
         self.table.setAccessibleName("SKU quantities of the chosen line item")
         self.table.setModel(self.model)
         self.caption = QLabel("Choose a line item to see its SKU quantities.", objectName="skuQuantitiesCaption")
+        self.caption.setWordWrap(True)
         self.add_button = QPushButton("Add SKU", objectName="addSkuQuantity")
         self.add_button.setToolTip("Add a SKU and quantity to this line item (Ctrl+Shift+Return in the table)")
         self.remove_button = QPushButton("Remove SKU", objectName="removeSkuQuantity")
@@ -136,10 +143,8 @@ class SkuQuantitiesPanel(QGroupBox):
             button.setAutoDefault(False)
         self.add_button.clicked.connect(self.add_row)
         self.remove_button.clicked.connect(self.remove_row)
-        for keys, slot in (("Ctrl+Shift+Return", self.add_row), ("Ctrl+Shift+Delete", self.remove_row)):
-            shortcut = QShortcut(QKeySequence(keys), self.table)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(slot)
+        # In this table the line items' Add/Remove keys act on SKUs: the table takes them before any shortcut.
+        self.table.installEventFilter(self)
         self.model.edited.connect(self._emit_changed)
         buttons = QHBoxLayout()
         buttons.addWidget(self.caption, 1)
@@ -149,6 +154,17 @@ class SkuQuantitiesPanel(QGroupBox):
         layout.addLayout(buttons)
         layout.addWidget(self.table)
         self._set_enabled(False)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.table and event.type() in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            keys = QKeySequence(event.keyCombination())
+            slot = self.add_row if keys == ADD_KEYS else self.remove_row if keys == REMOVE_KEYS else None
+            if slot is not None:
+                event.accept()
+                if event.type() == QEvent.Type.KeyPress:
+                    slot()
+                return True
+        return super().eventFilter(watched, event)
 
     def _set_enabled(self, enabled: bool) -> None:
         for widget in (self.table, self.add_button, self.remove_button):
@@ -161,7 +177,7 @@ class SkuQuantitiesPanel(QGroupBox):
         self.model.set_problems(problems or {})
         self._set_enabled(row is not None)
         self.caption.setText(
-            f"Line item {row + 1}: {len(pairs)} SKU(s)" if row is not None
+            f"Line item {row + 1}: {sku_count(len(pairs))}" if row is not None
             else "Choose a line item to see its SKU quantities."
         )
 
@@ -183,5 +199,5 @@ class SkuQuantitiesPanel(QGroupBox):
 
     def _emit_changed(self) -> None:
         if self.line_item is not None:
-            self.caption.setText(f"Line item {self.line_item + 1}: {self.model.rowCount()} SKU(s)")
+            self.caption.setText(f"Line item {self.line_item + 1}: {sku_count(self.model.rowCount())}")
             self.changed.emit(self.line_item, self.model.rows())

@@ -132,7 +132,8 @@ def test_a_bad_quantity_shows_an_error_that_vanishes_when_fixed(window, qtbot):
     texts = problem_texts(window)
     assert any("Line item 1" in t and "Quantity" in t for t in texts)
     assert "Fix 1 problem" in window.send_action.toolTip()
-    assert not window.send_action.isEnabled()
+    # Send stays enabled (there is something to send): pressing it shows every problem and sends nothing.
+    assert window.send_action.isEnabled()
     editor.model.setData(editor.model.index(0, 2), "4")
     assert problem_texts(window) == []
     assert json.loads(editor.preview.toPlainText())["lineItems"][0]["quantity"] == 4
