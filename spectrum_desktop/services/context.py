@@ -45,11 +45,11 @@ class AppContext:
         self._team_budgets: dict = {}
         self.recovered: list = []
         self.new_team_key: bytes | None = None
+        """Set when this process set up an empty shared history: its team key, to be shown once."""
         self.new_team_key_saved = False
         self.may_make_team_key = False
         """Set by a caller that shows `new_team_key` (the CLI's history): only then may an empty shared history
         get its team key when the journal opens."""
-        """Set when this process set up an empty shared history: its team key, to be shown once."""
 
     @property
     def _limits(self):
