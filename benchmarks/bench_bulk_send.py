@@ -1,4 +1,4 @@
-"""2,000 orders through the Bulk page (BulkView -> services.bulk) to the sandbox with the budget scaled to 100 / 6 s.
+"""2,000 orders through the Bulk page (BulkView -> services.submission) to the sandbox with the budget scaled to 100 / 6 s.
 
 Batches of 5 make 400 requests, so the rate budget (not the network) decides the time. Measures: share of the
 rate budget used over the 6-second windows the run spanned, the same as time share (least possible time under
@@ -63,7 +63,7 @@ def bulk_page_run(app) -> dict:
 
     from spectrum_desktop.api import RateLimits
     from spectrum_desktop.sandbox import SandboxServer
-    from spectrum_desktop.services.submit import Target
+    from spectrum_desktop.services.submission import Target
     from spectrum_desktop.store.crypto import BodyCipher
     from spectrum_desktop.store.database import Database
     from spectrum_desktop.store.journal import Journal
@@ -78,7 +78,9 @@ def bulk_page_run(app) -> dict:
         journal = Journal(db, BodyCipher(Fernet.generate_key()))
         plan = SendPlan("bench", "Bench", False, BATCH, *RATE)
         target = Target("bench", "Bench", server.url, server.token, limits=RateLimits(*RATE))
-        view = BulkView(bulk_source(journal, lambda: plan, lambda _p: target))
+        from spectrum_desktop.services.submission import SubmissionService
+
+        view = BulkView(bulk_source(SubmissionService(journal), lambda: plan, lambda _p: target))
         view.show()
         assert view.open_path(str(path)) and len(view.model.valid_rows()) == ORDERS
 

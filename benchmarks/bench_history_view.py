@@ -30,12 +30,16 @@ def build_journal(home: Path):
     states = ["succeeded"] * 8 + ["failed", "unknown"]
     with db.transaction() as conn:
         conn.executemany(
-            "INSERT INTO submissions (environment_id, base_url, kind, endpoint, purchase_orders, recipe_set_ids,"
-            " skus, request_body, state, message, attempts, created_at, updated_at)"
-            " SELECT environment_id, base_url, kind, endpoint, replace(purchase_orders, 'PO-0', ?),"
-            " replace(recipe_set_ids, 'R-0', ?), skus, request_body, ?, message, 1, created_at, updated_at"
-            " FROM submissions WHERE id = 1",
-            ((f"PO-{i}", f"R-{i}", states[i % 10]) for i in range(1, ROWS)),
+            "INSERT INTO submissions (id, environment_id, base_url, kind, endpoint, purchase_orders,"
+            " request_body, state, message, attempts, created_at, updated_at)"
+            " SELECT ?, environment_id, base_url, kind, endpoint, replace(purchase_orders, 'PO-0', ?),"
+            " request_body, ?, message, 1, created_at, updated_at FROM submissions WHERE id = 1",
+            ((i + 1, f"PO-{i}", states[i % 10]) for i in range(1, ROWS)),
+        )
+        conn.executemany(  # schema 4: the keys in their own table
+            "INSERT INTO submission_keys (submission_id, field, position, value) VALUES (?, ?, 0, ?)",
+            ((i + 1, field, value) for i in range(1, ROWS)
+             for field, value in (("po", f"PO-{i}"), ("recipe_set", f"R-{i}"), ("sku", "SKU-1"))),
         )
     return db, journal
 
@@ -53,7 +57,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["SPECTRUM_DESKTOP_HOME"] = tmp
         db, journal = build_journal(Path(tmp))
-        source = history_source(journal, lambda record: None)
+        from spectrum_desktop.services.submission import SubmissionService
+
+        source = history_source(SubmissionService(journal))
 
         def bare_query(f, page, size):
             return journal.history(HistoryQuery(environment_id=f.environment_id, states=f.states,

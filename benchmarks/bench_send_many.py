@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cryptography.fernet import Fernet  # noqa: E402
 
-from spectrum_desktop.services.bulk import send_many  # noqa: E402
+from tests.services.orders import send_many  # noqa: E402
 from spectrum_desktop.services.pacing import RateBudget  # noqa: E402
-from spectrum_desktop.services.submit import Target  # noqa: E402
+from spectrum_desktop.services.submission import Target  # noqa: E402
 from spectrum_desktop.store.crypto import BodyCipher  # noqa: E402
 from spectrum_desktop.store.database import Database  # noqa: E402
 from spectrum_desktop.store.journal import Journal  # noqa: E402

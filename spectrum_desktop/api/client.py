@@ -175,7 +175,9 @@ class SpectrumClient:
         return outcome
 
     def _limiter(self, path: str) -> RateLimiter | None:
-        if isinstance(self._limits, RateLimits):
+        """The limiter for `path`: a RateLimits-like budget (anything with for_path, e.g. the machine-wide one
+        kept in the journal's database) gives one per endpoint; a single limiter serves every path."""
+        if hasattr(self._limits, "for_path"):
             return self._limits.for_path(path)
         return self._limits
 

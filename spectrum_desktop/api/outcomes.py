@@ -67,9 +67,10 @@ class PartiallyAccepted(Outcome):
 
     @property
     def message(self) -> str:
-        details = "; ".join(f"{r.recipe_set_id}: {r.message}" if r.message else r.recipe_set_id for r in self.failed)
+        details = "; ".join(f"{r.recipe_set_id}: {r.message.strip().rstrip('.')}" if r.message else r.recipe_set_id
+                            for r in self.failed)
         return (f"Order {self.purchase_order_number}: {len(self.failed)} of {len(self.results)} recipe sets were not "
-                f"accepted ({details or 'no details given'}). Correct them and resend the failed ones.")
+                f"accepted. {details or 'Spectrum gave no details'}. Correct them and resend the failed ones.")
 
 
 @dataclass(frozen=True, kw_only=True)

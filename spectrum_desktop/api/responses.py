@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -184,7 +185,8 @@ def many_results(data: Any, purchase_orders: Sequence[str], http_status: int) ->
         if outcome is None:
             status = _item_status(item)
             outcome = classify(status, {}, json.dumps(item))
-        results[po] = outcome
+        # Each order keeps its own part of the answer, so History shows a bulk-sent order's response too.
+        results[po] = replace(outcome, response_text=json.dumps(item, ensure_ascii=False))
     return {
         po: results.get(po) or OutcomeUnknown(http_status=http_status,
                                               detail="Spectrum's answer did not mention this order")

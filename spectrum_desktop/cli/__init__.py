@@ -11,6 +11,7 @@ EXIT_OK = 0
 EXIT_NOT_ALL_SUCCEEDED = 1
 EXIT_BAD_INPUT = 2
 EXIT_UNREACHABLE = 3
+EXIT_LOCAL_DATA = 4
 
 
 def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
@@ -22,3 +23,9 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
         module.register(subparsers)
     from spectrum_desktop.cli import sandbox  # helper H1
     sandbox.register(subparsers)
+    from spectrum_desktop.cli.errors import guarded
+
+    for parser in subparsers.choices.values():  # typed errors become words and exit codes in one place
+        handler = parser.get_default("handler")
+        if handler is not None:
+            parser.set_defaults(handler=guarded(handler))

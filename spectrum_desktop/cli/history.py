@@ -23,13 +23,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import sys
-
-    from spectrum_desktop.cli import EXIT_BAD_INPUT, EXIT_OK
+    from spectrum_desktop.cli import EXIT_OK
     from spectrum_desktop.cli.shared import show_new_team_key
+    from spectrum_desktop.services import history
     from spectrum_desktop.services.context import AD_HOC, AppContext
-    from spectrum_desktop.services.errors import ServiceError
-    from spectrum_desktop.store.journal import HistoryQuery
 
     if args.export_to:
         return export(args)
@@ -40,14 +37,10 @@ def run(args: argparse.Namespace) -> int:
         if args.env:
             environment_id = AD_HOC if args.env == AD_HOC else context.environment(args.env).id
         states = frozenset(SubmissionState(s) for s in args.status or ())
-        page = context.journal.history(
-            HistoryQuery(environment_id=environment_id, states=states, sender=args.sent_by, page_size=args.limit)
-        )
-        rows = [context.journal.get(r.id) for r in page.rows]
+        service = context.submissions
+        page = history.page(service, environment_id, states, page_size=args.limit, sender=args.sent_by)
+        rows = [service.record(r.id) for r in page.rows]
         show_new_team_key(context.new_team_key, context.new_team_key_saved)
-    except ServiceError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     finally:
         context.close()
     print_records(rows, args.json)

@@ -22,48 +22,49 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from spectrum_desktop.cli import EXIT_BAD_INPUT, EXIT_NOT_ALL_SUCCEEDED, EXIT_OK
+    from spectrum_desktop.cli.errors import message
     from spectrum_desktop.services.context import AD_HOC, AppContext
-    from spectrum_desktop.services.errors import ServiceError
-    from spectrum_desktop.services.resend import needs_attention, resend
-    from spectrum_desktop.store.journal import SubmissionNotFound
 
     if not args.failed and not args.ids:
         print("error: give --failed or one or more history IDs.", file=sys.stderr)
         return EXIT_BAD_INPUT
     context = AppContext()
-
-    def target_for(record):
-        if record.environment_id == AD_HOC:
-            return context.ad_hoc_target(record.base_url)
-        return context.target(context.environment(record.environment_id))
-
     try:
+        service = context.submissions
         environment_id = None
         if args.env:
             environment_id = AD_HOC if args.env == AD_HOC else context.environment(args.env).id
-        if args.failed:
-            rows = needs_attention(context.journal, environment_id)
-        else:
-            rows = [context.journal.get(i) for i in args.ids]
+        rows = service.needs_attention(environment_id) if args.failed else [service.record(i) for i in args.ids]
         if not rows:
             print("Nothing needs resending.")
             return EXIT_OK
-        for target in {r.environment_id: target_for(r) for r in rows}.values():
-            if not confirm_production(target, args.yes, len(rows)):
-                return EXIT_BAD_INPUT
-        records, problems = [], 0
+        targets = {}
         for row in rows:
-            try:
-                records.append(resend(context.journal, row.id, target_for))
-            except ServiceError as error:  # one row that cannot go must not hide the others' results
-                problems += 1
-                print(f"error: submission {row.id}: {error}", file=sys.stderr)
-    except (ServiceError, SubmissionNotFound) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+            if row.environment_id not in targets:
+                try:
+                    targets[row.environment_id] = context.target_for_record(row)
+                except Exception as error:  # noqa: BLE001 - reported per row below, the others still go
+                    targets[row.environment_id] = error
+        for target in targets.values():
+            if not isinstance(target, Exception) and not confirm_production(target, args.yes, len(rows)):
+                return EXIT_BAD_INPUT
+        sendable = [r.id for r in rows if not isinstance(targets[r.environment_id], Exception)]
+        problems = [(r.id, targets[r.environment_id]) for r in rows if isinstance(targets[r.environment_id], Exception)]
+        report = service.resend(sendable, only_latest=args.failed)
     finally:
         context.close()
-    print_records(records, args.json)
-    if problems:
+    for submission_id, error in problems:
+        print(f"error: submission {submission_id}: {message(error)}", file=sys.stderr)
+    for error in report.problems:
+        print(f"error: {message(error)}", file=sys.stderr)
+    if report.skipped_busy:
+        print(f"skipped {', '.join(report.skipped_busy)}: another window or run is sending "
+              f"{'it' if len(report.skipped_busy) == 1 else 'them'} right now or has sent "
+              f"{'it' if len(report.skipped_busy) == 1 else 'them'} again already.", file=sys.stderr)
+    print_records(report.records, args.json)
+    records = report.records
+    if problems or report.problems:
         return EXIT_BAD_INPUT if not records else max(exit_code_for(records), EXIT_NOT_ALL_SUCCEEDED)
-    return exit_code_for(records)
+    if report.queued_ids:
+        return max(exit_code_for(records) if records else EXIT_OK, EXIT_NOT_ALL_SUCCEEDED)
+    return exit_code_for(records) if records else EXIT_OK

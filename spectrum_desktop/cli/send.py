@@ -20,6 +20,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--batch-size", type=int, choices=range(1, 1001), metavar="N", help="override the environment's batch size for this run")
     parser.add_argument("--rate-limit", help="N/SECONDS, override the environment's rate limit for this run")
     parser.add_argument("--yes", action="store_true", help="do not ask before sending to production")
+    parser.add_argument("--force", action="store_true",
+                        help="send orders that history shows delivered to that environment (skipped otherwise)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(handler=run)
 
@@ -27,7 +29,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from spectrum_desktop.cli import EXIT_BAD_INPUT
     from spectrum_desktop.services.context import AppContext
-    from spectrum_desktop.services.errors import ServiceError
 
     try:
         rate = _rate(args.rate_limit) if args.rate_limit else None
@@ -37,21 +38,17 @@ def run(args: argparse.Namespace) -> int:
     context = AppContext()
     try:
         return _send(context, args, rate)
-    except ServiceError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     finally:
         context.close()
 
 
 def _send(context, args: argparse.Namespace, rate: tuple[int, float] | None) -> int:
-    from spectrum_desktop.cli import EXIT_BAD_INPUT, EXIT_NOT_ALL_SUCCEEDED
+    from spectrum_desktop.cli import EXIT_BAD_INPUT, EXIT_NOT_ALL_SUCCEEDED, EXIT_OK
+    from spectrum_desktop.cli.errors import message
     from spectrum_desktop.domain.environment import RequestFormat
     from spectrum_desktop.domain.importing import OrderImportError, load_orders
-    from spectrum_desktop.services.bulk import send_many
     from spectrum_desktop.services.errors import InvalidOrder
-    from spectrum_desktop.services.pacing import RateBudget
-    from spectrum_desktop.services.submit import already_succeeded, prepare
+    from spectrum_desktop.services.submission import prepare
 
     environment = None if args.base_url else context.environment(args.env)
     kind = OrderKind(args.kind) if args.kind else None
@@ -66,36 +63,49 @@ def _send(context, args: argparse.Namespace, rate: tuple[int, float] | None) -> 
     except (OrderImportError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    bad = 0
-    for number, raw in enumerate(raws, 1):
+    orders, bad = [], 0
+    for number, raw in enumerate(raws, 1):  # validated once, here; the service sends these
         try:
-            prepare(raw, kind)
+            orders.append(prepare(raw, kind, number))
         except InvalidOrder as error:
             bad += 1
-            print(f"error: order {number}: {error}", file=sys.stderr)
+            print(f"error: {message(error)}", file=sys.stderr)
     if bad or not raws:
         print("Nothing was sent." if raws else "error: no orders in the input.", file=sys.stderr)
         return EXIT_BAD_INPUT
     target = context.ad_hoc_target(args.base_url) if environment is None else context.target(environment)
     if not confirm_production(target, args.yes, len(raws)):
         return EXIT_BAD_INPUT
-    for raw in raws:
-        order = prepare(raw, kind)
-        if already_succeeded(context.journal, target, order.purchase_order):
-            print(f"warning: purchase order {order.purchase_order} already succeeded in {target.name}; "
-                  "sending again.", file=sys.stderr)
-    if not context.journal.bodies_persistent:
-        print(f"note: {context.journal.notice} A later resend will need the file again.", file=sys.stderr)
+    service = context.submissions
+    checked = service.checked(orders, target)
+    if not service.bodies_persistent:
+        print(f"note: {service.bodies_notice} A later resend will need the file again.", file=sys.stderr)
     batch_size = args.batch_size or (environment.batch_size if environment else 50)
-    budget = RateBudget(*rate) if rate else None  # else the environment's shared budget
-    outcome = send_many(context.journal, target, raws, kind, batch_size, budget)
-    print_records(outcome.records, args.json)
-    if outcome.queued_ids:
-        print(f"{len(outcome.queued_ids)} order(s) were not sent and stay queued; "
+    # --rate-limit: a tighter budget over the same machine-wide rows (everyone sending there then keeps to it).
+    budget = context.budget(getattr(target.limits, "scope", target.environment_id), *rate) if rate else None
+    report = service.send(checked, force=args.force, batch_size=batch_size, budget=budget)
+    print_records(report.records, args.json)
+    code = exit_code_for(report.records) if report.records else EXIT_OK
+    if report.skipped_delivered:
+        print(f"{_orders(report.skipped_delivered)} already delivered to {target.name} and not sent again "
+              f"({_list(report.skipped_delivered)}); add --force to send anyway.", file=sys.stderr)
+    if report.skipped_busy:
+        print(f"{_orders(report.skipped_busy)} being sent by another window or run right now and skipped "
+              f"({_list(report.skipped_busy)}); see `spectrum-desktop history`.", file=sys.stderr)
+        code = max(code, EXIT_NOT_ALL_SUCCEEDED)
+    if report.queued_ids:
+        print(f"{len(report.queued_ids)} order(s) were not sent and stay queued; "
               "`spectrum-desktop resend --failed` sends them.", file=sys.stderr)
-        code = exit_code_for(outcome.records) if outcome.records else EXIT_NOT_ALL_SUCCEEDED
-        return max(code, EXIT_NOT_ALL_SUCCEEDED)
-    return exit_code_for(outcome.records)
+        code = max(code, EXIT_NOT_ALL_SUCCEEDED)
+    return code
+
+
+def _orders(items: list) -> str:
+    return f"{len(items)} order{'s were' if len(items) != 1 else ' was'}"
+
+
+def _list(pos: list[str], most: int = 10) -> str:
+    return ", ".join(pos[:most]) + (f" and {len(pos) - most} more" if len(pos) > most else "")
 
 
 def _rate(text: str) -> tuple[int, float]:

@@ -12,6 +12,8 @@ ACK_PATH = "/api/order/acknowledgement"
 ACKS_PATH = "/api/order/acknowledgements"
 ORDER_PATH = "/api/order"
 LOOKUP_PATH_PREFIX = "/api/order/order-number/"
+PRODUCTION_HOSTS = frozenset({"api.spectrumcustomizer.com"})
+"""Spectrum's production servers: an environment there sends real orders whatever it is called."""
 
 ENDPOINTS: dict[OrderKind, str] = {
     OrderKind.ACK: ACK_PATH,
@@ -56,6 +58,12 @@ def check_base_url(base_url: str) -> str:
             "Use https:// so the API token is not sent in clear."
         )
     return value.rstrip("/")
+
+
+def is_production_address(base_url: str) -> bool:
+    """True when the address is one of Spectrum's production servers (real orders)."""
+    host = urlsplit((base_url or "").strip()).hostname or ""
+    return host.lower().rstrip(".") in PRODUCTION_HOSTS
 
 
 def lookup_path(purchase_order_number: str) -> str:

@@ -153,11 +153,8 @@ def load_csv_text(data: str | bytes, source: str | None = None, *, recipe_sets: 
     With `recipe_sets` the line items are written as the deprecated format's `recipeSets`.
     """
     text = _decode(data, source)
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        raise OrderImportError(f"the CSV cannot be read: {exc}", source=source) from None
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    numbered = _numbered_rows(text, source)
+    rows = [cells for _, cells in numbered]
     if not rows:
         raise OrderImportError("the CSV is empty; start from the template (spectrum-desktop validate --csv-template)", source=source)
     header = [h.strip() for h in rows[0]]
@@ -169,7 +166,7 @@ def load_csv_text(data: str | bytes, source: str | None = None, *, recipe_sets: 
         raise OrderImportError("row 1: the column purchaseOrderNumber is missing", row=1, source=source)
     orders: dict[str, dict] = {}
     items: dict[tuple[str, str], dict] = {}
-    for row_number, cells in enumerate(rows[1:], start=2):
+    for row_number, cells in numbered[1:]:
         if len(cells) > len(header):
             raise OrderImportError(f"row {row_number} has {len(cells)} cells but the header has {len(header)} columns",
                                    row=row_number, source=source)
@@ -202,6 +199,44 @@ def load_csv_text(data: str | bytes, source: str | None = None, *, recipe_sets: 
         if pair:
             item.setdefault("skuQuantities", []).append(pair)
     return list(orders.values())
+
+
+def _numbered_rows(text: str, source: str | None) -> list[tuple[int, list[str]]]:
+    """The non-blank rows with the file line each starts on (blank lines and cells holding line breaks counted),
+    so a message names the line the person sees in the file."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    numbered = []
+    start = 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                numbered.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise OrderImportError(f"the CSV cannot be read: {exc}", source=source) from None
+    return numbered
+
+
+def csv_lines(data: str | bytes) -> dict[str, list[tuple[int, str]]]:
+    """For each purchase order of a CSV, the (file line, recipeSetId) of its rows in file order; {} when the
+    CSV cannot be read. Lets a table of imported orders say where in the file each order and line item is."""
+    try:
+        numbered = _numbered_rows(_decode(data, None), None)
+    except OrderImportError:
+        return {}
+    if not numbered:
+        return {}
+    header = [h.strip() for h in numbered[0][1]]
+    if "purchaseOrderNumber" not in header:
+        return {}
+    po_at, recipe_at = header.index("purchaseOrderNumber"), (
+        header.index("lineItems.recipeSetId") if "lineItems.recipeSetId" in header else None)
+    lines: dict[str, list[tuple[int, str]]] = {}
+    for line, cells in numbered[1:]:
+        po = cells[po_at].strip() if po_at < len(cells) else ""
+        recipe = cells[recipe_at].strip() if recipe_at is not None and recipe_at < len(cells) else ""
+        lines.setdefault(po, []).append((line, recipe))
+    return lines
 
 
 def _merge(target: dict, key: str, cell: str, row: int, column: str, source: str | None) -> None:

@@ -29,6 +29,8 @@ class AttemptRecord:
     state: SubmissionState
     http_status: int | None
     message: str
+    requests: int = 1
+    """HTTP requests this attempt made (the client's retries included)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class SubmissionRecord:
     created_at: datetime
     updated_at: datetime
     original_id: int | None = None
+    owner: str | None = None
+    """The sender holding this row (a claim), or None."""
     results: tuple[RecipeSetResult, ...] = field(default=())
     sender: str = ""
     """Who sent it: a login or display name (the shared history records it; a local history is one person's)."""

@@ -1,4 +1,5 @@
-"""One small application context built from the data directory: journal, environments, tokens, targets."""
+"""One small application context built from the data directory: the submission service, environments, tokens,
+targets. The journal is private to the services (`context.submissions` is the way in)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from spectrum_desktop.domain.endpoints import ACKS_PATH as MANY_PATH
 from spectrum_desktop.services.errors import MissingToken, UnknownEnvironment
-from spectrum_desktop.services.submit import Target
+from spectrum_desktop.services.owner import Owner
+from spectrum_desktop.services.submission import Target
 
 if TYPE_CHECKING:
     from spectrum_desktop.domain.environment import Environment
@@ -33,17 +35,18 @@ class AppContext:
 
     The Local sandbox environment is served by an in-process SandboxServer started on first use and
     stopped by close(); it needs no token from the user. A sandbox handed in is used as it is (its owner
-    starts and stops it). Every target of one environment shares one set of rate limiters, so the budget
-    holds across threads.
+    starts and stops it). Every target of one environment draws from one machine-wide rate budget kept in
+    the database, so the budget holds across threads and processes. `owner` identifies this process's claims
+    on journal rows; opening the journal recovers only rows whose owner is gone.
     """
 
     def __init__(self, sandbox: SandboxServer | None = None) -> None:
         self._lock = threading.Lock()
         self._sandbox = sandbox
         self._owns_sandbox = sandbox is None
-        self._registry = None
-        self._team_budgets: dict = {}
-        self.recovered: list = []
+        self._budgets: dict[tuple[str, int, float], object] = {}
+        self._owner: Owner | None = None
+        self.recovered: tuple = ()
         self.new_team_key: bytes | None = None
         """Set when this process set up an empty shared history: its team key, to be shown once."""
         self.new_team_key_saved = False
@@ -52,13 +55,12 @@ class AppContext:
         get its team key when the journal opens."""
 
     @property
-    def _limits(self):
-        with self._lock:  # one registry even when two worker threads ask first at once
-            if self._registry is None:
-                from spectrum_desktop.api import RateLimitRegistry
-
-                self._registry = RateLimitRegistry()
-            return self._registry
+    def owner(self) -> Owner:
+        """This process's id on the journal rows it claims (made once, on first use: psutil loads then)."""
+        with self._lock:
+            if self._owner is None:
+                self._owner = Owner.for_this_process()
+            return self._owner
 
     @cached_property
     def database(self):
@@ -92,13 +94,17 @@ class AppContext:
         if url:
             from spectrum_desktop.services.team import open_shared
 
-            shared = open_shared(url, self.sender, make_key=self.may_make_team_key)
+            shared = open_shared(url, self.sender, make_key=self.may_make_team_key, owner=self.owner.id)
             self.new_team_key = shared.new_team_key
             self.new_team_key_saved = shared.key_saved
             journal = shared.journal
         else:
             journal = self.local_journal
-        self.recovered = journal.recover()
+        from spectrum_desktop.services.owner import owner_alive
+
+        # Only rows whose owner is gone: another window or run working beside this one (or, in a shared history,
+        # another machine whose lease runs) keeps its rows.
+        self.recovered = journal.recover(owner_alive, self.owner.id).unknown
         return journal
 
     @cached_property
@@ -108,6 +114,19 @@ class AppContext:
         from spectrum_desktop.store.journal import Journal
 
         return Journal(self.database, BodyCipher.from_keyring(), sender=self.sender)
+
+    @cached_property
+    def submissions(self):
+        """The one submission service (check, send, resend, history pages) for this process."""
+        from spectrum_desktop.services.submission import SubmissionService
+
+        return SubmissionService.from_context(self)
+
+    def target_for_record(self, record) -> Target:
+        """Where a history row goes back to: its environment, or its ad-hoc address."""
+        if record.environment_id == AD_HOC:
+            return self.ad_hoc_target(record.base_url)
+        return self.target(self.environment(record.environment_id))
 
     @cached_property
     def settings(self):
@@ -140,22 +159,29 @@ class AppContext:
         return environment
 
     def limits(self, environment: Environment):
-        """The environment's shared RateLimits (one limiter per endpoint): the team's, kept in the shared history,
-        when there is one."""
-        return self._budget(environment.id, environment.rate_limit_requests, environment.rate_limit_seconds)
+        """The environment's budget (one limiter per endpoint): machine-wide in the local database, or the
+        team's in the shared history when there is one."""
+        return self.budget(environment.id, environment.rate_limit_requests, environment.rate_limit_seconds)
 
-    def _budget(self, scope: str, requests: int, seconds: float):
-        if not self.shared_history_url:
-            return self._limits.get(scope, requests, seconds)
-        from spectrum_desktop.services.team_budget import TeamRateLimits
-
-        journal = self.journal
+    def budget(self, scope: str, requests: int, seconds: float):
+        """A budget of `requests` per `seconds` for `scope` (an environment id) kept in the database every sender
+        sees: the shared history's for a team (every machine), else the local one (every process here);
+        `send --rate-limit` uses a tighter one over the same rows."""
+        key = (scope, requests, seconds)
         with self._lock:
-            budget = self._team_budgets.get((scope, requests, seconds))
-            if budget is None:
-                budget = self._team_budgets[(scope, requests, seconds)] = TeamRateLimits(journal, scope, requests,
-                                                                                          seconds)
-            return budget
+            budget = self._budgets.get(key)
+        if budget is None:
+            if self.shared_history_url:
+                from spectrum_desktop.services.team_budget import TeamRateLimits
+
+                budget = TeamRateLimits(self.journal, scope, requests, seconds)
+            else:
+                from spectrum_desktop.store.ratebudget import SharedRateLimits
+
+                budget = SharedRateLimits(self.database, scope, requests, seconds)
+            with self._lock:
+                budget = self._budgets.setdefault(key, budget)
+        return budget
 
     def rate_budget(self, environment: Environment, endpoint: str = MANY_PATH) -> BudgetView:
         limiter = self.limits(environment).for_path(endpoint)
@@ -173,13 +199,13 @@ class AppContext:
                       environment.connect_timeout, environment.read_timeout, limits=self.limits(environment))
 
     def ad_hoc_target(self, base_url: str) -> Target:
-        from spectrum_desktop.services.submit import check_target
+        from spectrum_desktop.services.submission import check_target
 
         check_target(Target(AD_HOC, base_url, base_url, ""))
         token = self._token(AD_HOC)
         if not token:
             raise MissingToken(base_url)
-        limits = self._budget(f"{AD_HOC} {base_url.rstrip('/')}", *AD_HOC_BUDGET)
+        limits = self.budget(f"{AD_HOC} {base_url.rstrip('/')}", *AD_HOC_BUDGET)
         return Target(AD_HOC, base_url, base_url.rstrip("/"), token, limits=limits)
 
     def _token(self, environment_id: str) -> str | None:

@@ -73,8 +73,12 @@ class DraftKeeper:
 
     def unsent(self) -> DraftInfo | None:
         """The newest draft left by an earlier session (not this window's own), or None."""
+        from spectrum_desktop.domain.errors import LocalDataError
+
         try:
             draft = self._store().latest()
+        except LocalDataError:
+            raise  # a damaged history file (moved aside), read-only or full folder: the window says where and why
         except Exception as error:  # noqa: BLE001 - an unreadable draft must not stop the app opening
             raise DraftNotKept(f"A draft from an earlier session could not be read: {error}") from None
         if draft is None or draft.id == self.draft_id:

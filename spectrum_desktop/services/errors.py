@@ -1,41 +1,74 @@
-"""Typed service errors whose messages tell the user what to do next."""
+"""The services' typed errors. They carry data (which order, which environment, which rows); the window turns
+them into words in ui/errors.py and the command line in cli/errors.py. `str(error)` is for logs only."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 
-class ServiceError(Exception):
-    """Base of every error the services raise; `str(error)` is meant for the user."""
+from spectrum_desktop.domain.errors import LocalDataError, LocalDataProblem, NotInHistory, SpectrumDesktopError
+
+__all__ = [
+    "BeingSentElsewhere", "BodyNotKept", "InvalidAddress", "InvalidOrder", "LocalDataError", "LocalDataProblem", "LookupFailed",
+    "MissingToken", "NotInHistory", "ServiceError", "UnknownEnvironment",
+]
+
+
+class ServiceError(SpectrumDesktopError):
+    """Base of every error the services raise."""
 
 
 class InvalidOrder(ServiceError):
-    """The order did not pass validation; nothing was sent."""
+    """The order did not pass validation; nothing was sent. `problems`: "label: what is wrong" each;
+    `number`: the order's place in its file (1-based) when it came from one."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], number: int | None = None) -> None:
         self.problems = problems
+        self.number = number
         super().__init__("The order has problems and was not sent: " + "; ".join(problems))
 
 
 class UnknownEnvironment(ServiceError):
     def __init__(self, name: str) -> None:
-        super().__init__(f"There is no environment called {name!r}. Check the name in Settings › Environments.")
+        self.name = name
+        super().__init__(name)
 
 
 class MissingToken(ServiceError):
     def __init__(self, environment_name: str) -> None:
-        super().__init__(
-            f"No API token is saved for {environment_name}. Add it in Settings › Environments "
-            "or set SPECTRUM_API_TOKEN."
-        )
-
-
+        self.environment_name = environment_name
+        super().__init__(environment_name)
 
 class BodyNotKept(ServiceError):
-    def __init__(self, submission_id: int) -> None:
-        super().__init__(
-            f"The contents of submission {submission_id} were not kept (no keyring was available when it was sent). "
-            "Import the order again and send it."
-        )
+    """The row's contents were kept only for the session that sent it; nothing was sent."""
+
+    def __init__(self, submission_id: int, purchase_orders: Sequence[str] = ()) -> None:
+        self.submission_id = submission_id
+        self.purchase_orders = tuple(purchase_orders)
+        super().__init__(submission_id)
 
 
 class InvalidAddress(ServiceError):
-    """The server address cannot be used (not a URL, or plain http:// to another computer); nothing was sent."""
+    """The server address cannot be used (not a URL, or plain http:// to another computer); nothing was sent.
+    `reason` is the address rule's own explanation (domain/endpoints.py)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+class LookupFailed(ServiceError):
+    """Spectrum could not be asked whether an order arrived (unreachable, token refused, busy); row unchanged."""
+
+    def __init__(self, purchase_order: str, environment_name: str, outcome_message: str) -> None:
+        self.purchase_order = purchase_order
+        self.environment_name = environment_name
+        self.outcome_message = outcome_message
+        super().__init__(purchase_order, outcome_message)
+
+
+class BeingSentElsewhere(ServiceError):
+    """Another window or command-line run on this computer is sending this purchase order right now."""
+
+    def __init__(self, purchase_order: str) -> None:
+        self.purchase_order = purchase_order
+        super().__init__(purchase_order)

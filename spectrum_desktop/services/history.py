@@ -1,4 +1,5 @@
-"""History for the window and the command line: pages, filters, one row's detail, CSV export."""
+"""History for the window and the command line: pages, filters, one row's detail, CSV export. Everything reads
+through the SubmissionService (the journal stays private to the services)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.submission import AttemptRecord, RecipeSetResult, SubmissionRecord
 
 if TYPE_CHECKING:
-    from spectrum_desktop.store.journal import HistoryPage, Journal
+    from spectrum_desktop.services.submission import SubmissionService
+    from spectrum_desktop.store.journal import HistoryPage
 
 EXPORT_COLUMNS = [
     "id", "environment", "base_url", "kind", "purchase_orders", "recipe_set_ids", "skus", "state", "reason",
@@ -21,7 +23,7 @@ EXPORT_COLUMNS = [
 
 
 def page(
-    journal: Journal,
+    service: SubmissionService,
     environment_id: str | None = None,
     states: Iterable[SubmissionState] = (),
     search: str = "",
@@ -30,16 +32,18 @@ def page(
     since: datetime | None = None,
     until: datetime | None = None,
     latest_only: bool = False,
+    sender: str | None = None,
 ) -> HistoryPage:
     """Newest first; `HistoryPage(rows, total)`. `since`/`until` bound the creation time (UTC-aware datetimes).
-    `latest_only` leaves out rows that were sent again later (same purchase orders, same environment)."""
+    `latest_only` leaves out rows that were sent again later (same purchase orders, same environment); `sender`
+    keeps one person's rows (shared history)."""
     from spectrum_desktop.store.journal import HistoryPage, HistoryQuery
     from spectrum_desktop.store.pg_journal import SharedHistoryUnavailable
 
     try:
-        return journal.history(HistoryQuery(environment_id=environment_id, states=frozenset(states), search=search,
-                                            page=page_number, page_size=page_size, since=since, until=until,
-                                            latest_only=latest_only))
+        return service.page(HistoryQuery(environment_id=environment_id, states=frozenset(states), search=search,
+                                         page=page_number, page_size=page_size, since=since, until=until,
+                                         latest_only=latest_only, sender=sender))
     except SharedHistoryUnavailable:
         # The shared history's server is away: the window shows an empty page (its status line says why) and
         # keeps working for editing and drafts; sending refuses with the same message.
@@ -57,24 +61,23 @@ class SubmissionDetail:
     """Set when the bodies cannot be shown (kept for their session only, or no keyring key)."""
 
 
-def detail(journal: Journal, submission_id: int) -> SubmissionDetail:
+def detail(service: SubmissionService, submission_id: int) -> SubmissionDetail:
     """One row with its decrypted bodies, for display only."""
-    from spectrum_desktop.store.crypto import BodyUnreadable
+    found = service.detail(submission_id)
+    notice = {
+        None: "",
+        "unreadable": "The contents of this order cannot be read: the key they were saved with is no longer in "
+                      "the keyring.",
+        "session_only": "The contents of this order were kept only for the session that sent it.",
+        "no_team_key": "This order's contents are encrypted with your team's key, which has not been entered on "
+                       "this computer, so they cannot be opened or sent again. Ask a colleague for the team key and "
+                       "paste it in Preferences › Shared history.",
+    }[found.body_problem]
+    return SubmissionDetail(found.record, found.results, found.attempts, found.request_body, found.response_body,
+                            notice)
 
-    record = journal.get(submission_id)
-    notice = ""
-    try:
-        request, response = journal.request_body(submission_id), journal.response_body(submission_id)
-    except BodyUnreadable as error:
-        request = response = None
-        notice = str(error)
-    if request is None and not notice:
-        notice = "The contents of this order were kept only for the session that sent it."
-    return SubmissionDetail(record, journal.results(submission_id), journal.attempts(submission_id),
-                            request, response, notice)
 
-
-def export_csv(journal: Journal, records: Iterable[SubmissionRecord], out: TextIO,
+def export_csv(service: SubmissionService, records: Iterable[SubmissionRecord], out: TextIO,
                include_personal_data: bool = False) -> int:
     """Write rows as CSV; request bodies (names, addresses, e-mails, phones) only when asked. Returns rows written."""
     columns = EXPORT_COLUMNS + (["request_body"] if include_personal_data else [])
@@ -86,7 +89,7 @@ def export_csv(journal: Journal, records: Iterable[SubmissionRecord], out: TextI
                " ".join(r.skus), r.state, r.reason or "", r.http_status or "", r.message, r.attempts,
                r.created_at.isoformat(), r.updated_at.isoformat(), r.original_id or ""]
         if include_personal_data:
-            row.append(journal.request_body(r.id) or "")
+            row.append(service.detail(r.id).request_body or "")
         writer.writerow(row)
         count += 1
     return count

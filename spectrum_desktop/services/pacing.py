@@ -9,8 +9,9 @@ if TYPE_CHECKING:
 
 
 def RateBudget(requests: int, seconds: float) -> RateLimiter:  # noqa: N802 - kept for callers written as a class
-    """One api.RateLimiter window shared by every endpoint, for a run that overrides the environment's budget
-    (e.g. `send --rate-limit`). Normal sends use the environment's shared RateLimits from AppContext."""
+    """One in-process api.RateLimiter window shared by every endpoint (tests and benchmarks that want a budget of
+    their own). Sends use the environment's machine-wide budget from AppContext (store/ratebudget.py), and
+    `send --rate-limit` a tighter one over the same rows (AppContext.budget)."""
     from spectrum_desktop.api import RateLimiter
 
     return RateLimiter(requests, seconds)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cryptography.fernet import Fernet, InvalidToken
 from keyring.errors import KeyringError
 
+from spectrum_desktop.domain.errors import SpectrumDesktopError
 from spectrum_desktop.store.keyring_backend import SERVICE, usable_backend
 
 KEY_USER = "body-encryption-key"
@@ -14,8 +15,12 @@ NO_KEYRING_NOTICE = (
 )
 
 
-class BodyUnreadable(Exception):
-    """A stored body cannot be decrypted (the keyring key changed or was deleted)."""
+class BodyUnreadable(SpectrumDesktopError):
+    """A stored body cannot be decrypted. `reason`: "no_key" (no keyring key now) or "key_changed"."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
 
 
 class BodyCipher:
@@ -47,10 +52,8 @@ class BodyCipher:
 
     def decrypt(self, blob: bytes) -> str:
         if self._fernet is None:
-            raise BodyUnreadable("This order's contents cannot be read without the keyring key.")
+            raise BodyUnreadable("no_key")
         try:
             return self._fernet.decrypt(blob).decode("utf-8")
         except InvalidToken as error:
-            raise BodyUnreadable(
-                "This order's contents cannot be read: the encryption key in the keyring has changed."
-            ) from error
+            raise BodyUnreadable("key_changed") from error

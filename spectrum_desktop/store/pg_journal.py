@@ -135,7 +135,7 @@ MIGRATIONS: tuple[str, ...] = (
 
 _COLUMNS = (
     "id, environment_id, base_url, kind, endpoint, purchase_orders, recipe_set_ids, skus, state, reason,"
-    " http_status, message, attempts, created_at, updated_at, original_id, sender"
+    " http_status, message, attempts, created_at, updated_at, original_id, sender, owner"
 )
 _CHECK_TEXT = "spectrum-desktop team key"
 DELIVERED = ("succeeded", "already_submitted")
@@ -250,7 +250,13 @@ def _record(row: dict[str, Any], results: tuple[RecipeSetResult, ...] = ()) -> S
         original_id=row["original_id"],
         results=results,
         sender=row["sender"],
+        owner=row.get("owner"),
     )
+
+
+def _lock_key(environment_id: str, purchase_order: str) -> int:
+    return int.from_bytes(hashlib.sha256(f"po {environment_id} {purchase_order}".encode()).digest()[:8], "big",
+                          signed=True)
 
 
 def _escape_like(text: str) -> str:
@@ -434,8 +440,8 @@ class PgJournal:
             released = [r["id"] for r in gone if r["state"] != "sending"]
             if unknown:
                 conn.execute(
-                    "UPDATE submissions SET state = 'unknown', message = %s, owner = NULL, lease_until = NULL,"
-                    " updated_at = clock_timestamp() WHERE id = ANY(%s)", (UNKNOWN_MESSAGE, unknown))
+                    "UPDATE submissions SET state = 'unknown', reason = NULL, message = '', owner = NULL,"
+                    " lease_until = NULL, updated_at = clock_timestamp() WHERE id = ANY(%s)", (unknown,))
                 conn.execute(
                     "UPDATE attempts SET state = 'unknown', finished_at = clock_timestamp()"
                     " WHERE submission_id = ANY(%s) AND finished_at IS NULL", (unknown,))
@@ -461,34 +467,63 @@ class PgJournal:
         """Write a new submission and commit it; returns its id."""
         entry = _Entry(environment_id, kind, endpoint, purchase_orders, recipe_set_ids, skus, request_body, base_url,
                        original_id)
-        return self.record_many([entry], owner, lease_until, state)[0]
+        return int(self.record_many([entry], owner, lease_until, state)[0] or 0)
 
     def record_many(self, entries: Sequence[Any], owner: str | None = None, lease_until: float | None = None,
-                    state: SubmissionState = SubmissionState.QUEUED) -> list[int]:
+                    state: SubmissionState = SubmissionState.QUEUED, *, skip_held_at: float | None = None,
+                    skip_delivered: bool = False) -> list[int | None]:
         """Write new submissions (each with environment_id, kind, endpoint, purchase_orders, recipe_set_ids, skus,
-        request_body, base_url, original_id), held by `owner` until `lease_until` when given, in one transaction."""
+        request_body, base_url, original_id), held by `owner` until `lease_until` when given, in one transaction.
+
+        In the same transaction, under an advisory lock per environment and purchase order (so that two machines
+        cannot both pass): with `skip_held_at` (now), an entry whose purchase order another live owner holds queued
+        or sending there is not written; with `skip_delivered`, nor one history shows delivered there. Those come
+        back as None."""
         blobs = [self._cipher.encrypt(e.request_body) if self._cipher.persistent else None for e in entries]
-        ids: list[int] = []
+        ids: list[int | None] = []
+        checking = skip_held_at is not None or skip_delivered
         with self._db.transaction() as conn:
+            if checking:
+                keys = sorted({_lock_key(e.environment_id, str(p)) for e in entries for p in e.purchase_orders})
+                for key in keys:  # sorted: two machines take them in the same order, never deadlock
+                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
             for entry, blob in zip(entries, blobs, strict=True):
+                pos = [str(p) for p in entry.purchase_orders]
+                if checking and self._taken(conn, entry.environment_id, pos, owner or "", skip_held_at,
+                                            skip_delivered):
+                    ids.append(None)
+                    continue
                 row = conn.execute(
                     "INSERT INTO submissions (environment_id, base_url, kind, endpoint, purchase_orders,"
                     " recipe_set_ids, skus, request_body, state, created_at, updated_at, original_id, sender, owner,"
                     " lease_until) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, clock_timestamp(), clock_timestamp(),"
                     " %s, %s, %s, to_timestamp(%s)) RETURNING id",
-                    (entry.environment_id, entry.base_url, str(entry.kind), entry.endpoint,
-                     [str(p) for p in entry.purchase_orders], [str(r) for r in entry.recipe_set_ids],
-                     [str(k) for k in entry.skus], blob, str(state), entry.original_id, self.sender, owner,
-                     lease_until),
+                    (entry.environment_id, entry.base_url, str(entry.kind), entry.endpoint, pos,
+                     [str(r) for r in entry.recipe_set_ids], [str(k) for k in entry.skus], blob, str(state),
+                     entry.original_id, self.sender, owner, lease_until),
                 ).fetchone()
                 ids.append(int(row["id"]))
         for submission_id, entry, blob in zip(ids, entries, blobs, strict=True):
-            if blob is None:
+            if blob is None and submission_id is not None:
                 with self._memory_lock:
                     self._memory_bodies[(submission_id, "request")] = entry.request_body
-        if owner is not None:
+        if owner is not None and any(i is not None for i in ids):
             self._start_heartbeat()
         return ids
+
+    @staticmethod
+    def _taken(conn, environment_id: str, pos: list[str], owner: str, held_at: float | None,
+               delivered: bool) -> bool:
+        if not pos:
+            return False
+        if held_at is not None and conn.execute(
+                "SELECT 1 FROM submissions WHERE environment_id = %s AND purchase_orders && %s::text[]"
+                " AND owner IS NOT NULL AND owner <> %s AND lease_until >= to_timestamp(%s)"
+                " AND state IN ('queued', 'sending') LIMIT 1", (environment_id, pos, owner, held_at)).fetchone():
+            return True
+        return delivered and conn.execute(
+            "SELECT 1 FROM submissions WHERE environment_id = %s AND purchase_orders && %s::text[]"
+            " AND state = ANY(%s) LIMIT 1", (environment_id, pos, list(DELIVERED))).fetchone() is not None
 
     def mark_sending(self, submission_id: int) -> None:
         """Committed just before the request leaves: state 'sending', a new attempt, and this owner's lease."""
@@ -496,7 +531,7 @@ class PgJournal:
             row = conn.execute("SELECT attempts FROM submissions WHERE id = %s FOR UPDATE",
                                (submission_id,)).fetchone()
             if row is None:
-                raise SubmissionNotFound(f"There is no submission number {submission_id} in the history.")
+                raise SubmissionNotFound(submission_id)
             number = row["attempts"] + 1
             conn.execute(
                 "UPDATE submissions SET state = 'sending', attempts = %s, updated_at = clock_timestamp(),"
@@ -535,7 +570,7 @@ class PgJournal:
                  submission_id),
             ).rowcount
             if not updated:
-                raise SubmissionNotFound(f"There is no submission number {submission_id} in the history.")
+                raise SubmissionNotFound(submission_id)
             conn.execute(
                 "UPDATE attempts SET state = %s, http_status = %s, message = %s, finished_at = clock_timestamp(),"
                 " requests = %s WHERE submission_id = %s AND finished_at IS NULL",
@@ -556,7 +591,7 @@ class PgJournal:
     def get(self, submission_id: int) -> SubmissionRecord:
         rows = self._db.read(f"SELECT {_COLUMNS} FROM submissions WHERE id = %s", (submission_id,))
         if not rows:
-            raise SubmissionNotFound(f"There is no submission number {submission_id} in the history.")
+            raise SubmissionNotFound(submission_id)
         return _record(rows[0], tuple(self.results(submission_id)))
 
     def results(self, submission_id: int) -> list[RecipeSetResult]:
@@ -568,10 +603,11 @@ class PgJournal:
 
     def attempts(self, submission_id: int) -> list[AttemptRecord]:
         rows = self._db.read(
-            "SELECT number, started_at, finished_at, state, http_status, message FROM attempts"
+            "SELECT number, started_at, finished_at, state, http_status, message, requests FROM attempts"
             " WHERE submission_id = %s ORDER BY number", (submission_id,))
         return [AttemptRecord(number=r["number"], started_at=r["started_at"], finished_at=r["finished_at"],
-                              state=SubmissionState(r["state"]), http_status=r["http_status"], message=r["message"])
+                              state=SubmissionState(r["state"]), http_status=r["http_status"], message=r["message"],
+                              requests=r["requests"])
                 for r in rows]
 
     def request_body(self, submission_id: int) -> str | None:
@@ -627,7 +663,8 @@ class PgJournal:
 
     def claim(self, ids: Sequence[int], owner: str | None = None, lease_until: float | None = None, *,
               now: float | None = None, latest_only: bool = False) -> list[int]:
-        """Take the rows nobody live holds (free, ours, or lease expired) that are not being sent or delivered,
+        """Take the rows nobody live holds (free, ours, or lease expired) that are not being sent (a delivered row
+        may be resent on purpose: Spectrum then answers 409),
         skipping rows another machine is claiming this very moment (FOR UPDATE SKIP LOCKED), so two machines
         asking at once get disjoint rows. `latest_only`: skip a row when a later row of one of its purchase
         orders exists in its environment, or one was delivered there (someone resent it meanwhile).
@@ -645,7 +682,7 @@ class PgJournal:
             rows = conn.execute(
                 "UPDATE submissions SET owner = %(owner)s, lease_until = to_timestamp(%(lease)s)"
                 " WHERE id IN (SELECT id FROM submissions AS s WHERE id = ANY(%(ids)s)"
-                "   AND state = ANY(%(resendable)s)"
+                "   AND state <> 'sending'"
                 "   AND (owner IS NULL OR owner = %(owner)s OR lease_until < to_timestamp(%(now)s))" + later +
                 "   FOR UPDATE SKIP LOCKED)"
                 " RETURNING id",
@@ -729,7 +766,7 @@ class PgJournal:
     def holder(self, submission_id: int) -> tuple[str | None, datetime | None]:
         rows = self._db.read("SELECT owner, lease_until FROM submissions WHERE id = %s", (submission_id,))
         if not rows:
-            raise SubmissionNotFound(f"There is no submission number {submission_id} in the history.")
+            raise SubmissionNotFound(submission_id)
         return rows[0]["owner"], rows[0]["lease_until"]
 
     # -- one rate budget for the team -------------------------------------------------------------------------
@@ -853,7 +890,7 @@ class PgJournal:
         column = "request_body" if which == "request" else "response_body"
         rows = self._db.read(f"SELECT {column} AS body FROM submissions WHERE id = %s", (submission_id,))
         if not rows:
-            raise SubmissionNotFound(f"There is no submission number {submission_id} in the history.")
+            raise SubmissionNotFound(submission_id)
         blob = rows[0]["body"]
         if blob is not None:
             if not self._cipher.persistent:

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
 
+from spectrum_desktop.domain.fields import address_fields, line_item_fields, order_fields, sku_quantity_fields
+from spectrum_desktop.domain.states import OrderKind
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.errors import InvalidOrder
-from spectrum_desktop.services.submit import prepare
+from spectrum_desktop.services.submission import prepare
+from spectrum_desktop.ui.badges import BADGE_ROLE, INVALID_COLOUR, STATE_COLOURS
 from spectrum_desktop.ui.history_format import state_label
-from spectrum_desktop.ui.history_model import STATE_COLOURS
 
 COLUMNS = ("Source", "Purchase order", "Valid", "Outcome", "Problems")
 SOURCE, PURCHASE_ORDER, VALID, OUTCOME, PROBLEMS = range(len(COLUMNS))
-INVALID_COLOUR = "#c62828"
+INVALID_TEXT = "Invalid – not sent"
+SENT_FROM_EDITOR = "Fixed in the editor"
 Index = QModelIndex | QPersistentModelIndex
+ITEM_PREFIXES = ("Line item ", "Recipe set ")
 
 
 @dataclass
@@ -26,21 +30,68 @@ class BulkRow:
     source: str = ""
     problems: list[str] = field(default_factory=list)
     outcome: SubmissionRecord | None = None
+    sent_elsewhere: bool = False
+    """Sent from the editor or History (after a fix), not by this page: the row is done, not invalid."""
 
     @property
     def valid(self) -> bool:
         return not self.problems
 
 
-def check(raw: object, source: str = "") -> BulkRow:
+def _csv_columns() -> dict[str, str]:
+    """Form label -> CSV column, read from the schema's field list (domain/fields.py)."""
+    columns = {f.label: f.csv_column for f in order_fields(OrderKind.FULL)}
+    for prefix in ("customerAddress", "shippingAddress"):
+        columns.update({f"{prefix} {f.label}": f"{prefix}.{f.key}" for f in address_fields()})
+    items = {f.label: f.csv_column for kind in OrderKind for f in line_item_fields(kind)}
+    items.update({f"SKU quantity {f.label}": f.csv_column for f in sku_quantity_fields()})
+    return {**columns, **{f"item {label}": column for label, column in items.items()}}
+
+
+def csv_place(problem: str, order_line: int | None, item_lines: Sequence[int]) -> str:
+    """"Line 3, column lineItems.quantity: " for a problem of an order read from a CSV file (put first, so the
+    place shows even when the cell is narrow); "" when unknown."""
+    if order_line is None:
+        return ""
+    label = problem.partition(": ")[0]
+    parts = label.split(" › ")
+    line = order_line
+    key = parts[-1]
+    if parts[0].startswith(ITEM_PREFIXES):
+        number = parts[0].rsplit(" ", 1)[-1]
+        if number.isdigit() and 0 < int(number) <= len(item_lines):
+            line = item_lines[int(number) - 1]
+        key = "item " + (f"SKU quantity {parts[-1]}" if len(parts) > 2 and parts[1].startswith("SKU quantity")
+                         else parts[-1])
+    elif parts[0] in ("Customer address", "Shipping address") and len(parts) > 1:
+        key = ("customerAddress " if parts[0].startswith("Customer") else "shippingAddress ") + parts[-1]
+    column = _csv_columns().get(key)
+    return f"Line {line}, column {column}: " if column else f"Line {line}: "
+
+
+def check(raw: object, source: str = "", order_line: int | None = None, item_lines: Sequence[int] = ()) -> BulkRow:
     po = str(raw.get("purchaseOrderNumber", "")) if isinstance(raw, dict) else ""
     if not isinstance(raw, dict):
         return BulkRow({}, po, source, ["This entry is not an order (expected a JSON object)."])
     try:
         prepare(raw)
     except InvalidOrder as exc:
-        return BulkRow(raw, po, source, list(exc.problems))
+        return BulkRow(raw, po, source, [csv_place(p, order_line, item_lines) + p for p in exc.problems])
     return BulkRow(raw, po, source)
+
+
+def _item_lines(rows: Sequence[tuple[int, str]]) -> list[int]:
+    """The file line of each line item (its first row), in the order the importer builds them."""
+    seen: dict[str, int] = {}
+    for line, recipe in rows:
+        if recipe and recipe not in seen:
+            seen[recipe] = line
+    return list(seen.values())
+
+
+def _lines_text(rows: Sequence[tuple[int, str]]) -> str:
+    first, last = rows[0][0], rows[-1][0]
+    return f"line {first}" if first == last else f"lines {first}–{last}"
 
 
 class BulkModel(QAbstractTableModel):
@@ -48,19 +99,28 @@ class BulkModel(QAbstractTableModel):
         super().__init__(parent)
         self.rows: list[BulkRow] = []
         self._by_po: dict[str, list[int]] = {}
-        self._invalid = QColor(INVALID_COLOUR)
-        self._state_colours = {k: QColor(v) for k, v in STATE_COLOURS.items()}
 
-    def load(self, raws: list[object], source: str = "") -> None:
-        """Replace the table with these orders (`source` names the file; rows are numbered from 1)."""
+    def load(self, raws: list[object], source: str = "",
+             lines: Mapping[str, Sequence[tuple[int, str]]] | None = None) -> None:
+        """Replace the table with these orders (`source` names the file; `lines`, for a CSV file, gives each
+        purchase order's file lines, so rows and problems name the line; otherwise orders are numbered from 1)."""
         self.beginResetModel()
         self.rows = []
         self._by_po = {}
         self.endResetModel()
-        self.append(raws, source)
+        self.append(raws, source, lines)
 
-    def append(self, raws: list[object], source: str = "") -> None:
-        rows = [check(raw, f"{source} #{n}" if source else f"#{n}") for n, raw in enumerate(raws, 1)]
+    def append(self, raws: list[object], source: str = "",
+               lines: Mapping[str, Sequence[tuple[int, str]]] | None = None) -> None:
+        rows = []
+        for n, raw in enumerate(raws, 1):
+            po = str(raw.get("purchaseOrderNumber", "")).strip() if isinstance(raw, dict) else ""
+            found = (lines or {}).get(po)
+            if found:
+                where = f"{source}, {_lines_text(found)}" if source else _lines_text(found)
+                rows.append(check(raw, where, found[0][0], _item_lines(found)))
+            else:
+                rows.append(check(raw, f"{source}, order {n}" if source else f"order {n}"))
         if not rows:
             return
         start = len(self.rows)
@@ -78,7 +138,7 @@ class BulkModel(QAbstractTableModel):
         return [r for r in self.rows if r.valid]
 
     def invalid_rows(self) -> list[BulkRow]:
-        return [r for r in self.rows if not r.valid]
+        return [r for r in self.rows if not r.valid and not r.sent_elsewhere]
 
     def unsent_rows(self) -> list[BulkRow]:
         return [r for r in self.rows if r.valid and r.outcome is None]
@@ -93,6 +153,31 @@ class BulkModel(QAbstractTableModel):
             if target is not None:
                 self.rows[target].outcome = record
                 self.dataChanged.emit(self.index(target, OUTCOME), self.index(target, OUTCOME))
+
+    def apply_sent_elsewhere(self, record: SubmissionRecord, opened_row: int | None = None) -> int | None:
+        """An order was sent from the editor or History: show its outcome on the row it came from (same purchase
+        order, not sent by this page yet; else the row last opened in the editor when it was invalid), so the
+        row no longer says Invalid and is not sent again. Returns the row, or None when no row is it."""
+        target = None
+        for n, row in enumerate(self.rows):
+            if row.purchase_order in record.purchase_orders and (
+                    row.outcome is None or row.outcome.id == record.id or row.sent_elsewhere):
+                target = n
+                break
+        if target is None and opened_row is not None and 0 <= opened_row < len(self.rows):
+            row = self.rows[opened_row]
+            if not row.valid and row.outcome is None:
+                target = opened_row
+        if target is None:
+            return None
+        row = self.rows[target]
+        row.outcome = record
+        row.sent_elsewhere = True
+        self._changed(target, VALID)
+        return target
+
+    def _changed(self, row: int, first: int = OUTCOME) -> None:
+        self.dataChanged.emit(self.index(row, first), self.index(row, PROBLEMS))
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -110,24 +195,41 @@ class BulkModel(QAbstractTableModel):
             return None
         row = self.rows[index.row()]
         column = index.column()
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == VALID and not row.valid:
-                return self._invalid
+        if role == BADGE_ROLE:
+            if column == VALID and not row.valid and not row.sent_elsewhere:
+                return INVALID_COLOUR
             if column == OUTCOME and row.outcome is not None:
-                return self._state_colours.get(row.outcome.state)
+                return STATE_COLOURS.get(row.outcome.state)
             return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(row, column)
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == SOURCE:
             return row.source
         if column == PURCHASE_ORDER:
             return row.purchase_order
         if column == VALID:
-            return "Valid" if row.valid else "Invalid – not sent"
+            if row.sent_elsewhere:
+                return SENT_FROM_EDITOR if not row.valid else "Valid"
+            return "Valid" if row.valid else INVALID_TEXT
         if column == OUTCOME:
-            if row.outcome is None:
-                return ""
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return row.outcome.message or None
-            return state_label(row.outcome)
+            return state_label(row.outcome) if row.outcome is not None else ""
+        if row.sent_elsewhere and not row.valid:
+            return "Corrected and sent from the editor."
         return "; ".join(row.problems)
+
+    @staticmethod
+    def _tooltip(row: BulkRow, column: int) -> str | None:
+        if column == VALID and not row.valid:
+            if row.sent_elsewhere:
+                return "This order was corrected and sent from the editor; this page will not send it."
+            return "Not sent, because of these problems (double-click the row to fix it in the editor):\n" + \
+                "\n".join(f"• {p}" for p in row.problems)
+        if column == OUTCOME and row.outcome is not None:
+            return row.outcome.message or state_label(row.outcome)
+        if column == PROBLEMS and row.problems and not row.sent_elsewhere:
+            return "\n".join(f"• {p}" for p in row.problems)
+        if column in (SOURCE, PURCHASE_ORDER):
+            return (row.source if column == SOURCE else row.purchase_order) or None
+        return None

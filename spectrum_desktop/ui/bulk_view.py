@@ -12,16 +12,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QFileDialog, QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton,
-    QSystemTrayIcon, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QApplication, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QProgressBar,
+    QPushButton, QStyle, QSystemTrayIcon, QTableView, QVBoxLayout, QWidget,
 )
 
-from spectrum_desktop.domain.importing import OrderImportError, csv_template, load_orders
+from spectrum_desktop.domain.importing import OrderImportError, csv_lines, csv_template, load_orders
 from spectrum_desktop.domain.states import NEEDS_ATTENTION, SubmissionState
+from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.services.progress import Progress, ProgressCallback
 from spectrum_desktop.ui import tasks
-from spectrum_desktop.ui.bulk_model import BulkModel
+from spectrum_desktop.ui.badges import BadgeDelegate, badge_width
+from spectrum_desktop.ui.bulk_model import (
+    COLUMNS, INVALID_TEXT, OUTCOME, PROBLEMS, PURCHASE_ORDER, SENT_FROM_EDITOR, SOURCE, VALID, BulkModel,
+)
+from spectrum_desktop.ui.history_format import outcome_texts
 from spectrum_desktop.ui.errors import show_error
+from spectrum_desktop.ui.files import documents_folder
 from spectrum_desktop.ui.history_format import HistoryFilter
 from spectrum_desktop.ui.task_guard import TaskGuard
 
@@ -58,7 +64,7 @@ class SendPlan:
         return requests * self.rate_seconds / max(self.rate_requests, 1)
 
 
-# send(plan, raws, progress, cancel) / resume(plan, queued ids, progress, cancel) -> services.bulk.BulkOutcome
+# send(plan, raws, progress, cancel) / resume(plan, queued ids, progress, cancel) -> services.submission.SendReport
 Send = Callable[[SendPlan, list[dict], ProgressCallback, threading.Event], object]
 Resume = Callable[[SendPlan, list[int], ProgressCallback, threading.Event], object]
 
@@ -88,7 +94,10 @@ class BulkView(QWidget):
         self._queued_ids: list[int] = []
         self._run_started: datetime | None = None
         self._run_environment: str | None = None
+        self._last_outcome = None
         self._tray: QSystemTrayIcon | None = None
+        self._opened_row: int | None = None
+        self.template_saved: QMessageBox | None = None
         self.last_notification = ""
         self.guard = TaskGuard()
         self.model = BulkModel(self)
@@ -96,19 +105,29 @@ class BulkView(QWidget):
         self._build()
 
     def _build(self) -> None:
-        self.open_button = QPushButton("Open…", objectName="bulkOpen")
+        icon = self.style().standardIcon
+        self.open_button = QPushButton(icon(QStyle.StandardPixmap.SP_DialogOpenButton), "Open…",
+                                       objectName="bulkOpen")
         self.open_button.setToolTip("Import orders from JSON or CSV files (you can also drop files here)")
         self.open_button.clicked.connect(self._open_dialog)
-        self.clear_button = QPushButton("Clear", objectName="bulkClear")
+        self.clear_button = QPushButton(icon(QStyle.StandardPixmap.SP_DialogResetButton), "Clear",
+                                        objectName="bulkClear")
+        self.clear_button.setToolTip("Empty the table (what was sent stays in History)")
         self.clear_button.clicked.connect(self.clear)
-        self.template_button = QPushButton("Save CSV template…", objectName="bulkTemplate")
+        self.template_button = QPushButton(icon(QStyle.StandardPixmap.SP_DialogSaveButton), "Save CSV template…",
+                                           objectName="bulkTemplate")
+        self.template_button.setToolTip("Save an empty CSV file with every column and one example row, "
+                                        "to fill in a spreadsheet")
         self.template_button.clicked.connect(self._template_dialog)
-        self.edit_button = QPushButton("Open in editor", objectName="bulkOpenInEditor")
+        self.edit_button = QPushButton(icon(QStyle.StandardPixmap.SP_FileDialogDetailedView), "Open in editor",
+                                       objectName="bulkOpenInEditor")
         self.edit_button.setToolTip("Open the selected order in the editor to fix it (or double-click the row)")
         self.edit_button.clicked.connect(self.open_selected_in_editor)
-        self.send_button = QPushButton("Send valid orders", objectName="bulkSend")
+        self.send_button = QPushButton(icon(QStyle.StandardPixmap.SP_ArrowForward), "Send valid orders",
+                                       objectName="bulkSend")
         self.send_button.clicked.connect(self.send_valid)
-        self.cancel_button = QPushButton("Cancel", objectName="bulkCancel")
+        self.cancel_button = QPushButton(icon(QStyle.StandardPixmap.SP_DialogCancelButton), "Cancel",
+                                         objectName="bulkCancel")
         self.cancel_button.setToolTip("Stop after the batch being sent; the rest stay queued and can be resumed")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
@@ -122,9 +141,22 @@ class BulkView(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(False)
+        for column in (VALID, OUTCOME):
+            self.table.setItemDelegateForColumn(column, BadgeDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(PROBLEMS, QHeaderView.ResizeMode.Stretch)
+        # Fixed by the widest text they can hold (not measured on every update: a 1,000-row run stays smooth).
+        font = self.table.font()
+        header.resizeSection(VALID, badge_width(font, [INVALID_TEXT, SENT_FROM_EDITOR, "Valid", COLUMNS[VALID]]))
+        header.resizeSection(OUTCOME, badge_width(font, outcome_texts()))
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         self.table.doubleClicked.connect(lambda index: self.open_row_in_editor(index.row()))
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.model.modelReset.connect(self._update_buttons)
+        self.model.rowsInserted.connect(self._update_buttons)
+
         self.progress = QProgressBar(objectName="bulkProgress")
         self.progress.setAccessibleName("Sending progress")
         self.progress.setFormat("%v / %m")
@@ -148,6 +180,7 @@ class BulkView(QWidget):
         self._poll = QTimer(self, interval=DRAIN_MS)
         self._poll.timeout.connect(self._drain)
         self._update_summary()
+        self._update_buttons()
 
     # --- import ---
     def open_paths(self, paths: list[str]) -> bool:
@@ -159,15 +192,19 @@ class BulkView(QWidget):
         for path in paths:
             try:
                 raws = load_orders(path, recipe_sets=recipe_sets)
+                lines = csv_lines(Path(path).read_bytes()) if path.lower().endswith(".csv") else None
             except (OrderImportError, OSError) as exc:
                 show_error(self, exc, f"Could not open {Path(path).name}")
                 continue
             if not self.model.rows or self._all_done():
                 self._reset_run()
-                self.model.load(raws, Path(path).name)
+                self.model.load(raws, Path(path).name, lines)
             else:
-                self.model.append(raws, Path(path).name)
+                self.model.append(raws, Path(path).name, lines)
             loaded = True
+        if loaded:
+            for column in (SOURCE, PURCHASE_ORDER):
+                self.table.resizeColumnToContents(column)
         self._update_summary()
         return loaded
 
@@ -185,6 +222,8 @@ class BulkView(QWidget):
         return not self.model.unsent_rows() and not self._queued_ids
 
     def _reset_run(self) -> None:
+        self._opened_row = None
+        self._last_outcome = None
         self._queued_ids = []
         self._run_started = None
         self.problems_button.setVisible(False)
@@ -194,7 +233,22 @@ class BulkView(QWidget):
 
     def open_row_in_editor(self, row: int) -> None:
         if 0 <= row < len(self.model.rows) and self.model.rows[row].raw:
+            self._opened_row = row
             self.open_in_editor.emit(self.model.rows[row].raw)
+
+    def sent_elsewhere(self, records: object) -> None:
+        """Orders were sent from the editor or History (one SubmissionRecord or a list): a row they came from
+        shows the outcome and no longer says Invalid, and is not sent again from here."""
+        if self._task is not None:
+            return
+        environment = self._source.plan().environment_id
+        for record in records if isinstance(records, list) else [records]:
+            if getattr(record, "environment_id", None) != environment:
+                continue
+            if self.model.apply_sent_elsewhere(record, self._opened_row) == self._opened_row:
+                self._opened_row = None
+        self._update_summary(self._last_outcome)
+        self._update_buttons()
 
     def open_selected_in_editor(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -214,8 +268,8 @@ class BulkView(QWidget):
             and plan.environment_id == self._run_environment
         rows = self.model.unsent_rows()
         count = len(self._queued_ids) if resume else len(rows)
-        if not count:
-            self.summary.setText("Nothing to send: every valid order has been sent.")
+        if not count:  # the run's summary stays; the button says why there is nothing to do
+            self._update_buttons()
             return None
         if plan.is_production and not self._confirm(count, plan.environment_name):
             return None
@@ -240,7 +294,7 @@ class BulkView(QWidget):
         self.progress.setValue(0)
         self._show_time_left(0, count)
         self.problems_button.setVisible(False)
-        self.summary.setText(f"Sending {count} orders to {plan.environment_name}…")
+        self.summary.setText(f"Sending {counted(count, 'order')} to {plan.environment_name}…")
         self._set_sending(True)
         self._poll.start()
         self._task = tasks.run(self, self.guard.wrap(work), self._finished, self._failed, progress=None)
@@ -253,10 +307,27 @@ class BulkView(QWidget):
             self.summary.setText("Cancelling: the batch being sent will finish; the rest stay queued.")
 
     def _set_sending(self, sending: bool) -> None:
-        self.send_button.setEnabled(not sending)
         self.cancel_button.setEnabled(sending)
-        for w in (self.open_button, self.clear_button):
-            w.setEnabled(not sending)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        """Each button is enabled only when it has something to act on, and its tooltip says why not."""
+        sending = self._task is not None
+        to_send = len(self._queued_ids) if self._queued_ids else len(self.model.unsent_rows())
+        self.send_button.setEnabled(not sending and to_send > 0)
+        if sending:
+            self.send_button.setToolTip("Orders are being sent.")
+        elif to_send:
+            self.send_button.setToolTip(f"Send {counted(to_send, 'valid order')} not sent yet"
+                                        + (" (resumes the cancelled run)" if self._queued_ids else ""))
+        elif self.model.rows:
+            self.send_button.setToolTip("Every valid order has been sent. Open more orders to send them.")
+        else:
+            self.send_button.setToolTip("Open a JSON or CSV file of orders first.")
+        selected = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        self.edit_button.setEnabled(bool(selected))
+        self.open_button.setEnabled(not sending)
+        self.clear_button.setEnabled(not sending and bool(self.model.rows))
 
     def _drain(self) -> None:
         changed = False
@@ -268,6 +339,7 @@ class BulkView(QWidget):
             self._show_time_left(p.done, p.total)
             changed = True
         if changed:
+            self._update_buttons()
             self.progressed.emit()
 
     def _show_time_left(self, done: int, total: int) -> None:
@@ -285,6 +357,7 @@ class BulkView(QWidget):
             self.model.apply_outcome(record)
         self._task = None
         self._queued_ids = list(outcome.queued_ids)
+        self._last_outcome = outcome
         self._set_sending(False)
         self._update_summary(outcome)
         self.progressed.emit()
@@ -316,14 +389,21 @@ class BulkView(QWidget):
     def _update_summary(self, outcome=None) -> None:
         rows = self.model.rows
         invalid = len(self.model.invalid_rows())
-        text = f"{len(rows)} orders, {invalid} invalid (never sent; double-click to fix in the editor)."
+        if not rows:
+            text = ("Open a JSON or CSV file of orders (or drop files here). "
+                    "Save CSV template… gives a file to fill in.")
+        elif invalid:
+            text = (f"{counted(len(rows), 'order')}, {invalid} invalid (not sent: double-click a row to fix it in the "
+                    "editor).")
+        else:
+            text = f"{counted(len(rows), 'order')}, all valid."
         if outcome is not None:
             outcomes = [r.outcome for r in rows if r.outcome is not None]
             counts = {state: sum(1 for r in outcomes if r.state == state) for state, _ in SUMMARY_STATES}
-            parts = ", ".join(f"{counts[state]} {label}" for state, label in SUMMARY_STATES)
-            text += f" Sent: {parts}."
+            parts = ", ".join(f"{counts[state]} {label}" for state, label in SUMMARY_STATES if counts[state])
+            text += f" Sent: {parts or 'nothing yet'}."
             if self._queued_ids:
-                text += f" {len(self._queued_ids)} left queued (cancelled): press Send to resume."
+                text += f" {len(self._queued_ids)} left queued (cancelled): press Send valid orders to resume."
             problems = sum(counts[s] for s in (SubmissionState.PARTIAL, SubmissionState.FAILED,
                                                SubmissionState.UNKNOWN)) + len(self._queued_ids)
             self.problems_button.setVisible(problems > 0)
@@ -357,22 +437,38 @@ class BulkView(QWidget):
     def _ask(self, count: int, environment_name: str) -> bool:
         answer = QMessageBox.question(
             self, "Send to production?",
-            f"Send {count} orders to PRODUCTION ({environment_name})? They are real orders and cannot be taken back.",
+            f"Send {counted(count, 'order')} to {environment_name}? It is a production environment: "
+            f"{'it is a real order' if count == 1 else 'they are real orders'} and cannot be taken back.",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
 
     def _open_dialog(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open orders", "", "Orders (*.json *.csv);;All files (*)")
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open orders", str(documents_folder()),
+                                                "Orders (*.json *.csv);;All files (*)")
         if paths:
             self.open_paths(paths)
 
     def _template_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save CSV template", "orders-template.csv", "CSV (*.csv)")
+        start = str(documents_folder() / "orders-template.csv")
+        path, _ = QFileDialog.getSaveFileName(self, "Save CSV template", start, "CSV files (*.csv)")
         if path:
             try:
                 self.save_template(path)
             except OSError as exc:
                 show_error(self, exc, "Could not save the template")
+                return
+            self.confirm_template_saved(path)
+
+    def confirm_template_saved(self, path: str) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, "Template saved",
+                          f"The CSV template was saved as:\n{path}\n\nFill in one row per line item (rows with the "
+                          "same purchase order number make one order), save it as CSV, and open it here with the "
+                          "Open… button.",
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("templateSaved")
+        box.open()
+        self.template_saved = box
+        return box
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
         if event.mimeData().hasUrls():

@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.ui.errors import user_message
 
 AUTOSAVE_MS = 2000
@@ -72,7 +73,8 @@ def offer_unsent_draft(parent: QWidget, keeper: Any, draft: Any, restore) -> QMe
     box = QMessageBox(
         QMessageBox.Icon.Question,
         "Restore unsent order?",
-        f"The app was closed before this order was sent:\n\n{draft.name} ({count} line item(s)), last edited {when}."
+        f"The app was closed before this order was sent:\n\n{draft.name} ({counted(count, 'line item')}), "
+        f"last edited {when}."
         "\n\nRestore it to carry on, or discard it for good?",
         QMessageBox.StandardButton.NoButton,
         parent,

@@ -11,7 +11,11 @@ GENERIC = (
 
 
 def user_message(exc: BaseException) -> str:
-    """Our typed errors carry a message that says what to do; anything else gets a generic one."""
+    """The one place the window turns a typed error (which carries data) into words a person can act on;
+    anything unexpected gets a generic message."""
+    words = _typed_message(exc)
+    if words:
+        return words
     if isinstance(exc, (ValueError, OSError)) or type(exc).__module__.startswith("spectrum_desktop"):
         text = str(exc).strip()
         if text:
@@ -24,3 +28,45 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "Somethi
     box.setObjectName("errorDialog")
     box.open()
     return box
+
+
+def _typed_message(exc: BaseException) -> str:
+    from spectrum_desktop.domain.errors import LocalDataError, LocalDataProblem, NotInHistory
+    from spectrum_desktop.services import errors as e
+
+    if isinstance(exc, LocalDataError):
+        folder = exc.path.parent
+        if exc.problem is LocalDataProblem.DAMAGED:
+            return (f"The history file could not be read: it was damaged. It was moved aside to {exc.moved_to} "
+                    "and kept there; a new, empty history was started. Nothing was sent. Try again; if you need "
+                    "what the old history held, give that file to support.")
+        if exc.problem is LocalDataProblem.READ_ONLY:
+            return (f"The history could not be saved: the folder {folder} is read-only. Nothing was sent. Ask "
+                    "for the folder to be made writable, then try again.")
+        if exc.problem is LocalDataProblem.FULL:
+            return (f"The history could not be saved: the disk holding {folder} is full. Nothing more was sent. "
+                    "Free some space, then resend what is left from History.")
+        return (f"The history in {folder} could not be read or saved. Nothing was sent. Try again; if it keeps "
+                "happening, send the log file to support.")
+    if isinstance(exc, e.InvalidOrder):
+        return "The order has problems and was not sent: " + "; ".join(exc.problems)
+    if isinstance(exc, e.UnknownEnvironment):
+        return f"There is no environment called {exc.name!r}. Check the name in Edit › Preferences… › Environments."
+    if isinstance(exc, e.MissingToken):
+        return (f"No API token is saved for {exc.environment_name}. Use Set token… (Edit menu or toolbar) to paste the "
+                "token you were given, then send again.")
+    if isinstance(exc, e.BodyNotKept):
+        return (f"The contents of {', '.join(exc.purchase_orders) or 'this order'} were not kept (no keyring was "
+                "available when it was sent), so it cannot be sent again from History. Import the order again "
+                "and send it.")
+    if isinstance(exc, e.InvalidAddress):
+        return f"The server address cannot be used: {exc.reason}"
+    if isinstance(exc, e.LookupFailed):
+        return (f"Could not check order {exc.purchase_order} in {exc.environment_name}. {exc.outcome_message} "
+                "Nothing was sent.")
+    if isinstance(exc, e.BeingSentElsewhere):
+        return (f"Not sent: {exc.purchase_order} is being sent right now from another window or a script on "
+                "this computer. See History for how it ends.")
+    if isinstance(exc, NotInHistory):
+        return f"There is no submission number {exc.submission_id} in the history."
+    return ""

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -75,15 +75,26 @@ def state_label(record: SubmissionRecord) -> str:
     return label
 
 
+def outcome_texts() -> list[str]:
+    """Every text the State column can show (for a column that fits them all)."""
+    failed = STATE_LABELS[SubmissionState.FAILED]
+    return list(STATE_LABELS.values()) + [f"{failed} ({reason})" for reason in REASON_LABELS.values()]
+
+
 def line_item_count(record: SubmissionRecord) -> int:
     return len(record.recipe_set_ids)
 
 
-def cell(record: SubmissionRecord, column: int) -> str:
+def environment_name(record: SubmissionRecord, names: Mapping[str, str] | None = None) -> str:
+    """The environment's name as the person knows it; the id only for an environment since removed."""
+    return (names or {}).get(record.environment_id) or record.environment_id
+
+
+def cell(record: SubmissionRecord, column: int, names: Mapping[str, str] | None = None) -> str:
     if column == WHEN:
         return local_time(record.created_at)
     if column == ENVIRONMENT:
-        return record.environment_id
+        return environment_name(record, names)
     if column == KIND:
         return KIND_LABELS.get(record.kind, str(record.kind))
     if column == PURCHASE_ORDER:

@@ -7,34 +7,27 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
-from spectrum_desktop.ui.history_format import COLUMNS, ENVIRONMENT, STATE, HistoryFilter, cell
+from spectrum_desktop.ui.badges import BADGE_ROLE, STATE_COLOURS
+from spectrum_desktop.ui.history_format import (
+    COLUMNS, ENVIRONMENT, KIND, MESSAGE, PURCHASE_ORDER, STATE, HistoryFilter, cell, environment_name,
+)
 
 # fetch(filter, page, page_size) -> (rows of that page, total rows matching the filter)
 PageFetcher = Callable[[HistoryFilter, int, int], tuple[list[SubmissionRecord], int]]
 
 Index = QModelIndex | QPersistentModelIndex
 
-STATE_COLOURS = {
-    SubmissionState.SUCCEEDED: "#2e7d32",
-    SubmissionState.ALREADY_SUBMITTED: "#2e7d32",
-    SubmissionState.PARTIAL: "#e65100",
-    SubmissionState.FAILED: "#c62828",
-    SubmissionState.UNKNOWN: "#6a1b9a",
-    SubmissionState.QUEUED: "#455a64",
-    SubmissionState.SENDING: "#455a64",
-}
 
 
 class HistoryModel(QAbstractTableModel):
     def __init__(self, fetch: PageFetcher, page_size: int = 200, colours: dict[str, str] | None = None,
-                 parent=None) -> None:
+                 parent=None, names: dict[str, str] | None = None) -> None:
         super().__init__(parent)
         self._fetch = fetch
         self._page_size = page_size
         self._colours = {k: QColor(v) for k, v in (colours or {}).items()}
-        self._state_colours = {k: QColor(v) for k, v in STATE_COLOURS.items()}
+        self._names = dict(names or {})
         self._filter = HistoryFilter()
         self._rows: list[SubmissionRecord] = []
         self._total = 0
@@ -50,6 +43,15 @@ class HistoryModel(QAbstractTableModel):
 
     def set_colours(self, colours: dict[str, str]) -> None:
         self._colours = {k: QColor(v) for k, v in colours.items()}
+
+    def set_names(self, names: dict[str, str]) -> None:
+        """Environment names by id (the table shows names, never ids)."""
+        self._names = dict(names)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, ENVIRONMENT), self.index(len(self._rows) - 1, ENVIRONMENT))
+
+    def names(self) -> dict[str, str]:
+        return dict(self._names)
 
     def set_filter(self, history_filter: HistoryFilter) -> None:
         """Show only the first page of the new filter; the rest loads on scroll."""
@@ -99,13 +101,19 @@ class HistoryModel(QAbstractTableModel):
         record = self._rows[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return cell(record, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column in (STATE, len(COLUMNS) - 1):
-            return record.message or None
+            return cell(record, column, self._names)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column in (STATE, MESSAGE):
+                return record.message or None
+            if column in (PURCHASE_ORDER, KIND):
+                return cell(record, column) or None
+            if column == ENVIRONMENT:
+                return f"{environment_name(record, self._names)} ({record.base_url})" if record.base_url else None
+            return None
         if role == Qt.ItemDataRole.DecorationRole and column == ENVIRONMENT:
             return self._colours.get(record.environment_id)
-        if role == Qt.ItemDataRole.ForegroundRole and column == STATE:
-            return self._state_colours.get(record.state)
+        if role == BADGE_ROLE and column == STATE:
+            return STATE_COLOURS.get(record.state)
         return None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:

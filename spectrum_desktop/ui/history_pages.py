@@ -13,8 +13,6 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
-    from spectrum_desktop.domain.submission import SubmissionRecord
-    from spectrum_desktop.services.submit import Target
     from spectrum_desktop.ui.bulk_view import BulkView, SendPlan
     from spectrum_desktop.ui.history_format import HistoryFilter
     from spectrum_desktop.ui.history_view import HistoryView
@@ -50,7 +48,7 @@ class HistoryPages:
     def __init__(self, window: Any, context: Any) -> None:
         self._window = window
         self._context = context
-        self._journal: Any = None
+        self._lazy_service: Any = None
         self.history_tab = LazyPage(self._build_history, "historyTab")
         self.bulk_tab = LazyPage(self._build_bulk, "bulkTab")
 
@@ -70,12 +68,38 @@ class HistoryPages:
         if self.history_tab.built is not None:
             self.history_tab.built.notify_changed()
 
-    def _journal_proxy(self) -> Any:
-        from spectrum_desktop.ui.history_sources import LazyJournal
+    def sent_elsewhere(self, records: object) -> None:
+        """An order went out from the editor or a History resend: Bulk's row of it (if any) stops saying Invalid,
+        and the result panel under the order shows the resend instead of an older result."""
+        if self.bulk_tab.built is not None:
+            self.bulk_tab.built.sent_elsewhere(records)
+        if isinstance(records, list):
+            self._echo_resent(records)
 
-        if self._journal is None:
-            self._journal = LazyJournal(self._context)
-        return self._journal
+    def _echo_resent(self, records: list) -> None:
+        """The result panel under the order shows the result of a History resend of the same purchase order, so it
+        never keeps an older answer for it (coordinated here; the panel and the send flow are left as they are)."""
+        window = self._window
+        panel, flow = getattr(window, "results", None), getattr(window, "sender_flow", None)
+        if panel is None or (flow is not None and flow.busy()):
+            return
+        from spectrum_desktop.ui.result_text import describe
+
+        shown = panel.shown.headline if panel.shown is not None else ""
+        editing = str(window.current_order().get("purchaseOrderNumber", "")).strip()
+        names = {e.id: e.name for e in self._environments()}
+        for record in reversed(records):
+            pos = set(record.purchase_orders)
+            if (editing and editing in pos) or any(po and po in shown for po in pos):
+                panel.show_result(describe(record, names.get(record.environment_id, record.environment_id)))
+                return
+
+    def _service(self) -> Any:
+        from spectrum_desktop.ui.history_sources import LazyService
+
+        if self._lazy_service is None:
+            self._lazy_service = LazyService(self._context)
+        return self._lazy_service
 
     def _edit(self, order: dict) -> None:
         self._window.load_order(order)
@@ -90,14 +114,10 @@ class HistoryPages:
         from spectrum_desktop.ui.history_sources import history_source
         from spectrum_desktop.ui.history_view import HistoryView
 
-        context = self._context
-
-        def target_for(record: SubmissionRecord) -> Target:
-            return context.target(context.environment(record.environment_id))
-
-        view = HistoryView(history_source(self._journal_proxy(), target_for), self._environments(), lazy=True)
+        view = HistoryView(history_source(self._service()), self._environments(), lazy=True)
         view.open_in_editor.connect(self._edit)
         view.resend_finished.connect(self.notify_changed)
+        view.resend_finished.connect(self.sent_elsewhere)
         self._window.environment_changed.connect(lambda _id: view.set_environments(self._environments()))
         return view
 
@@ -110,7 +130,7 @@ class HistoryPages:
         def current_plan() -> SendPlan:
             return plan_for(context.environment(window.active_environment().id))
 
-        view = BulkView(bulk_source(self._journal_proxy(), current_plan,
+        view = BulkView(bulk_source(self._service(), current_plan,
                                     lambda p: context.target(context.environment(p.environment_id))))
         view.open_in_editor.connect(self._edit)
         view.progressed.connect(self.notify_changed)
@@ -157,5 +177,6 @@ def install_history_pages(window: Any, context: Any) -> HistoryPages:
     sent = getattr(window, "send_finished", None)
     if sent is not None:
         sent.connect(pages.notify_changed)
+        sent.connect(pages.sent_elsewhere)
     window.installEventFilter(_FinishBeforeClose(window, pages))
     return pages

@@ -7,25 +7,35 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
-from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-    QPlainTextEdit, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QPlainTextEdit, QStyle, QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
 from spectrum_desktop.domain.environment import Environment
-from spectrum_desktop.domain.states import NEEDS_ATTENTION, SubmissionState
+from spectrum_desktop.domain.states import NEEDS_ATTENTION, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.history import SubmissionDetail
 from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.errors import show_error
 from spectrum_desktop.ui.history_detail import detail_text
-from spectrum_desktop.ui.history_format import STATE_LABELS, HistoryFilter, export_csv, pretty_json
+from spectrum_desktop.domain.words import count
+from spectrum_desktop.ui.badges import BadgeDelegate, badge_width, text_width
+from spectrum_desktop.ui.files import documents_folder
+from spectrum_desktop.ui.history_format import (
+    ATTEMPTS, COLUMNS, ENVIRONMENT, KIND, KIND_LABELS, LINE_ITEMS, PURCHASE_ORDER, STATE, STATE_LABELS, WHEN,
+    HistoryFilter, export_csv, local_time, outcome_texts, pretty_json,
+)
 from spectrum_desktop.ui.history_model import HistoryModel, PageFetcher
 from spectrum_desktop.ui.task_guard import TaskGuard
 
 NEEDS_ATTENTION_LABEL = "Needs attention"
+DATE_FORMAT = "d MMM yyyy"
+MESSAGE_ROOM = 300
+DETAIL_ROOM = 480
+"""The detail goes beside the table only when every column, some of the message and the detail all fit."""
 ALL_ENVIRONMENTS = "All environments"
 RELOAD_DELAY_MS = 300
 CLOSE_WAIT_SECONDS = 10.0
@@ -73,7 +83,8 @@ class HistoryView(QWidget):
         self._detail: SubmissionDetail | None = None
         self._dirty = False
         self._sized = False
-        self.model = HistoryModel(source.fetch, colours={e.id: e.colour for e in environments}, parent=self)
+        self.model = HistoryModel(source.fetch, colours={e.id: e.colour for e in environments}, parent=self,
+                                  names={e.id: e.name for e in environments})
         self._build(environments)
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self._reload_now)
@@ -98,15 +109,17 @@ class HistoryView(QWidget):
         self.attention_button = QPushButton("Needs attention", objectName="historyNeedsAttention")
         self.attention_button.setToolTip("Show failed, partly accepted, unknown and queued submissions")
         self.attention_button.clicked.connect(self.show_needs_attention)
-        self.use_dates = QCheckBox("From")
+        self.use_dates = QCheckBox("From", objectName="historyUseDates")
         self.use_dates.setToolTip("Only submissions created between these dates (inclusive)")
         today = QDate.currentDate()
         self.date_from = QDateEdit(today.addDays(-7), calendarPopup=True, objectName="historyFrom")
         self.date_to = QDateEdit(today, calendarPopup=True, objectName="historyTo")
+        for edit in (self.date_from, self.date_to):
+            edit.setDisplayFormat(DATE_FORMAT)  # "29 Nov 2026": the month by name reads the same in every country
         self.date_from.setAccessibleName("From date")
         self.date_to.setAccessibleName("To date")
-        self.search = QLineEdit(placeholderText="Search purchase order, recipeSetId or SKU",
-                                objectName="historySearch")
+        self.search = QLineEdit(placeholderText="Search PO, recipe set or SKU", objectName="historySearch")
+        self.search.setToolTip("Search a purchase order number, a recipeSetId or a SKU (press Enter)")
         self.search.setAccessibleName("Search")
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel(objectName="historyCount")
@@ -116,18 +129,25 @@ class HistoryView(QWidget):
                   QLabel("to"), self.date_to, self.search, self.count_label):
             filters.addWidget(w)
 
-        self.resend_button = QPushButton("Resend selected", objectName="historyResendSelected")
+        icon = self.style().standardIcon
+        self.resend_button = QPushButton(icon(QStyle.StandardPixmap.SP_BrowserReload), "Resend selected",
+                                         objectName="historyResendSelected")
         self.resend_button.clicked.connect(self.resend_selected)
         self.resend_all_button = QPushButton("Resend all that need attention", objectName="historyResendAll")
         self.resend_all_button.setToolTip("Resend every failed, partly accepted, unknown or queued row in this filter")
         self.resend_all_button.clicked.connect(self.confirm_resend_all)
-        self.check_button = QPushButton("Check unknown with Spectrum", objectName="historyCheck")
-        self.check_button.setToolTip("Ask Spectrum whether unknown submissions arrived")
+        self.check_button = QPushButton(icon(QStyle.StandardPixmap.SP_MessageBoxQuestion), "Check in Spectrum",
+                                        objectName="historyCheck")
+        self.check_button.setToolTip("Ask Spectrum whether the selected submissions whose outcome is unknown "
+                                     "arrived (all unknown ones in this filter when none is selected). "
+                                     "Nothing is sent.")
         self.check_button.clicked.connect(self.check_unknown)
-        self.edit_button = QPushButton("Open in editor", objectName="historyOpenInEditor")
+        self.edit_button = QPushButton(icon(QStyle.StandardPixmap.SP_FileDialogDetailedView), "Open in editor",
+                                       objectName="historyOpenInEditor")
         self.edit_button.setToolTip("Open the selected order in the editor to correct it and send it again")
         self.edit_button.clicked.connect(self.open_selected_in_editor)
-        self.export_button = QPushButton("Export CSV…", objectName="historyExport")
+        self.export_button = QPushButton(icon(QStyle.StandardPixmap.SP_DialogSaveButton), "Export CSV…",
+                                         objectName="historyExport")
         self.export_button.clicked.connect(self._export_dialog)
         actions = QHBoxLayout()
         for w in (self.resend_button, self.resend_all_button, self.check_button, self.edit_button,
@@ -144,7 +164,11 @@ class HistoryView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setItemDelegateForColumn(STATE, BadgeDelegate(self.table))
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        self._fit_columns([e.name for e in environments])
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         self.detail = QPlainTextEdit(readOnly=True, objectName="historyDetail")
         self.detail.setAccessibleName("Submission detail")
         self.copy_request_button = QPushButton("Copy request JSON")
@@ -160,11 +184,13 @@ class HistoryView(QWidget):
         copy_row.addWidget(self.copy_response_button)
         detail_layout.addLayout(copy_row)
 
-        splitter = QSplitter()
+        splitter = QSplitter(objectName="historySplitter")
         splitter.addWidget(self.table)
         splitter.addWidget(detail_pane)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addLayout(actions)
@@ -178,6 +204,38 @@ class HistoryView(QWidget):
         self.date_to.dateChanged.connect(self._dates_changed)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
         self.table.doubleClicked.connect(lambda _index: self.open_selected_in_editor())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.model.modelReset.connect(self._update_buttons)
+        self.model.modelReset.connect(self._fit_kind)
+        self._update_buttons()
+
+    def _fit_columns(self, names: Sequence[str]) -> None:
+        """Every column wide enough for the longest text it can hold (fixed sets measured once; purchase orders on
+        first load); what still does not fit has a tooltip."""
+        font, header = self.table.font(), self.table.horizontalHeader()
+        sample = local_time(datetime(2026, 12, 31, 23, 59, 59))
+        header.resizeSection(WHEN, text_width(font, [sample, COLUMNS[WHEN]]))
+        header.resizeSection(ENVIRONMENT, text_width(font, [*names, COLUMNS[ENVIRONMENT]], padding=44))
+        self._fit_kind()
+        header.resizeSection(LINE_ITEMS, text_width(font, [COLUMNS[LINE_ITEMS]]))
+        header.resizeSection(ATTEMPTS, text_width(font, [COLUMNS[ATTEMPTS]]))
+        header.resizeSection(STATE, badge_width(font, outcome_texts()))
+
+    def _update_buttons(self) -> None:
+        """Resend and Open in editor act on the selected rows: enabled only when rows are selected."""
+        chosen = bool(self.table.selectionModel().selectedRows())
+        for button in (self.resend_button, self.edit_button):
+            button.setEnabled(chosen)
+        self.resend_button.setToolTip("Send the selected submissions again" if chosen else
+                                      "Select the submissions to resend first")
+        self.edit_button.setToolTip("Open the selected order in the editor to correct it and send it again"
+                                    if chosen else "Select a submission first (or double-click it)")
+        self.export_button.setEnabled(self.model.total > 0)
+
+    def _fit_kind(self) -> None:
+        """The Kind column as wide as the kinds shown (a long kind in no row takes no room; its tooltip says it)."""
+        shown = {KIND_LABELS.get(r.kind, str(r.kind)) for r in self.model.loaded()} or {KIND_LABELS[OrderKind.ACK]}
+        self.table.horizontalHeader().resizeSection(KIND, text_width(self.table.font(), [*shown, COLUMNS[KIND]]))
 
     def set_environments(self, environments: Sequence[Environment]) -> None:
         current = self.environment.currentData()
@@ -191,6 +249,9 @@ class HistoryView(QWidget):
         self._production = {e.id for e in environments if e.is_production}
         if hasattr(self, "model"):
             self.model.set_colours({e.id: e.colour for e in environments})
+            self.model.set_names({e.id: e.name for e in environments})
+        if hasattr(self, "table"):
+            self._fit_columns([e.name for e in environments])
 
     # --- filters ---
     def current_filter(self) -> HistoryFilter:
@@ -218,7 +279,7 @@ class HistoryView(QWidget):
         self.model.set_filter(history_filter)
         if not self._sized and self.model.rowCount():
             self._sized = True
-            self.table.resizeColumnsToContents()
+            self.table.resizeColumnToContents(PURCHASE_ORDER)
         self._detail = None
         self.detail.clear()
         self._update_count()
@@ -243,14 +304,17 @@ class HistoryView(QWidget):
             w.blockSignals(False)
 
     def _dates_changed(self) -> None:
+        """Choosing a date turns the date filter on (a person who picks a date means it)."""
         if self.use_dates.isChecked():
             self.apply_filter()
+        else:
+            self.use_dates.setChecked(True)  # toggled applies the filter
 
     def show_needs_attention(self) -> None:
         self.state.setCurrentIndex(self.state.findText(NEEDS_ATTENTION_LABEL))
 
     def _update_count(self) -> None:
-        self.count_label.setText(f"{self.model.total} submissions")
+        self.count_label.setText(count(self.model.total, "submission"))
 
     # --- live updates ---
     def notify_changed(self) -> None:
@@ -260,6 +324,16 @@ class HistoryView(QWidget):
             return
         if not self._reload_timer.isActive():
             self._reload_timer.start()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """The detail goes beside the table when there is room for every column, under it otherwise (1024 wide)."""
+        super().resizeEvent(event)
+        header = self.table.horizontalHeader()
+        columns = sum(header.sectionSize(c) for c in range(header.count() - 1)) + MESSAGE_ROOM
+        wide = self.width() >= columns + DETAIL_ROOM
+        wanted = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
+        if self.splitter.orientation() != wanted:
+            self.splitter.setOrientation(wanted)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
@@ -290,7 +364,7 @@ class HistoryView(QWidget):
 
         def shown(detail: SubmissionDetail) -> None:
             self._detail = detail
-            self.detail.setPlainText(detail_text(detail))
+            self.detail.setPlainText(detail_text(detail, self.model.names()))
             self.detail_shown.emit(record_id)
 
         tasks.run(self, self.guard.wrap(lambda _report, _cancel: self._source.detail(record_id)), shown,
@@ -315,7 +389,7 @@ class HistoryView(QWidget):
             return None
         production = sum(1 for r in records if r.environment_id in self._production)
         if production and not self._confirm(
-                f"Resend {len(records)} submissions? {production} of them go to PRODUCTION and are real orders."):
+                f"Resend {count(len(records), 'submission')}? {_production_part(production, len(records))}"):
             return None
         ids = [r.id for r in records]
         return self._resend(lambda: ids)
@@ -342,9 +416,9 @@ class HistoryView(QWidget):
             return None
         production = sum(self._source.fetch(replace(attention, environment_id=pid), 0, 1)[1]
                          for pid in self._production if attention.environment_id in (None, pid))
-        question = f"Resend {total} submissions that need attention?"
+        question = f"Resend {count(total, 'submission')} that need{'s' if total == 1 else ''} attention?"
         if production:
-            question += f" {production} of them go to PRODUCTION and are real orders."
+            question += " " + _production_part(production, total)
         if not self._confirm(question):
             return None
         return self.resend_needing_attention()
@@ -382,7 +456,8 @@ class HistoryView(QWidget):
             self._reload_now()
             text = _summary("Resent", results)
             if skipped:
-                text += f" Skipped {len(skipped)} already in Spectrum (a later send of the same order succeeded)."
+                text += (f" Skipped {len(skipped)} already in Spectrum (a later send of the same order "
+                         "succeeded).")
             self._say(text)
             self.resend_finished.emit(results)
 
@@ -424,7 +499,7 @@ class HistoryView(QWidget):
         def finished(results):
             self._reload_now()
             delivered = sum(1 for r in results if r.delivered)
-            self._say(f"Checked {len(results)}: {delivered} had arrived (now 'already submitted'), "
+            self._say(f"Checked {len(results)}: {delivered} had arrived (now “Already submitted”), "
                       f"{len(results) - delivered} did not arrive and can be resent safely.")
             self.check_finished.emit(results)
 
@@ -453,7 +528,8 @@ class HistoryView(QWidget):
         return len(records)
 
     def _export_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export history", "history.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, "Export history", str(documents_folder() / "history.csv"),
+                                              "CSV files (*.csv)")
         if not path:
             return
         answer = QMessageBox.question(
@@ -463,11 +539,20 @@ class HistoryView(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         history_filter, personal = self.model.filter, answer == QMessageBox.StandardButton.Yes
         work = self.guard.wrap(lambda _report, _cancel: self._export_work(history_filter, path, personal))
-        tasks.run(self, work, lambda count: self._say(f"Exported {count} submissions to {path}."),
+        tasks.run(self, work, lambda n: self._say(f"Exported {count(n, 'submission')} to {path}."),
                   lambda exc: show_error(self, exc, "Could not export"), progress="Exporting…")
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
+
+
+def _production_part(production: int, total: int) -> str:
+    """The warning part of a resend question: how many of the rows are real orders."""
+    if production == total:
+        return "It goes to PRODUCTION: a real order." if total == 1 else "They all go to PRODUCTION: real orders."
+    if production == 1:
+        return "1 of them goes to PRODUCTION: a real order."
+    return f"{production} of them go to PRODUCTION: real orders."
 
 
 def _summary(verb: str, records: list[SubmissionRecord]) -> str:
@@ -477,3 +562,4 @@ def _summary(verb: str, records: list[SubmissionRecord]) -> str:
         counts[label] = counts.get(label, 0) + 1
     parts = ", ".join(f"{n} {label}" for label, n in counts.items())
     return f"{verb} {len(records)}: {parts}." if records else f"{verb} nothing."
+

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from spectrum_desktop import APP_DISPLAY_NAME
 from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.importing import OrderImportError, load_json_text, load_orders
-from spectrum_desktop.ui.environment_band import EnvironmentBand
+from spectrum_desktop.ui.environment_band import EnvironmentBand, title_name
 from spectrum_desktop.ui.environment_choice import load_environments
 from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.errors import show_error
@@ -148,6 +148,9 @@ class MainWindow(QMainWindow):
             "&Preferences…", QKeySequence.StandardKey.Preferences, self._not_yet
         )
         self.view_menu = self.menuBar().addMenu("&View")
+        from spectrum_desktop.ui.help_menu import install_help_menu
+
+        self.help = install_help_menu(self)
 
     def _on_validated(self, result=None) -> None:
         result = self.editor.result if result is None else result
@@ -232,7 +235,10 @@ class MainWindow(QMainWindow):
         raise KeyError(f"There is no page called {title!r}.")
 
     def _choose_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open order", "", "Orders (*.json *.csv);;All files (*)")
+        from spectrum_desktop.ui.files import documents_folder
+
+        path, _ = QFileDialog.getOpenFileName(self, "Open order", str(documents_folder()),
+                                              "Orders (*.json *.csv);;All files (*)")
         if path:
             self.open_file(path)
 
@@ -327,8 +333,7 @@ class MainWindow(QMainWindow):
             return
         environment = self._environments[index]
         self.band.show_environment(environment)
-        prefix = "PRODUCTION — " if environment.is_production else ""
-        self.setWindowTitle(f"{prefix}{environment.name} — {APP_DISPLAY_NAME}")
+        self.setWindowTitle(f"{title_name(environment)} — {APP_DISPLAY_NAME}")
         self.send_action.setText(f"Sen&d to {environment.name}")
         self._settings.setValue("environment", environment.id)
         if not self.sender_flow.busy():

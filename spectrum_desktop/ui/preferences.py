@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
@@ -27,12 +28,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spectrum_desktop.domain.endpoints import is_production_address
 from spectrum_desktop.domain.environment import SANDBOX_URL, Environment, EnvironmentInvalid, RequestFormat
+from spectrum_desktop.domain.words import count
+from spectrum_desktop.ui.colour_scheme import tone
 from spectrum_desktop.ui.errors import user_message
 
-ERROR_STYLE = "color: #c62828;"
-FIELD_ERROR_STYLE = "border: 2px solid #c62828;"
+
+
+def error_style(widget: QWidget) -> str:
+    return f"color: {tone('error', widget)};"
+
+
+def field_error_style(widget: QWidget) -> str:
+    return f"border: 2px solid {tone('error', widget)};"
+
 NEW_ID = "new-environment"
+BUILT_IN_ADDRESS = "Built in (this computer)"
+"""What Preferences shows as the Local sandbox's address (it runs inside the app)."""
 
 LABELS = {
     "name": "Name",
@@ -48,7 +61,7 @@ LABELS = {
 }
 HINTS = {
     "name": "What the band and the environment list show, e.g. Staging",
-    "base_url": "https://… (plain http:// only for this computer); sandbox: for the built-in sandbox",
+    "base_url": "The server's address, starting with https:// (plain http:// only for this computer)",
     "colour": "The band's colour, e.g. #c62828",
     "rate_limit_requests": "How many requests the server allows in the window below",
     "batch_size": "Orders per request when sending many",
@@ -112,7 +125,7 @@ class EnvironmentForm(QWidget):
             if field in HINTS:
                 widget.setToolTip(HINTS[field])
             message = QLabel(objectName=f"{field}Error")
-            message.setStyleSheet(ERROR_STYLE)
+            message.setStyleSheet(error_style(self))
             message.setWordWrap(True)
             message.setVisible(False)
             self.errors[field] = message
@@ -152,7 +165,12 @@ class EnvironmentForm(QWidget):
         self.blockSignals(True)
         try:
             self.name.setText(str(values["name"]))
-            self.base_url.setText(str(values["base_url"]))
+            built_in = values["base_url"] == SANDBOX_URL
+            self.base_url.setText(BUILT_IN_ADDRESS if built_in else str(values["base_url"]))
+            self.base_url.setReadOnly(built_in)
+            self.base_url.setFrame(not built_in)  # shown as plain text: there is nothing to type
+            self.base_url.setToolTip("The Local sandbox runs inside this app on this computer; it has no address "
+                                     "to change." if built_in else HINTS["base_url"])
             self.colour.setText(str(values["colour"]))
             self.is_production.setChecked(bool(values["is_production"]))
             self.request_format.setCurrentIndex(max(self.request_format.findData(str(values["request_format"])), 0))
@@ -167,7 +185,7 @@ class EnvironmentForm(QWidget):
     def values(self) -> dict[str, Any]:
         return {
             "name": self.name.text().strip(),
-            "base_url": self.base_url.text().strip(),
+            "base_url": SANDBOX_URL if self.base_url.isReadOnly() else self.base_url.text().strip(),
             "colour": self.colour.text().strip(),
             "is_production": self.is_production.isChecked(),
             "request_format": self.request_format.currentData(),
@@ -184,7 +202,8 @@ class EnvironmentForm(QWidget):
             label.setText(text)
             label.setVisible(bool(text))
             widget = self.inputs[field]
-            widget.setStyleSheet(FIELD_ERROR_STYLE if text and isinstance(widget, QLineEdit) else "")
+            widget.setStyleSheet(field_error_style(widget) if text and isinstance(widget, QLineEdit) else "")
+            self.errors[field].setStyleSheet(error_style(self))
 
     def message(self, field: str) -> str:
         return self.errors[field].text()
@@ -202,6 +221,7 @@ class EnvironmentsPage(QWidget):
         self._context = context
         self._service = context.environments
         self.token_dialog = None
+        self.not_production_question: NotProductionQuestion | None = None
         self._current_id: str | None = None  # None while a new, unsaved environment is shown
         self.list = QListWidget(objectName="environmentList")
         self.list.setAccessibleName("Environments")
@@ -250,10 +270,12 @@ class EnvironmentsPage(QWidget):
         self.list.blockSignals(True)
         self.list.clear()
         for environment in environments:
-            text = environment.name + ("  (production)" if environment.is_production else "")
+            text = environment.name + (" — real orders" if environment.is_production else "")
             item = QListWidgetItem(text)
+            item.setToolTip(f"{environment.name}: {address(environment.base_url)}"
+                            + (" (production: every send asks first)" if environment.is_production else ""))
             item.setData(Qt.ItemDataRole.UserRole, environment.id)
-            item.setForeground(QColor(environment.colour))
+            item.setIcon(swatch(environment.colour))  # a swatch stays readable in light and dark schemes
             self.list.addItem(item)
         self.list.blockSignals(False)
         ids = [e.id for e in environments]
@@ -305,7 +327,7 @@ class EnvironmentsPage(QWidget):
             self.form.show_messages(messages)
             self.save_button.setEnabled(False)
             self.save_button.setToolTip("Fix the fields marked in red first.")
-            self._say(f"{len(messages)} field(s) to fix before saving.", ok=False)
+            self._say(f"Fix {count(len(messages), 'field')} marked in red before saving.", ok=False)
             return False
         self.form.show_messages({})
         self.save_button.setEnabled(True)
@@ -326,9 +348,36 @@ class EnvironmentsPage(QWidget):
         self.form.name.selectAll()
 
     def save(self) -> bool:
+        """Save the form; un-marking production (or leaving a Spectrum production address unmarked) asks first,
+        and the save happens only when the person agrees (see `not_production_question`)."""
         if not self.check():
             return False
         values = self.form.values()
+        question = self._production_question(values)
+        if question is not None:
+            self.not_production_question = question
+            question.accepted.connect(lambda: self._write(values))
+            if self._current_id is not None and self._service.get(self._current_id).is_production:
+                question.rejected.connect(lambda: self.form.is_production.setChecked(True))  # Cancel keeps it
+            question.open()
+            return False
+        return self._write(values)
+
+    def _production_question(self, values: dict[str, Any]) -> NotProductionQuestion | None:
+        """The question to ask before `values` are saved as "not production", or None when there is nothing to ask."""
+        if values["is_production"]:
+            return None
+        saved = self._service.get(self._current_id) if self._current_id is not None else None
+        at_production_address = is_production_address(values["base_url"])
+        was_production = saved is not None and saved.is_production
+        newly_unmarked_address = at_production_address and (
+            saved is None or saved.base_url != values["base_url"] or was_production)
+        if not (was_production or newly_unmarked_address):
+            return None
+        return NotProductionQuestion(values["name"], values["base_url"], must_type=at_production_address,
+                                     parent=self)
+
+    def _write(self, values: dict[str, Any]) -> bool:
         try:
             if self._current_id is None:
                 saved = self._service.add(values)
@@ -361,7 +410,66 @@ class EnvironmentsPage(QWidget):
 
     def _say(self, text: str, ok: bool) -> None:
         self.summary.setText(text)
-        self.summary.setStyleSheet("" if ok else ERROR_STYLE)
+        self.summary.setStyleSheet("" if ok else error_style(self))
+
+
+def swatch(colour: str, size: int = 14) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(colour))
+    return QIcon(pixmap)
+
+
+def address(base_url: str) -> str:
+    """An environment's address as Preferences shows it."""
+    return BUILT_IN_ADDRESS if base_url == SANDBOX_URL else base_url
+
+
+class NotProductionQuestion(QDialog):
+    """Asks before an environment is saved as "not production": sends to it will no longer ask first.
+
+    At one of Spectrum's production addresses the person must also type the environment's name.
+    """
+
+    def __init__(self, name: str, base_url: str, must_type: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("confirmNotProduction")
+        self.setWindowTitle("Stop treating it as production?")
+        self.environment_name = name
+        text = QLabel(
+            f"<p><b>{escape(name)}</b> ({escape(address(base_url))}) will no longer be treated as production.</p>"
+            "<p>Orders sent to it will go out <b>without asking first</b>, and the band will not warn that they "
+            "are real.</p>", objectName="notProductionText")
+        text.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(text)
+        self.typed = QLineEdit(self, objectName="confirmEnvironmentName")
+        self.typed.setAccessibleName("Type the environment's name to confirm")
+        if must_type:
+            warning = QLabel(f"This is a Spectrum production address: orders sent there are real. To save it as "
+                             f"not production, type its name, <b>{escape(name)}</b>:", objectName="typeNameText")
+            warning.setWordWrap(True)
+            layout.addWidget(warning)
+            layout.addWidget(self.typed)
+        else:
+            self.typed.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.confirm_button = self.buttons.addButton("Save as not production",
+                                                     QDialogButtonBox.ButtonRole.AcceptRole)
+        self.confirm_button.setObjectName("confirmNotProductionButton")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._must_type = must_type
+        self.typed.textChanged.connect(self._update)
+        self._update()
+        self.setMinimumWidth(460)
+
+    def _update(self) -> None:
+        ok = not self._must_type or self.typed.text().strip().casefold() == self.environment_name.casefold()
+        self.confirm_button.setEnabled(ok)
+        if self._must_type:
+            self.confirm_button.setDefault(ok)
 
 
 class PreferencesDialog(QDialog):

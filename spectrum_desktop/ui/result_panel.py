@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spectrum_desktop.ui.result_text import Action, ResultText, Tone
+from spectrum_desktop.ui.result_text import CHECK_LABEL, SEND_AGAIN_LABEL, Action, ResultText, Tone
 
 PROGRESS_DELAY_MS = 300
 TONE_COLOURS = {
@@ -29,6 +29,7 @@ TONE_COLOURS = {
 }
 ROW_FAILED = QColor("#ffcdd2")
 ROW_OK = QColor("#c8e6c9")
+ROW_TEXT = QColor("#1a1a1a")
 
 
 class ResultPanel(QWidget):
@@ -82,9 +83,9 @@ class ResultPanel(QWidget):
         self.copy_trace_button.clicked.connect(self.copy_trace_id)
         self.token_button = QPushButton("Set token…", objectName="setToken")
         self.token_button.clicked.connect(self.token_requested)
-        self.send_again_button = QPushButton("Send again", objectName="sendAgain")
+        self.send_again_button = QPushButton(SEND_AGAIN_LABEL, objectName="sendAgain")
         self.send_again_button.clicked.connect(self.send_again_requested)
-        self.check_button = QPushButton("Check", objectName="checkOutcome")
+        self.check_button = QPushButton(CHECK_LABEL, objectName="checkOutcome")
         self.check_button.setToolTip("Ask the server whether it has this purchase order, without sending anything.")
         self.check_button.clicked.connect(self.check_requested)
         self._buttons = {
@@ -120,7 +121,10 @@ class ResultPanel(QWidget):
         self.table.hide()
 
     def sending(self, text: str) -> None:
-        """A send started: the progress row appears only if it takes more than a moment."""
+        """A send started: the progress row appears only if it takes more than a moment; the previous result
+        (an error, say) goes at once, so it is never read as this send's."""
+        self.clear()
+        self.placeholder.hide()
         self.progress_label.setText(text)
         self.cancel_button.setEnabled(True)
         self._progress_timer.start()
@@ -155,6 +159,7 @@ class ResultPanel(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)  # the column may be too narrow for the server's whole message
                 item.setBackground(ROW_OK if row.success else ROW_FAILED)
+                item.setForeground(ROW_TEXT)  # dark text on the light row colours, in the dark scheme too
                 self.table.setItem(index, column, item)
         self.table.setVisible(bool(result.rows))
         self._filler.setVisible(not result.rows)

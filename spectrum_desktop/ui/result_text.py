@@ -8,9 +8,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from spectrum_desktop.domain.states import FailureReason, SubmissionState
+from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.domain.submission import RecipeSetResult, SubmissionRecord
 
 TRACE_ID = re.compile(r"trace\s*(?:log\s*)?id\s*[:=#]?\s*([A-Za-z0-9][A-Za-z0-9._-]{3,})", re.IGNORECASE)
+CHECK_LABEL = "Check in Spectrum"
+SEND_AGAIN_LABEL = "Send again"
+"""The result panel's buttons, named here so the texts name them as they are labelled."""
 WAIT = re.compile(r"wait\s+(?:about\s+|up\s+to\s+)?(\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
 
 
@@ -54,6 +58,13 @@ def submitted_at(response_body: str | None) -> str:
     return str(value) if value else ""
 
 
+def what_happened(message: str) -> str:
+    """The first part of an unknown outcome's message (what happened), without its advice, which the panel gives
+    once in its own words: "You cancelled while waiting for Spectrum's answer"."""
+    first = re.split(r";|\.\s", (message or "").strip(), maxsplit=1)[0].strip().rstrip(".")
+    return "" if "arrived" in first.lower() else first
+
+
 def wait_seconds(record: SubmissionRecord) -> float | None:
     value = getattr(record, "retry_after", None)
     if isinstance(value, (int, float)) and value > 0:
@@ -73,12 +84,12 @@ def describe(
     if state is SubmissionState.SUCCEEDED:
         count = len(rows)
         return ResultText(Tone.SUCCESS, f"Sent: {environment_name} accepted {po}"
-                          + (f" ({count} of {count} recipeSets)." if count else "."), "", rows)
+                          + (f" ({count} of {counted(count, 'recipe set')})." if count else "."), "", rows)
     if state is SubmissionState.PARTIAL:
         failed = sum(1 for r in rows if not r.success)
         return ResultText(
             Tone.PARTIAL,
-            f"Partly accepted: {failed} of {len(rows)} recipeSets of {po} failed.",
+            f"Partly accepted: {failed} of {counted(len(rows), 'recipe set')} of {po} failed.",
             "The rows marked Failed were not accepted; read the server's message on each. Correct them and resend "
             "the failed ones from History. The accepted ones must not be sent again.",
             rows,
@@ -93,12 +104,13 @@ def describe(
             rows,
         )
     if state is SubmissionState.UNKNOWN:
+        what = what_happened(message)
         return ResultText(
             Tone.UNKNOWN,
-            f"Outcome unknown: no answer came back for {po}.",
-            (message + " " if message else "") + "The order may or may not have arrived. Press Check to ask "
-            f"{environment_name} whether it has it before sending again; sending again is safe, a duplicate is "
-            "answered “already submitted”.",
+            f"Outcome unknown: no answer came back from {environment_name} for {po}.",
+            (f"{what}. " if what else "") + f"The order may or may not have arrived. Press {CHECK_LABEL} to ask "
+            f"{environment_name} whether it has it; if it does not, press {SEND_AGAIN_LABEL} (a duplicate would "
+            "only be answered “already submitted”).",
             rows,
             actions=(Action.CHECK, Action.SEND_AGAIN),
         )
@@ -148,7 +160,7 @@ def _failure(
                           "then send again." + (f"\n\nDetails: {message}" if message else ""), rows,
                           actions=(Action.SEND_AGAIN,))
     if rows:
-        return ResultText(Tone.FAILURE, f"Not accepted: every recipeSet of {po} failed.",
+        return ResultText(Tone.FAILURE, f"Not accepted: every recipe set of {po} failed.",
                           "Read the server's message on each row, correct the order and send again.", rows)
     return ResultText(Tone.FAILURE, f"Not accepted: {environment_name} refused {po}.",
                       (f"The server said: {message}\n\n" if message else "")

@@ -1,12 +1,12 @@
 """Sending the order in the form: check, ask when it matters, send off the GUI thread, show the result.
 
-Two background steps run through ui.tasks: first the target and the already-sent check (keyring and
-database may be slow), then, after any question to the user, the send itself.
+Two background steps run through ui.tasks, both calls to the submission service: `check` (the order
+validated once, the target, already delivered there?) and, after any question to the person, `send` with
+the checked order (not validated again). Nothing in the worker touches a widget.
 """
 
 from __future__ import annotations
 
-import inspect
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -20,29 +20,16 @@ from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.errors import user_message
 from spectrum_desktop.ui.result_panel import ResultPanel
-from spectrum_desktop.ui.result_text import ResultText, Tone, describe, describe_not_sent
+from spectrum_desktop.ui.result_text import CHECK_LABEL, ResultText, Tone, describe, describe_not_sent
 
 if TYPE_CHECKING:  # the services (requests, keyring, SQLite) load on the first send, not at start-up
-    from spectrum_desktop.services.submit import PreparedOrder, Target
-
-
-@dataclass(frozen=True)
-class Checked:
-    target: Target
-    order: PreparedOrder
-    already_sent: bool
+    from spectrum_desktop.services.submission import CheckedOrder, Target
 
 
 @dataclass(frozen=True)
 class Sent:
     record: SubmissionRecord
     response_body: str | None
-
-
-def _submit_accepts_cancel() -> bool:
-    from spectrum_desktop.services.submit import submit
-
-    return "cancel" in inspect.signature(submit).parameters
 
 
 class SendFlow(QObject):
@@ -77,13 +64,8 @@ class SendFlow(QObject):
         self._environment = environment
         context = self._context
 
-        def check(_report, _cancel) -> Checked:
-            from spectrum_desktop.services import submit
-
-            target = context.target(environment)
-            prepared = submit.prepare(order, kind)
-            already = submit.already_succeeded(context.journal, target, prepared.purchase_order)
-            return Checked(target, prepared, already)
+        def check(_report, _cancel) -> CheckedOrder:
+            return context.submissions.check(order, kind, context.target(environment))
 
         self._panel.sending(f"Preparing to send to {environment.name}…")
         self._task = tasks.run(self._window, check, lambda checked: self._confirm(checked, order, kind),
@@ -99,7 +81,7 @@ class SendFlow(QObject):
             self._panel.cancelling()
 
     # --- questions to the user (non-blocking message boxes, so tests and screen readers can answer them) ---
-    def _confirm(self, checked: Checked, order: dict, kind: OrderKind | None) -> None:
+    def _confirm(self, checked: CheckedOrder, order: dict, kind: OrderKind | None) -> None:
         self._task = None
         self._panel.idle()
         if self._cancelled:
@@ -110,14 +92,14 @@ class SendFlow(QObject):
         environment = self._environment
         po = checked.order.purchase_order
         steps = []
-        if checked.already_sent:
+        if checked.already_delivered:
             steps.append(("alreadySentWarning", QMessageBox.Icon.Warning, "Already sent",
                           f"Purchase order {po} was already sent successfully to {environment.name}.\n\n"
                           "Sending it again will most likely be answered “already submitted”. Send it anyway?",
                           "Send again anyway"))
-        if environment.is_production:
+        if checked.needs_confirmation:
             steps.append(_production_step(environment, po))
-        self._ask(steps, lambda: self._send(checked, order, kind))
+        self._ask(steps, lambda: self._send(checked))
 
     def _ask(self, steps: list, then) -> None:
         if not steps:
@@ -146,21 +128,24 @@ class SendFlow(QObject):
         box.open()
 
     # --- the send itself ---
-    def _send(self, checked: Checked, order: dict, kind: OrderKind | None) -> None:
-        context = self._context
-        cancellable = _submit_accepts_cancel()
+    def _send(self, checked: CheckedOrder) -> None:
+        service = self._context.submissions
         self._last_target = checked.target
 
         def work(_report, cancel: threading.Event) -> Sent:
-            from spectrum_desktop.services import submit
+            # The person already agreed to a repeat (force); another window sending it right now is not repeated.
+            report = service.send([checked], force=True, cancel=cancel)
+            if report.problems:
+                raise report.problems[0]
+            if not report.records:
+                from spectrum_desktop.services.errors import BeingSentElsewhere
 
-            options = {"cancel": cancel} if cancellable else {}
-            record = submit.submit(context.journal, checked.target, order, kind, **options)
-            return Sent(record, _response_body(context, record))
+                raise BeingSentElsewhere(checked.order.purchase_order)
+            return Sent(report.records[0], _response_body(service, report.records[0]))
 
         environment = self._environment
         self._panel.sending(f"Sending {checked.order.purchase_order} to {environment.name}…")
-        self._panel.cancel_button.setEnabled(cancellable)
+        self._panel.cancel_button.setEnabled(True)
         self._task = tasks.run(self._window, work, self._sent, self._failed_before_sending, progress=None)
 
     def _sent(self, sent: Sent) -> None:
@@ -191,13 +176,11 @@ class SendFlow(QObject):
         """Ask the server whether an unknown send arrived (a lookup; nothing is sent)."""
         if self._last is None or self._last_target is None or self.busy():
             return
-        from spectrum_desktop.services.reconcile import reconcile
-
-        context, record, target = self._context, self._last.record, self._last_target
+        service, record, target = self._context.submissions, self._last.record, self._last_target
 
         def work(_report, _cancel) -> tuple[Sent, bool]:
-            outcome = reconcile(context.journal, record.id, target)
-            return Sent(outcome.record, _response_body(context, outcome.record)), outcome.delivered
+            outcome = service.check_delivered(record.id, target)
+            return Sent(outcome.record, _response_body(service, outcome.record)), outcome.delivered
 
         def done(result: tuple[Sent, bool]) -> None:
             self._task = None
@@ -216,7 +199,7 @@ class SendFlow(QObject):
             self._task = None
             self._panel.show_result(ResultText(
                 Tone.UNKNOWN, "Could not check: the outcome is still unknown.",
-                f"{user_message(error)}\n\nTry Check again in a moment.", record.results,
+                f"{user_message(error)}\n\nTry {CHECK_LABEL} again in a moment.", record.results,
                 actions=describe(record, self._environment.name).actions))
 
         self._panel.sending("Checking with the server…")
@@ -226,13 +209,14 @@ class SendFlow(QObject):
         """Resend exactly what was sent last time (from the journal), linked to the original."""
         if self._last is None or self._last_target is None or self.busy():
             return
-        from spectrum_desktop.services.resend import resend
-
-        context, record, target = self._context, self._last.record, self._last_target
+        service, record = self._context.submissions, self._last.record
 
         def work(_report, _cancel) -> Sent:
-            again = resend(context.journal, record.id, lambda _original: target)
-            return Sent(again, _response_body(context, again))
+            report = service.resend([record.id])
+            if report.problems:
+                raise report.problems[0]
+            again = report.records[-1] if report.records else service.record(record.id)
+            return Sent(again, _response_body(service, again))
 
         def go() -> None:
             self._panel.sending(f"Sending {', '.join(record.purchase_orders)} again…")
@@ -244,19 +228,21 @@ class SendFlow(QObject):
 
 
 def _production_step(environment: Environment, po: str) -> tuple:
+    from spectrum_desktop.ui.environment_band import production_name
+
     return ("confirmSend", QMessageBox.Icon.Question, f"Send to {environment.name}?",
-            f"You are about to send purchase order {po} to {environment.name} (PRODUCTION).\n\n"
+            f"You are about to send purchase order {po} to {production_name(environment)}.\n\n"
             "This is real: Spectrum will act on it.",
             f"Send to {environment.name}")
 
 
-def _response_body(context: Any, record: SubmissionRecord) -> str | None:
-    from spectrum_desktop.services import history
+def _response_body(service: Any, record: SubmissionRecord) -> str | None:
+    """Only an "already submitted" answer is shown with Spectrum's own words (read on the worker thread)."""
     from spectrum_desktop.services.errors import ServiceError
 
     if record.state is not SubmissionState.ALREADY_SUBMITTED:
         return None
     try:
-        return history.detail(context.journal, record.id).response_body
+        return service.detail(record.id).response_body
     except ServiceError:
         return None

@@ -22,6 +22,9 @@ def window_settings() -> QSettings:
 
 def build_main_window(context: AppContext | None = None) -> MainWindow:
     """The window on `context` (a fresh AppContext for the data directory when not given); closing it closes it."""
+    from spectrum_desktop.ui.colour_scheme import follow_system_scheme
+
+    follow_system_scheme()
     window = MainWindow(context if context is not None else AppContext(), window_settings())
     install_history_pages(window, window.context)
     return window

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from html import escape
+
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -19,10 +21,9 @@ from PySide6.QtWidgets import (
 
 from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.ui import tasks
+from spectrum_desktop.ui.colour_scheme import tone
 from spectrum_desktop.ui.errors import user_message
 
-GOOD_STYLE = "color: #2e7d32; font-weight: bold;"
-BAD_STYLE = "color: #c62828; font-weight: bold;"
 
 
 class TokenDialog(QDialog):
@@ -67,6 +68,9 @@ class TokenDialog(QDialog):
         self.result.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)
+        close_button = close.button(QDialogButtonBox.StandardButton.Close)
+        close_button.setAutoDefault(False)  # Enter must never close the dialog and drop a pasted token
+        close_button.setDefault(False)
 
         entry_row = QHBoxLayout()
         entry_row.addWidget(self.entry, 1)
@@ -77,7 +81,10 @@ class TokenDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.test_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"<b>{environment.name}</b> — {self._address(environment)}"))
+        heading = QLabel(f"<b>{escape(environment.name)}</b> — {escape(self._address(environment))}",
+                         objectName="tokenEnvironment")
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
         layout.addWidget(self.where)
         layout.addLayout(entry_row)
         layout.addLayout(buttons)
@@ -87,7 +94,7 @@ class TokenDialog(QDialog):
 
     @staticmethod
     def _address(environment: Environment) -> str:
-        return "built into this app" if environment.is_sandbox else environment.base_url
+        return "built in (this computer)" if environment.is_sandbox else environment.base_url
 
     def refresh(self) -> None:
         """Find out, off the GUI thread (a keyring may be slow or ask to be unlocked), where the token is kept and
@@ -124,6 +131,7 @@ class TokenDialog(QDialog):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
+        QTimer.singleShot(0, self, self._fit)  # a text may have changed
         needed = self.location is None or self.location.needed
         has_token = bool(self.location and self.location.has_token)
         working = self._task is not None and self._task.is_running()
@@ -133,8 +141,31 @@ class TokenDialog(QDialog):
         self.show_token.setEnabled(needed)
         self.save_button.setText("Replace saved token" if has_token else "Save")
         self.save_button.setEnabled(needed and typed and not busy)
+        self.save_button.setDefault(needed and typed)  # Enter saves what was pasted
         self.remove_button.setEnabled(needed and has_token and not busy)
         self.test_button.setEnabled(not busy and (not needed or typed or has_token))
+
+    def _fit(self) -> None:
+        """Grow to show every wrapped line (the texts change after the dialog opened) and never be shrunk so far
+        that a wrapped label is cut off at the top or bottom."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                  else layout.minimumSize().height())
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+        if self.height() < needed:
+            self.resize(self.width(), needed)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._fit()
 
     def _on_show_toggled(self, shown: bool) -> None:
         self.entry.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
@@ -184,8 +215,9 @@ class TokenDialog(QDialog):
 
     def _say(self, ok: bool, text: str) -> None:
         self.result.setText(text)
-        self.result.setStyleSheet(GOOD_STYLE if ok else BAD_STYLE)
+        self.result.setStyleSheet(f"color: {tone('good' if ok else 'error', self)}; font-weight: bold;")
         self.result.setAccessibleName(text)
+        QTimer.singleShot(0, self, self._fit)
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
         self.entry.clear()

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from spectrum_desktop.domain.endpoints import ENDPOINTS
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.services.drafts import DraftKeeper
 from spectrum_desktop.ui import tasks
@@ -36,10 +37,17 @@ def token_status(location: Any) -> str:
     if not location.needed:
         return "not needed for the local sandbox"
     if location.overridden:
-        return "from SPECTRUM_API_TOKEN (overrides the saved one)"
+        return "set for this session by the app's start-up settings (it overrides the saved one)"
     if not location.has_token:
         return f"none saved yet ({location.kept_in}); use Set token…"
     return location.kept_in
+
+
+def token_status_detail(location: Any) -> str:
+    """The status bar's tooltip: where a token is (or would be) kept."""
+    if not location.needed:
+        return "The Local sandbox runs inside this app and needs no token."
+    return f"The token of this environment is kept in {location.kept_in}. Set token… saves, replaces or tests it."
 
 
 class WindowTools(QObject):
@@ -55,6 +63,7 @@ class WindowTools(QObject):
         self.preferences = None
         self.recovery = None
         self._status_task: tasks.Task | None = None
+        self._budget_task: tasks.Task | None = None
         self._rebind(window.save_action, self.save_draft)
         self._rebind(window.preferences_action, self.open_preferences)
         window.preferences_action.setShortcuts(preferences_shortcuts())
@@ -81,6 +90,7 @@ class WindowTools(QObject):
         window.environment_changed.connect(lambda _environment_id: self.refresh_status())
         window.environment_changed.connect(self._follow_request_format)
         window.send_finished.connect(self._on_sent)
+        window.send_finished.connect(lambda _record: self.refresh_rate_budget())
         window.installEventFilter(self)
         self._rate_timer = QTimer(self)
         self._rate_timer.setInterval(RATE_REFRESH_MS)
@@ -201,29 +211,57 @@ class WindowTools(QObject):
         environment = window.active_environment()
         context = self._context
 
+        endpoint = self._endpoint()
+
         def read(report, cancel):
-            return context.credentials.location(environment), context.rate_budget(environment)
+            return context.credentials.location(environment), context.rate_budget(environment, endpoint)
 
         self._status_task = tasks.run(
-            window, read, lambda found: self._show_status(environment.id, *found),
-            lambda error: window.show_token_location(user_message(error)), progress=None,
+            window, read, lambda found: self._show_status(environment.id, *found), self._status_failed,
+            progress=None,
         )
+
+    def _status_failed(self, error: BaseException) -> None:
+        from spectrum_desktop.domain.errors import LocalDataError, LocalDataProblem
+        from spectrum_desktop.ui.errors import show_error
+
+        if isinstance(error, LocalDataError):  # e.g. a damaged history file moved aside: say where, in a dialog
+            show_error(self._window, error, "History file")
+            if error.problem is LocalDataProblem.DAMAGED:
+                self.refresh_status()  # a new history was started: read the status again from it
+            return
+        self._window.show_token_location(user_message(error))
 
     def _show_status(self, environment_id: str, location: Any, budget: Any) -> None:
         if self._window.active_environment().id != environment_id:
             return
         self._window.show_token_location(token_status(location))
+        self._window.token_label.setToolTip(token_status_detail(location))
         self._show_budget(budget)
         if not self._rate_timer.isActive() and self._window.isVisible():
             self._rate_timer.start()
 
     def refresh_rate_budget(self) -> None:
-        try:
-            budget = self._context.rate_budget(self._window.active_environment())
-        except Exception as error:  # noqa: BLE001 - the status bar must not break the window
-            self._window.rate_label.setText(user_message(error))
+        """The budget is machine-wide and kept in the database: read it off the GUI thread."""
+        if self._budget_task is not None:
             return
-        self._show_budget(budget)
+        context, environment, endpoint = self._context, self._window.active_environment(), self._endpoint()
+
+        def done(budget: Any) -> None:
+            self._budget_task = None
+            self._show_budget(budget)
+
+        def failed(error: BaseException) -> None:  # the status bar must not break the window
+            self._budget_task = None
+            self._window.rate_label.setText(user_message(error))
+
+        self._budget_task = tasks.run(self._window, lambda report, cancel: context.rate_budget(environment, endpoint),
+                                      done, failed, progress=None)
+
+    def _endpoint(self) -> str:
+        """The budget shown is the one the Send button uses: the single-order endpoint of the form's kind (the rate
+        limit is per endpoint; a bulk run uses the multiple endpoint and says so on its page)."""
+        return ENDPOINTS[self._window.editor.kind()]
 
     def _show_budget(self, budget: Any) -> None:
         self._window.show_rate_budget(budget.left, budget.total)

@@ -220,3 +220,15 @@ def test_full_order_missing_address_field_is_rejected(client):
     del body["shippingAddress"]["postalCode"]
     outcome = client.send_full_order(body)
     assert isinstance(outcome, Rejected) and "shippingAddress.postalCode" in outcome.error
+
+
+def test_a_partial_answer_reads_as_one_sentence_per_part():
+    from spectrum_desktop.api.outcomes import PartiallyAccepted
+    from spectrum_desktop.domain.submission import RecipeSetResult
+
+    outcome = PartiallyAccepted(purchase_order_number="PO-1", results=(
+        RecipeSetResult("A", True, "Processed Successfully"),
+        RecipeSetResult("FAIL-2", False, "RecipeSet could not be processed (sandbox FAIL value)."),
+    ))
+    assert ").)" not in outcome.message and ".." not in outcome.message
+    assert "FAIL-2: RecipeSet could not be processed (sandbox FAIL value). Correct them" in outcome.message

@@ -89,9 +89,6 @@ def test_history_export_to_copies_the_local_history_once(tmp_path, server, pg_ur
     assert {r["sender"] for r in rows} == {"cal"}
 
 
-@pytest.mark.xfail(strict=False, reason="needs the submission path's row claims (issue 13, branch submit), not on "
-                                        "main yet: services/resend.py does not claim rows, so two machines racing "
-                                        "resend the same failed orders (seen: 2 POSTs each; it depends on timing)")
 def test_two_machines_resending_failed_at_once_post_each_order_once(homes, server, monkeypatch):
     a, b = homes
     _as("ann", monkeypatch)

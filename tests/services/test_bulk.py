@@ -3,10 +3,9 @@ import threading
 
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.sandbox import SandboxServer
-from spectrum_desktop.services.bulk import send_many
 from spectrum_desktop.services.pacing import RateBudget
-from spectrum_desktop.services.submit import Target
-from tests.services.orders import order, posts, statuses
+from spectrum_desktop.services.submission import Target
+from tests.services.orders import order, posts, send_many, statuses
 
 
 def test_batches_split_on_413_and_every_order_is_journaled(journal):

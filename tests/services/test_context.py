@@ -6,11 +6,10 @@ import pytest
 from spectrum_desktop.api import RetryPolicy
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.sandbox import SandboxServer
-from spectrum_desktop.services.bulk import send_many, send_queued
 from spectrum_desktop.services.context import AppContext
 from spectrum_desktop.services.errors import MissingToken
-from spectrum_desktop.services.submit import CANCELLED_IN_FLIGHT, Target, submit
-from tests.services.orders import order, posts
+from spectrum_desktop.services.submission import CANCELLED_IN_FLIGHT, Target
+from tests.services.orders import order, posts, send_many, send_queued, submit
 
 
 @pytest.fixture

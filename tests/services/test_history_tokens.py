@@ -2,7 +2,8 @@ import io
 
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.services import history
-from spectrum_desktop.services.submit import Target, submit
+from spectrum_desktop.services.submission import Target
+from tests.services.orders import service, submit
 from spectrum_desktop.services.tokens import test_connection as check_connection
 from tests.services.orders import order
 
@@ -12,14 +13,14 @@ def test_page_detail_and_export_without_personal_data(journal, server):
     personal = {**order("H-1"), "phoneNumber": "+1 555 0100"}
     first = submit(journal, target, personal)
     submit(journal, target, order("H-2", "FAIL-1"))
-    failed = history.page(journal, "staging", [SubmissionState.FAILED])
+    failed = history.page(service(journal), "staging", [SubmissionState.FAILED])
     assert [r.purchase_orders for r in failed.rows] == [("H-2",)] and failed.total == 1
-    shown = history.detail(journal, first.id)
+    shown = history.detail(service(journal), first.id)
     assert "+1 555 0100" in shown.request_body and shown.results[0].success and shown.notice == ""
-    rows = history.page(journal).rows
+    rows = history.page(service(journal)).rows
     plain, full = io.StringIO(), io.StringIO()
-    assert history.export_csv(journal, rows, plain) == 2
-    history.export_csv(journal, rows, full, include_personal_data=True)
+    assert history.export_csv(service(journal), rows, plain) == 2
+    history.export_csv(service(journal), rows, full, include_personal_data=True)
     assert "H-1" in plain.getvalue() and "555 0100" not in plain.getvalue()
     assert "555 0100" in full.getvalue()
 

@@ -4,12 +4,11 @@ from spectrum_desktop.api import RetryPolicy
 
 from spectrum_desktop.domain.states import FailureReason, SubmissionState
 from spectrum_desktop.services.errors import InvalidOrder
-from spectrum_desktop.services.resend import resend
-from spectrum_desktop.services.submit import Target, already_succeeded, submit
+from spectrum_desktop.services.submission import Target
 from spectrum_desktop.store.crypto import BodyCipher
 from spectrum_desktop.store.database import Database
 from spectrum_desktop.store.journal import HistoryQuery, Journal
-from tests.services.orders import order, posts
+from tests.services.orders import already_succeeded, needs_attention, order, posts, reconcile, resend, submit
 
 NO_RETRY = RetryPolicy.none()
 
@@ -95,8 +94,6 @@ def test_invalid_order_is_not_journaled_or_sent(journal, server):
 
 
 def test_reconcile_unknown_row_found_and_not_found(journal, server):
-    from spectrum_desktop.services.reconcile import reconcile
-
     arrived = submit(journal, target(server, read_timeout=0.2), order("SLOW-2", "R7"))
     never = journal.record("staging", arrived.kind, "/api/order/acknowledgement", ["PO-NEVER"], ["R1"], [], "{}")
     journal.mark_sending(never)
@@ -123,8 +120,6 @@ def test_resend_of_session_only_unknown_row_reconciles(tmp_path, server):
 
 
 def test_needs_attention_keeps_the_newest_row_per_order_and_drops_delivered_ones(journal, server):
-    from spectrum_desktop.services.resend import needs_attention
-
     refused = submit(journal, target(server, token="wrong"), order("NA-1"))
     again = resend(journal, refused.id, lambda original: target(server, token="wrong"))
     partial = submit(journal, target(server), order("NA-2", "R1", "FAIL-1"))

@@ -8,6 +8,8 @@ from cryptography.fernet import Fernet
 from spectrum_desktop.domain.states import OrderKind, SubmissionState
 from spectrum_desktop.services import history as history_service
 from spectrum_desktop.services.context import AppContext
+from spectrum_desktop.services.owner import Owner
+from spectrum_desktop.services.submission import SubmissionService
 from spectrum_desktop.services.team import check_connection, enter_team_key, export_history, open_shared, sender_name
 from spectrum_desktop.store.journal import HistoryQuery, Journal
 from spectrum_desktop.store.keyring_backend import SERVICE
@@ -58,7 +60,7 @@ def test_the_address_from_the_variable_or_the_settings_file_opens_the_shared_his
         assert isinstance(context.journal, PgJournal)
         sid = _send_one(context.journal)
         assert context.journal.get(sid).sender == "Ann"
-        assert history_service.detail(context.journal, sid).request_body == BODY
+        assert history_service.detail(context.submissions, sid).request_body == BODY
     finally:
         context.close()
     text = (home / "config" / "team.json").read_text()
@@ -92,7 +94,7 @@ def test_the_first_person_makes_the_team_key_and_a_member_pastes_it_once(secret_
     assert member.journal.get(sid).state is SubmissionState.FAILED
     with pytest.raises(TeamKeyMissing, match="team's key"):
         member.journal.request_body(sid)
-    detail = history_service.detail(member.journal, sid)
+    detail = history_service.detail(SubmissionService(member.journal, None, Owner.for_this_process()), sid)
     assert detail.request_body is None and "team's key" in detail.notice
     member.journal.close()
     with pytest.raises(WrongTeamKey):
@@ -152,12 +154,13 @@ def test_when_the_server_goes_away_history_pages_are_empty_and_the_rest_says_why
     shared = open_shared(pg_url, "ann")
     try:
         sid = _send_one(shared.journal)
-        assert history_service.page(shared.journal).total == 1
+        service = SubmissionService(shared.journal, None, Owner.for_this_process())
+        assert history_service.page(service).total == 1
         shared.journal.database.close()
         shared.journal.database.address = parse_journal_url(f"postgresql://ann@127.0.0.1:{pg_cluster.port + 1}/x")
-        assert history_service.page(shared.journal).rows == ()
+        assert history_service.page(service).rows == ()
         with pytest.raises(SharedHistoryUnavailable, match="cannot be reached"):
-            history_service.detail(shared.journal, sid)
+            history_service.detail(service, sid)
         with pytest.raises(SharedHistoryUnavailable):
             shared.journal.record("staging", OrderKind.ACK, "/api/order/acknowledgement", ["X"], [], [], "{}")
     finally:

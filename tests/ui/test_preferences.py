@@ -4,7 +4,7 @@ import json
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox
 
 from spectrum_desktop.services.context import AppContext
 from spectrum_desktop.ui.preferences import PreferencesDialog
@@ -51,8 +51,10 @@ def saved_file(tmp_path):
 
 
 def test_the_first_run_environments_are_listed(page):
-    assert names(page) == ["Local sandbox", "Staging", "Production  (production)"]
+    assert names(page) == ["Local sandbox", "Staging", "Production — real orders"]
     assert page.form.name.text() == "Local sandbox"
+    assert page.form.base_url.text() == "Built in (this computer)" and page.form.base_url.isReadOnly()
+    assert "sandbox:" not in page.form.base_url.toolTip()
 
 
 def test_editing_shows_the_settings_models_message_beside_the_field_and_saves_when_fixed(qtbot, page, context, tmp_path):
@@ -92,7 +94,7 @@ def test_add_a_production_environment_with_a_colour_then_remove_it(qtbot, page, 
     form.rate_limit_requests.setValue(10)
     form.rate_limit_seconds.setValue(6)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
-    assert "Training  (production)" in names(page)
+    assert "Training — real orders" in names(page)
     assert changed == [True]
     added = context.environments.get("Training")
     assert added.is_production and added.colour == "#6a1b9a" and added.request_format == "RecipeSet"
@@ -145,3 +147,70 @@ def test_each_environment_has_its_token_button(qtbot, page):
     page.token_dialog.close()
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
     assert not page.token_button.isEnabled()
+
+
+def test_un_marking_production_asks_naming_it_and_its_address_and_cancel_keeps_it(qtbot, page, context):
+    select(page, "Production")
+    qtbot.mouseClick(page.form.is_production, Qt.MouseButton.LeftButton)
+    assert not page.form.is_production.isChecked()
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    question = page.not_production_question
+    assert question is not None and question.isVisible()
+    text = " ".join(label.text() for label in question.findChildren(QLabel))
+    assert "Production" in text and "https://api.spectrumcustomizer.com" in text
+    qtbot.keyClick(question, Qt.Key.Key_Return)  # Enter does not un-mark it: Cancel is the default
+    assert not question.isVisible()
+    assert context.environments.get("production").is_production
+    assert page.form.is_production.isChecked() and not page.has_unsaved_changes()
+
+
+def test_a_spectrum_production_address_is_saved_as_not_production_only_after_typing_its_name(qtbot, page, context):
+    select(page, "Production")
+    qtbot.mouseClick(page.form.is_production, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    question = page.not_production_question
+    typed = question.findChild(QLineEdit, "confirmEnvironmentName")
+    assert typed.isVisible() and not question.confirm_button.isEnabled()
+    qtbot.keyClicks(typed, "Prod")
+    assert not question.confirm_button.isEnabled()
+    qtbot.keyClicks(typed, "uction")
+    assert question.confirm_button.isEnabled()
+    qtbot.mouseClick(question.confirm_button, Qt.MouseButton.LeftButton)
+    assert not context.environments.get("production").is_production
+    assert page.summary.text() == "Saved Production."
+
+
+def test_un_marking_another_production_environment_asks_without_typing(qtbot, page, context):
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(page.form.name, "Training")
+    retype(qtbot, page.form.base_url, "https://training.example.com")
+    qtbot.mouseClick(page.form.is_production, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert page.not_production_question is None, "marking production never asks"
+    assert context.environments.get("Training").is_production
+    qtbot.mouseClick(page.form.is_production, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    question = page.not_production_question
+    assert not question.findChild(QLineEdit, "confirmEnvironmentName").isVisible()
+    assert "training.example.com" in " ".join(label.text() for label in question.findChildren(QLabel))
+    qtbot.mouseClick(question.confirm_button, Qt.MouseButton.LeftButton)
+    assert not context.environments.get("Training").is_production
+
+
+def test_a_new_environment_at_the_production_address_cannot_be_saved_as_not_production_silently(qtbot, page, context):
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(page.form.name, "Live 2")
+    retype(qtbot, page.form.base_url, "https://API.spectrumcustomizer.com/")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    question = page.not_production_question
+    assert question is not None and question.isVisible() and not question.confirm_button.isEnabled()
+    question.reject()
+    assert all(e.name != "Live 2" for e in context.environments.list())
+
+
+def test_the_field_count_has_the_right_plural(qtbot, page):
+    select(page, "Staging")
+    page.form.name.clear()
+    assert page.summary.text() == "Fix 1 field marked in red before saving."
+    page.form.batch_size.setValue(0)
+    assert page.summary.text() == "Fix 2 fields marked in red before saving."

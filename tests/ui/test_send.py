@@ -245,7 +245,10 @@ def test_progress_appears_after_a_moment_and_cancel_records_unknown_then_check_f
         qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
     assert blocker.args[0].state is SubmissionState.UNKNOWN
     assert panel.headline.text().startswith("Outcome unknown")
-    assert "may have arrived" in panel.detail.text()
+    assert "may or may not have arrived" in panel.detail.text()
+    assert panel.detail.text().startswith("You cancelled while waiting")
+    assert panel.detail.text().count("arrived") == 1, "said once"
+    assert panel.check_button.text() in panel.detail.text() and panel.send_again_button.text() in panel.detail.text()
     assert panel.check_button.isVisible()
     assert not panel.progress_row.isVisible()
     qtbot.waitUntil(lambda: sandbox.accepted_count("SLOW-CANCEL-1") == 1, timeout=3000)

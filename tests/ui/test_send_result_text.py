@@ -35,7 +35,7 @@ def test_trace_ids_are_found_in_the_servers_text(text, expected):
 def test_success_counts_the_recipe_sets():
     record = replace(BASE, results=(RecipeSetResult("A", True, "ok"), RecipeSetResult("B", True, "ok")))
     shown = describe(record, "Staging")
-    assert shown.tone is Tone.SUCCESS and shown.headline == "Sent: Staging accepted PO-1 (2 of 2 recipeSets)."
+    assert shown.tone is Tone.SUCCESS and shown.headline == "Sent: Staging accepted PO-1 (2 of 2 recipe sets)."
 
 
 def test_partial_is_not_a_success_and_says_how_many_failed():
@@ -89,3 +89,22 @@ def test_cancelled_while_waiting_for_the_budget_says_nothing_was_sent():
     shown = describe(queued, "Staging")
     assert shown.tone is Tone.NOTICE and shown.headline == "Not sent: PO-1 was cancelled before it left."
     assert Action.SEND_AGAIN in shown.actions
+
+
+def test_the_unknown_outcome_says_it_once_and_names_the_buttons_as_labelled():
+    from spectrum_desktop.api import OutcomeUnknown
+    from spectrum_desktop.ui.result_text import CHECK_LABEL, SEND_AGAIN_LABEL
+
+    message = OutcomeUnknown(detail="read timeout").message  # the client's own words, as the journal keeps them
+    unknown = describe(replace(BASE, state=SubmissionState.UNKNOWN, message=message), "Staging")
+    assert unknown.detail.lower().count("arrived") == 1
+    assert "read timeout" in unknown.detail
+    assert f"Press {CHECK_LABEL}" in unknown.detail and f"press {SEND_AGAIN_LABEL}" in unknown.detail
+    assert "'Check in Spectrum'" not in unknown.detail
+
+
+def test_plurals_are_right():
+    from spectrum_desktop.domain.words import count
+
+    assert [count(n, "submission") for n in (0, 1, 2)] == ["0 submissions", "1 submission", "2 submissions"]
+    assert count(1, "line item") == "1 line item" and count(3, "SKU") == "3 SKUs"

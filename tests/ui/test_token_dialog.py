@@ -151,3 +151,30 @@ def test_a_slow_keyring_does_not_freeze_the_dialog(qtbot, context, environment):
     qtbot.waitUntil(dialog.location_known, timeout=10_000)
     assert "It will be kept in GNOME Keyring" in dialog.where.text()
     assert dialog.save_button.isEnabled() and dialog.entry.text() == "typed-while-waiting"
+
+
+def test_enter_saves_the_pasted_token_and_does_not_close(qtbot, context, environment):
+    dialog = open_dialog(qtbot, context, environment)
+    qtbot.keyClick(dialog.entry, Qt.Key.Key_Return)  # nothing typed: Enter neither saves nor closes
+    assert dialog.isVisible() and keyring.get_password(SERVICE, environment.id) is None
+    qtbot.keyClicks(dialog.entry, "pasted-token")
+    assert dialog.save_button.isDefault()
+    qtbot.keyClick(dialog.entry, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.result.text() != "" and dialog.location_known(), timeout=10_000)
+    assert dialog.isVisible()
+    assert dialog.result.text().startswith("Token saved")
+    assert keyring.get_password(SERVICE, environment.id) == "pasted-token"
+
+
+def test_every_wrapped_text_is_shown_whole_even_when_the_dialog_is_made_small(qtbot, context, environment):
+    from PySide6.QtWidgets import QLabel
+
+    dialog = open_dialog(qtbot, context, environment)
+    qtbot.keyClicks(dialog.entry, "wrong-token")
+    click_and_wait(qtbot, dialog, dialog.test_button)
+    for width in (420, 520, 900):
+        dialog.resize(width, 10)  # the person drags it as small as it goes
+        qtbot.wait(50)
+        for label in dialog.findChildren(QLabel):
+            if label.isVisible() and label.wordWrap() and label.text():
+                assert label.height() >= label.heightForWidth(label.width()), (width, label.objectName())

@@ -12,7 +12,7 @@ from PySide6.QtCore import QItemSelectionModel
 from spectrum_desktop.api import RateLimits
 from spectrum_desktop.domain.importing import CSV_COLUMNS
 from spectrum_desktop.sandbox import SandboxServer
-from spectrum_desktop.services.submit import Target
+from spectrum_desktop.services.submission import Target
 from spectrum_desktop.store.journal import HistoryQuery, Journal
 
 

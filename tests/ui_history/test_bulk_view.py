@@ -9,6 +9,7 @@ from spectrum_desktop.api import RateLimits
 from spectrum_desktop.sandbox import SandboxServer
 from spectrum_desktop.ui.bulk_view import BulkView, SendPlan
 from spectrum_desktop.ui.history_sources import bulk_source, history_source
+from tests.services.orders import service
 from spectrum_desktop.ui.history_view import HistoryView
 from tests.ui_history.helpers import api_statuses, order, orders_csv, rows_per_po, target
 
@@ -19,7 +20,7 @@ def plan(rate=(100, 1.0), batch_size=50, production=False):
 
 def make_view(qtbot, journal, server, send_plan, confirm=None):
     sandbox_target = target(server, limits=RateLimits(send_plan.rate_requests, send_plan.rate_seconds))
-    source = bulk_source(journal, lambda: send_plan, lambda _p: sandbox_target)
+    source = bulk_source(service(journal), lambda: send_plan, lambda _p: sandbox_target)
     view = BulkView(source, confirm=confirm)
     qtbot.addWidget(view)
     return view
@@ -86,12 +87,12 @@ def test_thousand_rows_flagged_sent_cancelled_resumed_each_order_once_gui_respon
 
 def test_fail_recipe_sets_show_partial_and_one_click_filters_history_to_this_run(qtbot, journal, sandbox, tmp_path):
     journal_before = order("OLD-1", "FAIL-0")
-    from spectrum_desktop.services.submit import submit
+    from tests.services.orders import submit
     submit(journal, target(sandbox), journal_before)  # an older problem: not part of the run
     path = tmp_path / "orders.csv"
     path.write_text(orders_csv(40, fail_every=10, prefix="RUN"))
     view = make_view(qtbot, journal, sandbox, plan())
-    history = HistoryView(history_source(journal, lambda _r: target(sandbox)))
+    history = HistoryView(history_source(service(journal, lambda _r: target(sandbox))))
     qtbot.addWidget(history)
     view.show_problems.connect(history.show_filter)
     view.open_path(str(path))
@@ -129,7 +130,7 @@ def test_template_several_files_drop_and_invalid_row_opens_in_editor(qtbot, jour
     (tmp_path / "more.json").write_text(json.dumps([order("J-1"), {**order("J-2"), "orderDate": "yesterday-ish"}]))
     assert view.open_paths([str(tmp_path / "t.csv"), str(tmp_path / "more.json")])
     assert [r.valid for r in view.model.rows] == [True, True, False]
-    assert view.model.rows[2].source == "more.json #2"
+    assert view.model.rows[2].source == "more.json, order 2"
     with qtbot.waitSignal(view.open_in_editor, timeout=1000) as opened:
         view.open_row_in_editor(2)
     assert opened.args[0]["purchaseOrderNumber"] == "J-2"
@@ -164,3 +165,43 @@ def test_a_recipe_set_environment_imports_csv_as_recipe_sets(qtbot, journal, san
         view.send_valid()
     assert {r.state for r in done.args[0].records} == {SubmissionState.SUCCEEDED}
     assert all(r.kind == "ack-recipeset" for r in done.args[0].records)
+
+
+def test_csv_rows_and_problems_name_the_file_line_and_column(qtbot, journal, sandbox, tmp_path):
+    from spectrum_desktop.ui.bulk_model import VALID
+
+    path = tmp_path / "orders.csv"
+    path.write_text(orders_csv(10, invalid_every=100))  # order PO-7 has quantity 0, on line 9 of the file
+    view = make_view(qtbot, journal, sandbox, plan())
+    view.open_path(str(path))
+    assert view.model.rows[0].source == "orders.csv, line 2"
+    bad = view.model.rows[7]
+    assert bad.source == "orders.csv, line 9"
+    assert any(p.startswith("Line 9, column lineItems.quantity: ") for p in bad.problems), bad.problems
+    tooltip = view.model.data(view.model.index(7, VALID), Qt.ItemDataRole.ToolTipRole)
+    assert "Line 9" in tooltip and "Quantity" in tooltip
+
+
+def test_a_second_send_keeps_the_runs_summary_and_send_is_enabled_only_with_something_to_send(
+        qtbot, journal, sandbox, tmp_path):
+    view = make_view(qtbot, journal, sandbox, plan())
+    assert not view.send_button.isEnabled() and not view.edit_button.isEnabled()
+    (tmp_path / "o.json").write_text(json.dumps([order("S-1"), order("S-2")]))
+    view.open_path(str(tmp_path / "o.json"))
+    assert view.send_button.isEnabled()
+    with qtbot.waitSignal(view.send_finished, timeout=5000):
+        qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
+    summary = view.summary.text()
+    assert "2 succeeded" in summary and "0 " not in summary
+    assert not view.send_button.isEnabled()
+    assert view.send_valid() is None
+    assert view.summary.text() == summary
+    view.table.selectRow(0)
+    assert view.edit_button.isEnabled()
+
+
+def test_a_saved_template_is_confirmed(qtbot, journal, sandbox, tmp_path):
+    view = make_view(qtbot, journal, sandbox, plan())
+    view.save_template(str(tmp_path / "t.csv"))
+    box = view.confirm_template_saved(str(tmp_path / "t.csv"))
+    assert box.isVisible() and str(tmp_path / "t.csv") in box.text()

@@ -5,12 +5,11 @@ import json
 import threading
 from datetime import datetime, timedelta, timezone
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 
 from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.states import NEEDS_ATTENTION, OrderKind, SubmissionState
-from spectrum_desktop.services.submit import submit
+from tests.services.orders import service, submit
 from spectrum_desktop.ui.history_format import PURCHASE_ORDER, STATE, HistoryFilter
 from spectrum_desktop.ui.history_sources import history_source
 from spectrum_desktop.ui.history_view import HistoryView
@@ -24,7 +23,7 @@ ENVIRONMENTS = [
 
 
 def make_view(qtbot, journal, target_for=None, confirm=None):
-    view = HistoryView(history_source(journal, target_for or (lambda _r: None)), ENVIRONMENTS, confirm=confirm)
+    view = HistoryView(history_source(service(journal, target_for or (lambda _r: None))), ENVIRONMENTS, confirm=confirm)
     qtbot.addWidget(view)
     return view
 
@@ -115,9 +114,6 @@ def test_server_error_detail_shows_the_trace_id(qtbot, journal, sandbox):
     assert f"Trace ID: {trace}" in view.detail.toPlainText()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: History resends a partly accepted order whole; the sandbox now "
-                   "answers its accepted recipeSet 'already submitted' (success false). Passes once the submission "
-                   "service resends only the failed recipeSets; then remove this mark.")
 def test_resend_all_needing_attention_after_sandbox_accepts_then_resend_of_delivered(qtbot, journal, sandbox):
     target_for = lambda _r: target(sandbox)  # noqa: E731
     submit(journal, target(sandbox), order("PO-OK"))
@@ -175,7 +171,7 @@ def test_check_unknown_says_an_order_that_never_arrived_can_be_resent(qtbot, jou
     sid = journal.record("staging", OrderKind.ACK, "/api/order/acknowledgement", ["PO-LOST"], ["RS-L"], ["SKU-L"],
                          json.dumps(order("PO-LOST")))
     journal.mark_sending(sid)
-    assert [r.id for r in journal.recover()] == [sid]
+    assert [r.id for r in journal.recover().unknown] == [sid]
     view = make_view(qtbot, journal, lambda _r: target(sandbox))
     with qtbot.waitSignal(view.check_finished, timeout=5000) as checked:
         view.check_unknown()
@@ -243,10 +239,10 @@ def test_resending_to_production_asks_naming_the_count_and_no_sends_nothing(qtbo
     view = make_view(qtbot, journal, lambda r: target(sandbox, r.environment_id),
                      confirm=lambda q: asked.append(q) or False)
     assert view.confirm_resend_all() is None
-    assert asked == ["Resend 2 submissions that need attention? 1 of them go to PRODUCTION and are real orders."]
+    assert asked == ["Resend 2 submissions that need attention? 1 of them goes to PRODUCTION: a real order."]
     view.table.selectAll()
     assert view.resend_selected() is None
-    assert "1 of them go to PRODUCTION" in asked[-1]
+    assert "1 of them goes to PRODUCTION" in asked[-1]
     assert len([r for r in sandbox.received() if r.path.startswith("/api/")]) == 2
 
 
@@ -256,7 +252,7 @@ def test_the_table_updates_while_a_resend_runs(qtbot, journal, sandbox):
         submit(journal, target(sandbox), order(f"LIVE-{n}", "FAIL-1"))
     sandbox.set_accept_failures(True)
     release = threading.Event()
-    source = history_source(journal, lambda _r: target(sandbox))
+    source = history_source(service(journal, lambda _r: target(sandbox)))
     first_done = threading.Event()
 
     def slow_resend(submission_id):
@@ -276,3 +272,69 @@ def test_the_table_updates_while_a_resend_runs(qtbot, journal, sandbox):
         assert view.model.total == 5  # the first resend is listed while the others still wait
         release.set()
     assert view.model.total == 8
+
+
+def test_the_table_and_the_detail_name_the_environment_not_its_id(qtbot, journal, sandbox):
+    from spectrum_desktop.ui.history_format import ENVIRONMENT
+
+    submit(journal, target(sandbox, "production"), order("PROD-N1"))
+    view = make_view(qtbot, journal)
+    assert view.model.data(view.model.index(0, ENVIRONMENT)) == "Production"
+    with qtbot.waitSignal(view.detail_shown, timeout=3000):
+        select_row(view, 0)
+    assert "Environment: Production " in view.detail.toPlainText()
+    assert "production " not in view.detail.toPlainText().split("\n")[1]
+
+
+def test_the_count_and_questions_have_the_right_plural(qtbot, journal, sandbox):
+    fill(journal, 1, state=SubmissionState.FAILED)
+    asked = []
+    view = make_view(qtbot, journal, confirm=lambda q: asked.append(q) or False)
+    assert view.count_label.text() == "1 submission"
+    view.confirm_resend_all()
+    assert asked == ["Resend 1 submission that needs attention?"]
+    fill(journal, 1, state=SubmissionState.FAILED, prefix="PX")
+    view.apply_filter()
+    assert view.count_label.text() == "2 submissions"
+
+
+def test_states_are_coloured_badges_wide_enough_for_their_text(qtbot, journal, sandbox):
+    from spectrum_desktop.ui.badges import BADGE_ROLE
+
+    submit(journal, target(sandbox), order("PO-B1", "R1", "FAIL-2"))
+    submit(journal, closed_port_target(), order("PO-B2"))
+    view = make_view(qtbot, journal)
+    view.show()
+    qtbot.waitExposed(view)
+    colours = {view.model.data(view.model.index(r, STATE), BADGE_ROLE) for r in range(2)}
+    assert len(colours) == 2 and None not in colours
+    metrics = view.table.fontMetrics()
+    for row in range(2):
+        text = view.model.data(view.model.index(row, STATE))
+        assert view.table.columnWidth(STATE) > metrics.horizontalAdvance(text), text  # "Failed (could not connect)"
+
+
+def test_the_date_filter_names_the_month(qtbot, journal):
+    view = make_view(qtbot, journal)
+    view.date_from.setDate(QDate(2026, 11, 28))
+    from PySide6.QtCore import QLocale
+
+    month = view.date_from.locale().monthName(11, QLocale.FormatType.ShortFormat)
+    assert view.date_from.text() == f"28 {month} 2026"
+    assert view.use_dates.isChecked(), "choosing a date turns the date filter on"
+
+
+def test_a_bulk_sent_order_shows_its_own_part_of_the_answer(qtbot, journal, sandbox):
+    from spectrum_desktop.services.submission import SubmissionService
+
+    service = SubmissionService(journal)
+    service.send(service.check_many([order("PO-BULK-1"), order("PO-BULK-2", "R1", "FAIL-2")], None, target(sandbox)),
+                 batch_size=10)
+    view = make_view(qtbot, journal)
+    for row in range(2):
+        with qtbot.waitSignal(view.detail_shown, timeout=3000):
+            select_row(view, row)
+        response = view.detail.toPlainText().split("Response:", 1)[1]
+        assert "(none)" not in response
+        po = view.model.record(row).purchase_orders[0]
+        assert f'"purchaseOrderNumber": "{po}"' in response

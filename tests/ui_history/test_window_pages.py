@@ -118,3 +118,65 @@ def test_task_guard_counts_work_from_scheduling_until_it_ends():
     assert guard.wait(5) and guard.running == 0
     assert time.monotonic() - start >= 0.1
     thread.join()
+
+
+def test_a_bulk_row_fixed_and_sent_from_the_editor_no_longer_says_invalid(qtbot, window, tmp_path):
+    import json
+
+    from spectrum_desktop.ui.bulk_model import VALID
+
+    (tmp_path / "o.json").write_text(json.dumps([order("FIX-1"), {**order("FIX-2"), "orderDate": "someday"}]))
+    bulk = page(window, BulkView)
+    trigger_shortcut(window, "Ctrl+B")
+    assert bulk.open_path(str(tmp_path / "o.json"))
+    assert bulk.model.data(bulk.model.index(1, VALID)).startswith("Invalid")
+    bulk.open_row_in_editor(1)
+    assert window.pages.currentWidget() is window.editor
+    window.load_order({**window.current_order(), "orderDate": "2024-05-01T10:00:00Z"})  # the fix
+    with qtbot.waitSignal(window.send_finished, timeout=10_000):
+        assert window.send_current()
+    assert not bulk.model.data(bulk.model.index(1, VALID)).startswith("Invalid")
+    assert bulk.model.rows[1].outcome.state == SubmissionState.SUCCEEDED
+    assert bulk.model.invalid_rows() == []
+    with qtbot.waitSignal(bulk.send_finished, timeout=10_000) as sent:
+        bulk.send_valid()
+    assert [list(r.purchase_orders) for r in sent.args[0].records] == [["FIX-1"]], "the fixed order is not sent twice"
+
+
+def test_a_history_resend_replaces_the_older_result_under_the_order(qtbot, window):
+    window.load_order(order("RE-1", "FAIL-2"))
+    with qtbot.waitSignal(window.send_finished, timeout=10_000):
+        assert window.send_current()
+    assert window.results.headline.text().startswith("Not accepted")
+    history = page(window, HistoryView)
+    trigger_shortcut(window, "Ctrl+H")
+    qtbot.waitUntil(lambda: history.model.total == 1, timeout=3000)
+    import requests
+
+    requests.post(window.context.sandbox_url + "/_sandbox/accept-failures", timeout=5)  # FAIL… now succeeds
+    history.table.selectRow(0)
+    with qtbot.waitSignal(history.resend_finished, timeout=10_000):
+        history.resend_selected()
+    assert window.results.headline.text().startswith("Sent")
+
+
+def test_requests_left_goes_down_after_a_single_send(qtbot, window):
+    qtbot.waitUntil(lambda: window.rate_label.text().startswith("Requests left"), timeout=5000)
+    before = int(window.rate_label.text().split()[2])
+    window.load_order(order("RL-1", "RS-1"))
+    with qtbot.waitSignal(window.send_finished, timeout=10_000):
+        assert window.send_current()
+    qtbot.waitUntil(lambda: int(window.rate_label.text().split()[2]) == before - 1, timeout=3000)
+
+
+def test_a_new_send_does_not_show_the_previous_error_while_it_runs(qtbot, window):
+    window.load_order(order("ERR500-PREV", "RS-1"))
+    with qtbot.waitSignal(window.send_finished, timeout=20_000):
+        assert window.send_current()
+    assert window.results.headline.isVisible() and window.results.headline.text().startswith("Server error")
+    window.load_order(order("NEXT-1", "RS-1"))
+    with qtbot.waitSignal(window.send_finished, timeout=10_000):
+        assert window.send_current()
+        assert not window.results.headline.isVisible(), "the old error is gone as soon as Send is pressed"
+        assert not window.results.copy_trace_button.isVisible()
+    assert window.results.headline.text().startswith("Sent")

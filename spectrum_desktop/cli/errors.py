@@ -1,0 +1,101 @@
+"""The one place where the command line turns typed errors into words and exit codes (no tracebacks)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+
+from spectrum_desktop.domain.errors import LocalDataError, LocalDataProblem, SpectrumDesktopError
+
+log = logging.getLogger("spectrum_desktop.cli")
+
+
+def message(error: BaseException) -> str:
+    """One paragraph a person can act on."""
+    from spectrum_desktop.services.errors import (
+        BodyNotKept,
+        InvalidAddress,
+        InvalidOrder,
+        LookupFailed,
+        MissingToken,
+        NotInHistory,
+        UnknownEnvironment,
+    )
+    if isinstance(error, LocalDataError):
+        return local_data_message(error)
+    if isinstance(error, InvalidOrder):
+        where = f"order {error.number}: " if error.number else ""
+        return f"{where}the order has problems and was not sent: " + "; ".join(error.problems)
+    if isinstance(error, UnknownEnvironment):
+        return (f"there is no environment called {error.name!r}. `spectrum-desktop` lists them in the window's "
+                "Edit › Preferences… › Environments; give --env one of those names.")
+    if isinstance(error, MissingToken):
+        return (f"no API token is saved for {error.environment_name}. Save it in the window (Set token…) "
+                "or set SPECTRUM_API_TOKEN for this run.")
+    if isinstance(error, BodyNotKept):
+        return (f"the contents of submission {error.submission_id} ({', '.join(error.purchase_orders)}) were not "
+                "kept (no keyring was available when it was sent), so it cannot be sent again from history. "
+                "Send the order from its file again.")
+    if isinstance(error, InvalidAddress):
+        return f"the server address cannot be used: {error.reason}"
+    if isinstance(error, LookupFailed):
+        return (f"could not check order {error.purchase_order} in {error.environment_name}: "
+                f"{error.outcome_message} Nothing was sent; try again later.")
+    if isinstance(error, NotInHistory):
+        return f"there is no submission number {error.submission_id} in the history (see `spectrum-desktop history`)."
+    text = str(error).strip()
+    return text or type(error).__name__
+
+
+def local_data_message(error: LocalDataError) -> str:
+    where = error.path
+    if error.problem is LocalDataProblem.DAMAGED:
+        return (f"the history database {where} was damaged and could not be read. It was moved aside to "
+                f"{error.moved_to}, where it is kept, and the next run starts a new, empty history. Nothing was "
+                "sent. Run the command again; keep the old file for support if you need what it held.")
+    if error.problem is LocalDataProblem.READ_ONLY:
+        return (f"could not write the history in {where.parent}: the folder or file is read-only. Nothing was "
+                "sent. Make the folder writable (or point SPECTRUM_DESKTOP_HOME at a writable one) and try again.")
+    if error.problem is LocalDataProblem.FULL:
+        return (f"could not write the history in {where.parent}: the disk is full. Nothing more was sent. Free "
+                "some space and run `spectrum-desktop resend --failed` to finish what was not recorded.")
+    return (f"could not read or write the history in {where}. Nothing was sent. Check that the folder exists "
+            "and is yours, then try again.")
+
+
+def exit_code(error: BaseException) -> int:
+    from spectrum_desktop.cli import EXIT_BAD_INPUT, EXIT_LOCAL_DATA, EXIT_UNREACHABLE
+    from spectrum_desktop.services.errors import LookupFailed, MissingToken
+
+    if isinstance(error, LocalDataError):
+        return EXIT_LOCAL_DATA
+    if isinstance(error, (MissingToken, LookupFailed)):
+        return EXIT_UNREACHABLE
+    return EXIT_BAD_INPUT
+
+
+def report(error: BaseException) -> int:
+    """Print the words for `error` on stderr and return its exit code."""
+    print(f"error: {message(error)}", file=sys.stderr)
+    return exit_code(error)
+
+
+def guarded(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Every subcommand runs through this: typed errors become words and an exit code, never a traceback."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except SpectrumDesktopError as error:
+            log.info("%s ended with %s", getattr(args, "command", "command"), type(error).__name__)
+            return report(error)
+        except OSError as error:  # the local data folder itself (log or data) could not be used
+            from spectrum_desktop.cli import EXIT_LOCAL_DATA
+
+            print(f"error: could not read or write local data ({error.strerror or error}). Nothing was sent.",
+                  file=sys.stderr)
+            return EXIT_LOCAL_DATA
+
+    return run

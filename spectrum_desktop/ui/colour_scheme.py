@@ -1,0 +1,88 @@
+"""Follow the system's light or dark scheme (Qt 6.5+ QStyleHints.colorScheme) and keep our own colours readable
+in both.
+
+Where the platform style already draws the scheme (Windows 11, macOS, a desktop's Qt theme) nothing is changed;
+where it does not (a plain X11 session, Fusion), a dark Fusion palette is applied for the dark scheme and the
+original palette comes back for the light one. Changes of the system scheme while the app runs are followed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+# Our messages' colours for a light and a dark background (4.5:1 contrast or better on either).
+TONES = {
+    "error": ("#c62828", "#ef9a9a"),
+    "good": ("#1b5e20", "#a5d6a7"),
+}
+
+
+def is_dark(palette: QPalette | None = None) -> bool:
+    palette = palette if palette is not None else QGuiApplication.palette()
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def tone(name: str, widget: QWidget | None = None) -> str:
+    """A message colour that reads on the widget's background: "#c62828" on light, "#ef9a9a" on dark."""
+    light, dark = TONES[name]
+    return dark if is_dark(widget.palette() if widget is not None else None) else light
+
+
+def dark_palette() -> QPalette:
+    palette = QPalette()
+    window, base, text = QColor("#2b2b2b"), QColor("#1e1e1e"), QColor("#e8e8e8")
+    disabled = QColor("#7f7f7f")
+    roles = {
+        QPalette.ColorRole.Window: window, QPalette.ColorRole.WindowText: text,
+        QPalette.ColorRole.Base: base, QPalette.ColorRole.AlternateBase: QColor("#262626"),
+        QPalette.ColorRole.ToolTipBase: QColor("#3a3a3a"), QPalette.ColorRole.ToolTipText: text,
+        QPalette.ColorRole.PlaceholderText: QColor("#9a9a9a"), QPalette.ColorRole.Text: text,
+        QPalette.ColorRole.Button: QColor("#353535"), QPalette.ColorRole.ButtonText: text,
+        QPalette.ColorRole.BrightText: QColor("#ff8a80"), QPalette.ColorRole.Light: QColor("#505050"),
+        QPalette.ColorRole.Midlight: QColor("#404040"), QPalette.ColorRole.Mid: QColor("#303030"),
+        QPalette.ColorRole.Dark: QColor("#1a1a1a"), QPalette.ColorRole.Shadow: QColor("#000000"),
+        QPalette.ColorRole.Highlight: QColor("#3d7bd9"), QPalette.ColorRole.HighlightedText: QColor("#ffffff"),
+        QPalette.ColorRole.Link: QColor("#8ab4f8"), QPalette.ColorRole.LinkVisited: QColor("#c58af9"),
+    }
+    for role, colour in roles.items():
+        palette.setColor(role, colour)
+    for role in (QPalette.ColorRole.Text, QPalette.ColorRole.WindowText, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    return palette
+
+
+class SchemeFollower(QObject):
+    """Owned by the application (one per app): applies the scheme now and whenever the system changes it."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self.setObjectName("colourSchemeFollower")
+        self._app = app
+        self._original_palette = QPalette(app.palette())
+        self._original_style = app.style().name()
+        self.applied: Qt.ColorScheme = Qt.ColorScheme.Unknown
+        app.styleHints().colorSchemeChanged.connect(self.apply)
+        self.apply(app.styleHints().colorScheme())
+
+    def apply(self, scheme: Qt.ColorScheme) -> None:
+        """Dark: a dark palette unless the style already gives one. Light or unknown: the original palette."""
+        app = self._app
+        if scheme == Qt.ColorScheme.Dark:
+            if not is_dark(app.palette()):
+                app.setStyle("Fusion")  # the one style that draws any palette faithfully on every platform
+                app.setPalette(dark_palette())
+        elif self.applied == Qt.ColorScheme.Dark:
+            app.setStyle(self._original_style)
+            app.setPalette(self._original_palette)
+        self.applied = scheme
+
+
+def follow_system_scheme(app: QApplication | None = None) -> SchemeFollower | None:
+    """Start following the system scheme (idempotent: a second call returns the first follower)."""
+    app = app or QApplication.instance()
+    if app is None:
+        return None
+    found = app.findChild(SchemeFollower, "colourSchemeFollower")
+    return found if found is not None else SchemeFollower(app)

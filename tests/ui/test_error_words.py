@@ -1,0 +1,29 @@
+"""The window's one place for words: typed errors (which carry data) become one paragraph a person can act on."""
+
+from pathlib import Path
+
+from spectrum_desktop.domain.errors import LocalDataError, LocalDataProblem, NotInHistory
+from spectrum_desktop.services.errors import BodyNotKept, InvalidOrder, LookupFailed, MissingToken
+from spectrum_desktop.ui.errors import GENERIC, user_message
+
+
+def test_local_data_problems_say_where_and_what_to_do():
+    path = Path("/home/ann/.local/share/spectrum-desktop/spectrum.sqlite3")
+    moved = path.with_name("spectrum.sqlite3.damaged-20261206T080000Z")
+    damaged = user_message(LocalDataError(LocalDataProblem.DAMAGED, path, moved_to=moved))
+    assert str(moved) in damaged and "new, empty history" in damaged and "\n" not in damaged
+    assert "read-only" in user_message(LocalDataError(LocalDataProblem.READ_ONLY, path))
+    assert "full" in user_message(LocalDataError(LocalDataProblem.FULL, path))
+
+
+def test_service_errors_are_worded_from_their_data_without_developer_terms():
+    messages = [
+        user_message(InvalidOrder(["Quantity: must be at least 1"])),
+        user_message(MissingToken("Staging")),
+        user_message(BodyNotKept(7, ["PO-7"])),
+        user_message(LookupFailed("PO-9", "Staging", "Spectrum did not answer.")),
+        user_message(NotInHistory(99)),
+    ]
+    assert "Quantity: must be at least 1" in messages[0] and "Staging" in messages[1] and "PO-7" in messages[2]
+    assert "PO-9" in messages[3] and "Staging" in messages[3] and "99" in messages[4]
+    assert not [m for m in messages if "SPECTRUM_" in m or "Traceback" in m or m == GENERIC]
