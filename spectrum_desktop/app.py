@@ -39,9 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     log_path = configure_logging()
     log.info("Spectrum Desktop %s starting", __version__)
     if args.command:
-        from spectrum_desktop.cli.shared import run_command
-
-        return run_command(args)
+        return args.handler(args)
     if args.selftest:
         return run_selftest_mode(log_path)
     return run_window(log_path)

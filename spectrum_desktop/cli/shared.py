@@ -1,25 +1,8 @@
-"""The shared history's problems on the command line, in one place: words on stderr and an exit code."""
+"""The command line's one moment of team mode that is not an error: showing a new team key once."""
 
 from __future__ import annotations
 
-import argparse
 import sys
-
-
-def run_command(args: argparse.Namespace) -> int:
-    """Run a subcommand; a shared history that cannot be used stops it before anything is sent."""
-    from spectrum_desktop.cli import EXIT_BAD_INPUT, EXIT_UNREACHABLE
-    from spectrum_desktop.store.pg_journal import SharedHistoryUnavailable
-    from spectrum_desktop.store.shared_url import SharedHistoryError
-
-    try:
-        return args.handler(args)
-    except SharedHistoryUnavailable as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_UNREACHABLE
-    except SharedHistoryError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
 
 
 def show_new_team_key(key: bytes | None, saved: bool) -> None:

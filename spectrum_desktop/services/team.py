@@ -13,6 +13,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from spectrum_desktop.domain.errors import SpectrumDesktopError
+from spectrum_desktop.store.pg_journal import SchemaTooNew, SharedHistoryUnavailable, TeamKeyMissing, WrongTeamKey
+from spectrum_desktop.store.shared_url import (
+    InvalidJournalUrl,
+    JournalNeedsTls,
+    PasswordInJournalUrl,
+    SharedHistoryError,
+)
+
+__all__ = [
+    "InvalidJournalUrl", "JournalNeedsTls", "NoKeyringForPassword", "PasswordInJournalUrl", "SchemaTooNew",
+    "SharedHistoryError", "SharedHistoryUnavailable", "TeamKeyMissing", "WrongTeamKey",
+]
+
 if TYPE_CHECKING:
     from spectrum_desktop.store.pg_journal import PgJournal
     from spectrum_desktop.store.team_settings import TeamSettings
@@ -20,12 +34,8 @@ if TYPE_CHECKING:
 URL_VARIABLE = "SPECTRUM_DESKTOP_JOURNAL_URL"
 
 
-class NoKeyringForPassword(Exception):
-    """A database password was typed but this computer has no keyring to keep it in."""
-
-    def __init__(self) -> None:
-        super().__init__("This computer has no keyring to keep the database password in. Ask whoever runs the "
-                         "database to set it up in the ~/.pgpass file instead, then leave Password empty.")
+class NoKeyringForPassword(SpectrumDesktopError):
+    """A database password was typed but this computer has no keyring to keep it in (words: ui/errors.py)."""
 USER_VARIABLE = "SPECTRUM_DESKTOP_USER"
 
 
@@ -108,8 +118,11 @@ def open_shared(url: str, sender: str, make_key: bool = True, owner: str | None 
     if key is not None:
         try:
             check_team_key(db, key)
-        except WrongTeamKey as error:
-            key, problem = None, str(error)
+        except WrongTeamKey:
+            key = None
+            problem = (f"The team key on this computer does not belong to the shared history ({address.display}), "
+                       "so order contents cannot be opened or sent again. Ask a colleague for the right key and "
+                       "paste it in Preferences › Shared history.")
     journal = PgJournal(db, BodyCipher(key), sender=sender, owner=owner, key_problem=problem)
     return SharedJournal(journal, shown, shown is not None)
 

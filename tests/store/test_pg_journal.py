@@ -93,7 +93,6 @@ def test_a_newer_schema_is_refused_with_a_clear_typed_error(address, opened, pg_
     with pytest.raises(SchemaTooNew) as caught:
         PgDatabase(address)
     assert caught.value.found == len(MIGRATIONS) + 5 and caught.value.known == len(MIGRATIONS)
-    assert "newer version of Spectrum Desktop" in str(caught.value)
 
 
 def test_rows_record_their_sender_and_history_filters_by_sender(make):
@@ -187,7 +186,7 @@ def test_without_the_team_key_rows_are_readable_and_bodies_say_why_not(make):
     ann.finish(sid, SubmissionState.FAILED, message="bad sku", response_body='{"error": "bad sku"}')
     row = newcomer.get(sid)
     assert row.state is SubmissionState.FAILED and row.message == "bad sku" and row.sender == "ann"
-    with pytest.raises(TeamKeyMissing, match="team's key") as caught:
+    with pytest.raises(TeamKeyMissing) as caught:
         newcomer.request_body(sid)
     assert isinstance(caught.value, BodyUnreadable)  # History shows it as a notice, resend refuses with it
     with pytest.raises(TeamKeyMissing):
@@ -222,9 +221,9 @@ def test_purchase_orders_with_separators_and_wildcards_round_trip(make):
 
 def test_an_unreachable_server_is_a_typed_error_naming_no_password(pg_cluster):
     address = parse_journal_url(f"postgresql://nobody@127.0.0.1:{pg_cluster.port + 1}/team")
-    with pytest.raises(SharedHistoryUnavailable, match="cannot be reached") as caught:
+    with pytest.raises(SharedHistoryUnavailable) as caught:
         PgDatabase(address, connect_timeout=2)
-    assert "team on 127.0.0.1" in str(caught.value)
+    assert caught.value.where == "team on 127.0.0.1" and caught.value.detail  # the driver's words, for the log
 
 
 def test_a_row_written_by_one_machine_is_announced_to_the_others_within_a_second(make):
