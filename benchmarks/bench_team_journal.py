@@ -135,7 +135,7 @@ def report(name: str, journal, where: str, backend: str) -> dict[str, float]:
         "history page": median_ms(lambda: journal.history(HistoryQuery(page_size=200))),
         "needs attention page": median_ms(lambda: journal.history(
             HistoryQuery(environment_id="staging", states=NEEDS_ATTENTION, latest_only=True, page_size=200))),
-        "search 'PO-0099'": median_ms(lambda: journal.history(HistoryQuery(search="PO-0099", page_size=200))),
+        "search 'PO-0009'": median_ms(lambda: journal.history(HistoryQuery(search="PO-0009", page_size=200))),
         "resend's needs_attention()": median_ms(
             lambda: SubmissionService(journal, None, Owner.for_this_process()).needs_attention("staging"), runs=3),
     }
@@ -143,7 +143,8 @@ def report(name: str, journal, where: str, backend: str) -> dict[str, float]:
     two = throughput(backend, where, 2)
     figures["1 sender, rows/s"] = one
     figures["2 senders, rows/s"] = two
-    print(f"\n{name}")
+    found = journal.history(HistoryQuery(search="PO-0009", page_size=200)).total
+    print(f"\n{name} (search 'PO-0009' matches {found:,} rows)")
     for label, value in figures.items():
         unit = "" if "rows/s" in label else " ms"
         print(f"  {label:<30} {value:10.1f}{unit}")
@@ -185,7 +186,7 @@ def main() -> None:
         lite = report("SQLite (one person's file)", Journal(sqlite_db, cipher), str(path), "sqlite")
         team = report(f"PostgreSQL ({pg_db.address.display})", PgJournal(pg_db, cipher), url, "postgresql")
         print("\nPostgreSQL / SQLite (time ratio; > 1 means PostgreSQL is slower)")
-        for label in ("history page", "needs attention page", "search 'PO-0099'", "resend's needs_attention()"):
+        for label in ("history page", "needs attention page", "search 'PO-0009'", "resend's needs_attention()"):
             print(f"  {label:<30} {team[label] / lite[label]:10.2f}x")
         sqlite_db.close()
         pg_db.close()

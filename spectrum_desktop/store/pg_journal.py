@@ -81,6 +81,19 @@ MIGRATIONS: tuple[str, ...] = (
         message TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX recipe_set_results_submission ON recipe_set_results(submission_id);
+    CREATE TABLE submission_search (
+        submission_id BIGINT NOT NULL REFERENCES submissions(id),
+        value TEXT NOT NULL
+    );
+    CREATE INDEX submission_search_value ON submission_search(value text_pattern_ops, submission_id);
+    CREATE FUNCTION spectrum_search_keys() RETURNS trigger AS $$
+    BEGIN
+        INSERT INTO submission_search (submission_id, value)
+            SELECT DISTINCT NEW.id, v FROM unnest(NEW.purchase_orders || NEW.recipe_set_ids || NEW.skus) AS v;
+        RETURN NEW;
+    END $$ LANGUAGE plpgsql;
+    CREATE TRIGGER submissions_search AFTER INSERT ON submissions
+        FOR EACH ROW EXECUTE FUNCTION spectrum_search_keys();
     CREATE TABLE attempts (
         submission_id BIGINT NOT NULL REFERENCES submissions(id),
         number INTEGER NOT NULL,
@@ -624,8 +637,8 @@ class PgJournal:
             where.append("sender = %s")
             params.append(sender)
         if query.search.strip():
-            where.append("EXISTS (SELECT 1 FROM unnest(s.purchase_orders || s.recipe_set_ids || s.skus) AS v"
-                         " WHERE v LIKE %s)")
+            # A purchase order, recipeSet id or SKU that starts with the search text (indexed prefix search).
+            where.append("s.id IN (SELECT k.submission_id FROM submission_search AS k WHERE k.value LIKE %s)")
             params.append(_escape_like(query.search.strip()) + "%")
         if query.latest_only:
             where.append(
