@@ -24,6 +24,7 @@ fields but not the cross-field rules.
 from __future__ import annotations
 
 import enum
+import threading
 import typing
 from collections.abc import Callable
 from functools import lru_cache
@@ -461,10 +462,22 @@ def _swap_models(annotation: Any, twins: dict, extra: str) -> Any:
     return annotation
 
 
-@lru_cache(maxsize=None)
+_adapters: dict[tuple[OrderKind, str], TypeAdapter] = {}
+_building = threading.Lock()
+
+
 def adapter(kind: OrderKind, extra: str = "forbid") -> TypeAdapter:
-    """One TypeAdapter per kind (built on first use); a second that keeps unknown fields, for orders that have them."""
-    return TypeAdapter(_order_twin(model_for(kind), extra))
+    """One TypeAdapter per kind (built on first use); a second that keeps unknown fields, for orders that have them.
+
+    Built once even when two threads ask at the same time (the window's warm-up thread and a first keystroke):
+    the second waits for the first's instead of building its own."""
+    found = _adapters.get((kind, extra))
+    if found is None:
+        with _building:
+            found = _adapters.get((kind, extra))
+            if found is None:
+                found = _adapters[(kind, extra)] = TypeAdapter(_order_twin(model_for(kind), extra))
+    return found
 
 
 def warm_up() -> None:

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 from spectrum_desktop.domain.endpoints import ACKS_PATH as MANY_PATH
 from spectrum_desktop.services.errors import MissingToken, UnknownEnvironment
 from spectrum_desktop.services.owner import Owner
-from spectrum_desktop.services.submission import Target
 
 if TYPE_CHECKING:
     from spectrum_desktop.domain.environment import Environment
     from spectrum_desktop.sandbox import SandboxServer
+    from spectrum_desktop.services.submission import Target
 
 AD_HOC = "ad-hoc"
 AD_HOC_BUDGET = (100, 60.0)
@@ -188,6 +188,8 @@ class AppContext:
         return BudgetView(limiter.remaining(), limiter.max_requests, limiter.window_seconds)
 
     def target(self, environment: Environment) -> Target:
+        from spectrum_desktop.services.submission import Target  # the send path: not loaded to open the window
+
         if environment.is_sandbox:
             sandbox = self._local_sandbox(environment)
             base_url, token = sandbox.url, sandbox.token
@@ -199,7 +201,7 @@ class AppContext:
                       environment.connect_timeout, environment.read_timeout, limits=self.limits(environment))
 
     def ad_hoc_target(self, base_url: str) -> Target:
-        from spectrum_desktop.services.submission import check_target
+        from spectrum_desktop.services.submission import Target, check_target
 
         check_target(Target(AD_HOC, base_url, base_url, ""))
         token = self._token(AD_HOC)

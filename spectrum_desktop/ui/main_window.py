@@ -7,7 +7,7 @@ import logging
 import time
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QSettings, QTimer, Signal
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from spectrum_desktop import APP_DISPLAY_NAME
 from spectrum_desktop.domain.environment import Environment
-from spectrum_desktop.domain.importing import OrderImportError, load_json_text, load_orders
+from spectrum_desktop.domain.validation import warm_up as warm_up_validation
 from spectrum_desktop.ui.environment_band import EnvironmentBand, title_name
 from spectrum_desktop.ui.environment_choice import load_environments
 from spectrum_desktop.ui import tasks
@@ -36,6 +36,26 @@ from spectrum_desktop.ui.send_flow import SendFlow
 from spectrum_desktop.ui.window_tools import attach as attach_window_tools
 
 log = logging.getLogger(__name__)
+
+WARM_UP_FALLBACK_MS = 1000
+"""The validation warm-up starts once the window has painted for the first time (it would slow that paint: its
+thread holds Python's lock while it imports), or this long after showing if no paint was seen."""
+
+
+class _AfterFirstPaint(QObject):
+    """Calls `then` from the event loop once the watched window has painted (its first UpdateRequest is done)."""
+
+    def __init__(self, window: QWidget, then) -> None:
+        super().__init__(window)
+        self._then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.UpdateRequest:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self.parent(), self._then)  # after this paint, not before it
+            self.deleteLater()
+        return False
 
 
 def plural(count: int, word: str) -> str:
@@ -98,10 +118,32 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.rate_label)
         self._restore()
         self.tools = attach_window_tools(self)
+        self._warm_up_planned = False
+        self._warm_up: tasks.Task | None = None
         if listed.problem:
             QTimer.singleShot(0, self, lambda: show_error(self, ValueError(
                 f"{listed.problem}\n\nOnly the Local sandbox is offered until this is fixed."),
                 "The environments could not be read"))
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._warm_up_planned:
+            self._warm_up_planned = True
+            _AfterFirstPaint(self, self._start_warm_up)
+            QTimer.singleShot(WARM_UP_FALLBACK_MS, self, self._start_warm_up)
+
+    def _start_warm_up(self) -> None:
+        """Import pydantic and build the order validators on a worker thread, so the first keystroke's validation
+        is quick. A keystroke before it is done simply validates (waiting for what the warm-up is building)."""
+        if self._warm_up is not None:
+            return
+        self._warm_up = tasks.run(self, lambda report, cancel: warm_up_validation(), lambda _none: None,
+                                  self._warm_up_failed, progress=None, cancellable=False)
+
+    def _warm_up_failed(self, error: BaseException) -> None:
+        """Nothing to tell the person: the first validation builds what the warm-up could not (and says so then)."""
+        log.warning("Order checking could not be prepared ahead (%s); it is prepared on first use",
+                    type(error).__name__)
 
     def _build_toolbar(self) -> None:
         toolbar = QToolBar("Environment", objectName="environmentToolbar")
@@ -142,7 +184,7 @@ class MainWindow(QMainWindow):
             order_menu.addAction(action)
         order_menu.addMenu(self.editor.columns_menu)
         self.editor.validated.connect(self._on_validated)
-        self._on_validated(self.editor.result)
+        self._on_validated()
         edit_menu = self.menuBar().addMenu("&Edit")
         self.preferences_action = edit_menu.addAction(
             "&Preferences…", QKeySequence.StandardKey.Preferences, self._not_yet
@@ -153,7 +195,6 @@ class MainWindow(QMainWindow):
         self.help = install_help_menu(self)
 
     def _on_validated(self, result=None) -> None:
-        result = self.editor.result if result is None else result
         busy = hasattr(self, "sender_flow") and self.sender_flow.busy()
         self.environment_combo.setEnabled(not busy)
         self.environment_combo.setToolTip(
@@ -161,7 +202,9 @@ class MainWindow(QMainWindow):
         if not self.editor.has_content():
             self.send_action.setToolTip("Nothing to send yet: type the purchase order number and add a line item.")
             self.send_action.setEnabled(False)
-        elif result is None or not result.ok:
+            return  # an empty form is not validated for this (a fresh one is validated on its first edit)
+        result = self.editor.result if result is None else result
+        if result is None or not result.ok:
             count = len(result.errors) if result is not None else 0
             first = f" First: {result.errors[0].label}: {result.errors[0].message}." if count else ""
             self.send_action.setToolTip(f"Fix {plural(count, 'problem')} before sending.{first} "
@@ -243,6 +286,8 @@ class MainWindow(QMainWindow):
             self.open_file(path)
 
     def open_file(self, path: str) -> bool:
+        from spectrum_desktop.domain.importing import OrderImportError, load_orders  # (csv) when a file is opened
+
         try:
             orders = load_orders(path)
         except (OrderImportError, OSError) as exc:
@@ -251,6 +296,8 @@ class MainWindow(QMainWindow):
         return self._load_imported(orders)
 
     def paste_json(self) -> bool:
+        from spectrum_desktop.domain.importing import OrderImportError, load_json_text
+
         try:
             orders = load_json_text(QApplication.clipboard().text())
         except OrderImportError as exc:
@@ -410,7 +457,8 @@ class MainWindow(QMainWindow):
 
     def _finish_background_work(self, timeout_s: float = 5.0) -> bool:
         """Cancel every task of this window and its pages and let them end, so none reads a closed database."""
-        running = [task for task in self.findChildren(tasks.Task) if task.is_running()]
+        # The validation warm-up reads no data file: closing does not wait for it (it ends with the process).
+        running = [task for task in self.findChildren(tasks.Task) if task.is_running() and task is not self._warm_up]
         for task in running:
             task.cancel()
         deadline = time.monotonic() + timeout_s

@@ -226,7 +226,11 @@ class OrderEditor(QWidget):
         self._columns_kind: OrderKind | None = None
         self._chosen_columns: list[str] = list(ESSENTIAL_KEYS)
         self._form_sizes: dict[str, list[int]] = {}
-        self.result: ValidationResult | None = None
+        self._result: ValidationResult | None = None
+        self._building = True  # the date set while building is not an edit: nothing is validated until built
+        self._unchecked = True
+        """Built and not validated yet: a fresh form shows no problem, so validation (and pydantic's import) waits
+        for the first edit, Send or open, or for whoever reads `result` first."""
         self._preview_text = ""
         self._items_version = 0
         self._items_cache: tuple[Any, str] = (None, "")
@@ -276,7 +280,8 @@ class OrderEditor(QWidget):
         self._chain_tab_order()
         self.order_date.set_now()
         self._apply_kind(self.kind())
-        self._refresh_preview()
+        self._refresh_preview(check=False)
+        self._building = False
 
     # --- building -------------------------------------------------------------------------------------------
     def _build_header(self) -> None:
@@ -879,14 +884,28 @@ class OrderEditor(QWidget):
         kind = self.kind()
         if kind is not self._columns_kind:
             self._apply_kind(kind)
-        self._refresh_preview()
+        self._refresh_preview(check=not self._building)
         self._update_line_item_actions()
         self.changed.emit()
 
-    def _refresh_preview(self) -> None:
+    @property
+    def result(self) -> ValidationResult | None:
+        """The order's validation; a form not validated yet (fresh from building) is validated now."""
+        if self._unchecked:
+            self._refresh_preview()
+        return self._result
+
+    def _refresh_preview(self, check: bool = True) -> None:
+        """Validate the order, show its problems (as far as they may be shown yet) and its JSON preview.
+
+        check False (only while the form is built): the preview of the order as typed, no validation yet."""
         order = self.order()
+        if not check and self._unchecked:
+            self._set_preview(preview_text(order))  # what an order with problems shows: the order as typed
+            return
+        self._unchecked = False
         result = validate_order(order, self.kind())
-        self.result = result
+        self._result = result
         self._show_problems(result)
         shown = result.body if result.body is not None else order
         known = {}

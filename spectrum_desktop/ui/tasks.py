@@ -75,9 +75,13 @@ class Task(QObject):
         try:
             result = self._fn(self._report, self._cancel)
         except BaseException as exc:  # noqa: BLE001 - every failure goes to the GUI thread
-            self._failed.emit(exc)
+            outcome, value = self._failed, exc
         else:
-            self._succeeded.emit(result)
+            outcome, value = self._succeeded, result
+        try:
+            outcome.emit(value)
+        except RuntimeError:  # the window that asked was deleted meanwhile: nobody is left to tell
+            pass
 
     def _report(self, done: int, total: int, text: str = "") -> None:
         self._progressed.emit(done, total, text)

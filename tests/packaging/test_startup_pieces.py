@@ -1,5 +1,8 @@
+import json
 import logging
+import os
 import struct
+import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -170,3 +173,73 @@ def test_outcome_reading_with_the_domain_result_types():
     assert outcome_succeeded(SimpleNamespace(state=SubmissionState.SUCCEEDED, results=(ok,)))[0] is True
     assert outcome_succeeded(SimpleNamespace(state=SubmissionState.PARTIAL, results=(ok, bad)))[0] is False
     assert outcome_succeeded(SimpleNamespace(state=SubmissionState.FAILED, results=()))[0] is False
+
+
+STARTUP_CHILD = r"""
+import json, sys, threading, time
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from spectrum_desktop.store.paths import data_dir
+from spectrum_desktop.ui import main_window
+from spectrum_desktop.ui.startup import open_main_window
+
+seen = {}
+original = main_window.warm_up_validation
+def warm_up():
+    seen["warm_up_thread"] = threading.current_thread().name
+    original()
+main_window.warm_up_validation = warm_up
+
+window = open_main_window(data_dir())
+editor = window.editor
+seen["loaded_when_built"] = sorted(m for m in ("pydantic", "spectrum_desktop.domain.schema", "importlib.metadata")
+                                   if m in sys.modules)
+seen["preview_when_built"] = editor.preview.toPlainText()
+seen["send_enabled_when_built"] = window.send_action.isEnabled()
+window.show()
+if sys.argv[1] == "keystroke":  # type while the warm-up is under way: the validation simply runs then
+    window._start_warm_up()
+    seen["warm_up_running"] = window._warm_up.is_running()
+    editor.fields["purchaseOrderNumber"].setText("PO-WARM-1")
+    seen["paths"] = sorted({p.path for p in editor.result.problems})
+    seen["shown"] = editor.problems.count()
+    seen["send_enabled"] = window.send_action.isEnabled()
+deadline = time.monotonic() + 30
+while (window._warm_up is None or window._warm_up.is_running()) and time.monotonic() < deadline:
+    app.processEvents()
+    time.sleep(0.01)
+from spectrum_desktop.domain import schema
+seen["adapters"] = len(schema._adapters)
+seen["loaded_after"] = "pydantic" in sys.modules
+print(json.dumps(seen))
+window.close()
+"""
+
+
+def run_startup_child(mode, home):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", SPECTRUM_DESKTOP_HOME=str(home))
+    child = subprocess.run([sys.executable, "-c", STARTUP_CHILD, mode], env=env, capture_output=True, text=True,
+                           timeout=120)
+    assert child.returncode == 0, child.stderr[-2000:]
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def test_the_window_opens_without_pydantic_and_warms_it_on_a_worker_thread_after_showing(tmp_path):
+    from spectrum_desktop.domain.states import OrderKind
+
+    seen = run_startup_child("idle", tmp_path)
+    assert seen["loaded_when_built"] == [], "validation (pydantic) and the version lookup wait until needed"
+    assert '"lineItems": []' in seen["preview_when_built"] and '"orderDate"' in seen["preview_when_built"]
+    assert seen["send_enabled_when_built"] is False
+    assert seen["warm_up_thread"] != "MainThread"
+    assert seen["loaded_after"] is True and seen["adapters"] == 2 * len(OrderKind)
+
+
+def test_a_keystroke_during_the_warm_up_is_validated_correctly_and_quietly(tmp_path):
+    seen = run_startup_child("keystroke", tmp_path)
+    assert seen["warm_up_running"] is True
+    assert "purchaseOrderNumber" not in seen["paths"]
+    assert any(path.startswith("lineItems") for path in seen["paths"]), seen["paths"]
+    assert seen["shown"] == 0, "a field being typed in shows no problem yet"
+    assert seen["send_enabled"] is True, "Send is offered: it is how a person asks what is missing"
+    assert seen["warm_up_thread"] != "MainThread"
