@@ -2,4 +2,4 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-pytest_plugins = ["tests.secret_service_fixture"]
+pytest_plugins = ["tests.secret_service_fixture", "tests.pg_fixture"]

@@ -52,6 +52,9 @@ def message(error: BaseException) -> str:
                 "`spectrum-desktop resend --failed`, which sends only the recipe sets that failed.")
     if isinstance(error, NotInHistory):
         return f"there is no submission number {error.submission_id} in the history (see `spectrum-desktop history`)."
+    shared = shared_history_message(error)
+    if shared:
+        return shared
     text = str(error).strip()
     return text or type(error).__name__
 
@@ -76,6 +79,33 @@ def left_queued(orders: int) -> str:
             f"`spectrum-desktop resend --failed` sends {'it' if orders == 1 else 'them'}.")
 
 
+def shared_history_message(error: BaseException) -> str:
+    """The shared history's (team mode's) typed errors, for the command line."""
+    from spectrum_desktop.services import team as t
+
+    if isinstance(error, t.SharedHistoryUnavailable):
+        return (f"the shared history ({error.where}) cannot be reached, so nothing was sent (every order is "
+                "written to the history before it leaves). Try again when the database is back.")
+    if isinstance(error, t.SchemaTooNew):
+        return (f"the shared history was set up by a newer version of Spectrum Desktop (layout {error.found}; "
+                f"this one knows up to {error.known}). Install the newer version to use it.")
+    if isinstance(error, t.TeamKeyMissing):
+        return ("the order's contents are encrypted with your team's key, which is not on this computer, so it "
+                "cannot be sent again from here. Paste the key in the window (Preferences › Shared history) or set "
+                "SPECTRUM_DESKTOP_TEAM_KEY.")
+    if isinstance(error, t.WrongTeamKey):
+        return "that team key does not belong to this shared history."
+    if isinstance(error, t.PasswordInJournalUrl):
+        return (f"the shared history address must not contain the password: use {error.url} and keep the "
+                "password in ~/.pgpass, PGPASSWORD or the keyring (Preferences › Shared history).")
+    if isinstance(error, t.JournalNeedsTls):
+        return (f"the shared history on {error.host} must be reached over TLS: add ?sslmode=require (or "
+                "verify-full) to SPECTRUM_DESKTOP_JOURNAL_URL.")
+    if isinstance(error, t.InvalidJournalUrl):
+        return f"{error.url!r} is not a shared history address (postgresql://user@host:port/dbname)."
+    return ""
+
+
 def local_data_message(error: LocalDataError) -> str:
     where = error.path
     if error.problem is LocalDataProblem.DAMAGED:
@@ -96,9 +126,11 @@ def exit_code(error: BaseException) -> int:
     from spectrum_desktop.cli import EXIT_BAD_INPUT, EXIT_LOCAL_DATA, EXIT_UNREACHABLE
     from spectrum_desktop.services.errors import LookupFailed, MissingToken
 
+    from spectrum_desktop.services.team import SharedHistoryUnavailable
+
     if isinstance(error, LocalDataError):
         return EXIT_LOCAL_DATA
-    if isinstance(error, (MissingToken, LookupFailed)):
+    if isinstance(error, (MissingToken, LookupFailed, SharedHistoryUnavailable)):
         return EXIT_UNREACHABLE
     return EXIT_BAD_INPUT
 

@@ -24,6 +24,7 @@ def record_dict(record: SubmissionRecord) -> dict:
         "attempts": record.attempts,
         "created_at": record.created_at.isoformat(),
         "original_id": record.original_id,
+        "sender": record.sender,
         "results": [
             {"recipeSetId": r.recipe_set_id, "success": r.success, "message": r.message} for r in record.results
         ],

@@ -56,3 +56,5 @@ class SubmissionRecord:
     owner: str | None = None
     """The sender holding this row (a claim), or None."""
     results: tuple[RecipeSetResult, ...] = field(default=())
+    sender: str = ""
+    """Who sent it: a login or display name (the shared history records it; a local history is one person's)."""

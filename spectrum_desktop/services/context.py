@@ -47,6 +47,12 @@ class AppContext:
         self._budgets: dict[tuple[str, int, float], object] = {}
         self._owner: Owner | None = None
         self.recovered: tuple = ()
+        self.new_team_key: bytes | None = None
+        """Set when this process set up an empty shared history: its team key, to be shown once."""
+        self.new_team_key_saved = False
+        self.may_make_team_key = False
+        """Set by a caller that shows `new_team_key` (the CLI's history): only then may an empty shared history
+        get its team key when the journal opens."""
 
     @property
     def owner(self) -> Owner:
@@ -63,16 +69,51 @@ class AppContext:
         return Database()
 
     @cached_property
+    def team_settings(self):
+        from spectrum_desktop.store.team_settings import TeamSettingsStore
+
+        return TeamSettingsStore().load()
+
+    @property
+    def sender(self) -> str:
+        from spectrum_desktop.services.team import sender_name
+
+        return sender_name(self.team_settings)
+
+    @property
+    def shared_history_url(self) -> str:
+        """The shared history's address ('' when this computer keeps its own)."""
+        from spectrum_desktop.services.team import journal_url
+
+        return journal_url(self.team_settings)
+
+    @cached_property
     def journal(self):
+        """The history: the team's shared one on PostgreSQL when an address is set, else this computer's own."""
+        url = self.shared_history_url
+        if url:
+            from spectrum_desktop.services.team import open_shared
+
+            shared = open_shared(url, self.sender, make_key=self.may_make_team_key, owner=self.owner.id)
+            self.new_team_key = shared.new_team_key
+            self.new_team_key_saved = shared.key_saved
+            journal = shared.journal
+        else:
+            journal = self.local_journal
+        from spectrum_desktop.services.owner import owner_alive
+
+        # Only rows whose owner is gone: another window or run working beside this one (or, in a shared history,
+        # another machine whose lease runs) keeps its rows.
+        self.recovered = journal.recover(owner_alive, self.owner.id).unknown
+        return journal
+
+    @cached_property
+    def local_journal(self):
+        """This computer's own history (SQLite), also when a shared one is in use (moving it over reads it)."""
         from spectrum_desktop.store.crypto import BodyCipher
         from spectrum_desktop.store.journal import Journal
 
-        from spectrum_desktop.services.owner import owner_alive
-
-        journal = Journal(self.database, BodyCipher.from_keyring())
-        # Only rows whose owner is gone: another window or run working beside this one keeps its rows.
-        self.recovered = journal.recover(owner_alive, self.owner.id).unknown
-        return journal
+        return Journal(self.database, BodyCipher.from_keyring(), sender=self.sender)
 
     @cached_property
     def submissions(self):
@@ -118,19 +159,26 @@ class AppContext:
         return environment
 
     def limits(self, environment: Environment):
-        """The environment's machine-wide budget (one limiter per endpoint), shared with every process."""
+        """The environment's budget (one limiter per endpoint): machine-wide in the local database, or the
+        team's in the shared history when there is one."""
         return self.budget(environment.id, environment.rate_limit_requests, environment.rate_limit_seconds)
 
     def budget(self, scope: str, requests: int, seconds: float):
-        """A machine-wide budget of `requests` per `seconds` for `scope` (an environment id), kept in the
-        database; `send --rate-limit` uses a tighter one over the same rows."""
-        from spectrum_desktop.store.ratebudget import SharedRateLimits
-
+        """A budget of `requests` per `seconds` for `scope` (an environment id) kept in the database every sender
+        sees: the shared history's for a team (every machine), else the local one (every process here);
+        `send --rate-limit` uses a tighter one over the same rows."""
         key = (scope, requests, seconds)
         with self._lock:
             budget = self._budgets.get(key)
         if budget is None:
-            budget = SharedRateLimits(self.database, scope, requests, seconds)
+            if self.shared_history_url:
+                from spectrum_desktop.services.team_budget import TeamRateLimits
+
+                budget = TeamRateLimits(self.journal, scope, requests, seconds)
+            else:
+                from spectrum_desktop.store.ratebudget import SharedRateLimits
+
+                budget = SharedRateLimits(self.database, scope, requests, seconds)
             with self._lock:
                 budget = self._budgets.setdefault(key, budget)
         return budget
@@ -193,5 +241,8 @@ class AppContext:
                 self._sandbox = None
         if sandbox is not None:
             sandbox.stop()
+        journal = self.__dict__.get("journal")
+        if journal is not None and hasattr(journal, "close"):
+            journal.close()
         if "database" in self.__dict__:
             self.database.close()

@@ -32,14 +32,22 @@ def page(
     since: datetime | None = None,
     until: datetime | None = None,
     latest_only: bool = False,
+    sender: str | None = None,
 ) -> HistoryPage:
     """Newest first; `HistoryPage(rows, total)`. `since`/`until` bound the creation time (UTC-aware datetimes).
-    `latest_only` leaves out rows that were sent again later (same purchase orders, same environment)."""
-    from spectrum_desktop.store.journal import HistoryQuery
+    `latest_only` leaves out rows that were sent again later (same purchase orders, same environment); `sender`
+    keeps one person's rows (shared history)."""
+    from spectrum_desktop.store.journal import HistoryPage, HistoryQuery
+    from spectrum_desktop.store.pg_journal import SharedHistoryUnavailable
 
-    return service.page(HistoryQuery(environment_id=environment_id, states=frozenset(states), search=search,
-                                        page=page_number, page_size=page_size, since=since, until=until,
-                                        latest_only=latest_only))
+    try:
+        return service.page(HistoryQuery(environment_id=environment_id, states=frozenset(states), search=search,
+                                         page=page_number, page_size=page_size, since=since, until=until,
+                                         latest_only=latest_only, sender=sender))
+    except SharedHistoryUnavailable:
+        # The shared history's server is away: the window shows an empty page (its status line says why) and
+        # keeps working for editing and drafts; sending refuses with the same message.
+        return HistoryPage(rows=(), total=0)
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,9 @@ def detail(service: SubmissionService, submission_id: int) -> SubmissionDetail:
         "unreadable": "The contents of this order cannot be read: the key they were saved with is no longer in "
                       "the keyring.",
         "session_only": "The contents of this order were kept only for the session that sent it.",
+        "no_team_key": "This order's contents are encrypted with your team's key, which has not been entered on "
+                       "this computer, so they cannot be opened or sent again. Ask a colleague for the team key and "
+                       "paste it in Preferences › Shared history.",
     }[found.body_problem]
     return SubmissionDetail(found.record, found.results, found.attempts, found.request_body, found.response_body,
                             notice)

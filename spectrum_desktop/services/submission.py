@@ -434,9 +434,12 @@ class SubmissionService:
         """What a resend of this row sends: its request body, with only the recipeSets that failed when
         Spectrum accepted part of it (accepted ones are never sent again). None when the body was not kept."""
         from spectrum_desktop.store.crypto import BodyUnreadable
+        from spectrum_desktop.store.pg_journal import TeamKeyMissing
 
         try:
             text = self._journal.request_body(submission_id)
+        except TeamKeyMissing:
+            raise  # a shared history's member without the team key: say so, do not call it "not kept"
         except BodyUnreadable:
             return None  # the key it was saved with is gone: as good as not kept
         if text is None:
@@ -528,8 +531,13 @@ class SubmissionService:
 
         record = self.record(submission_id)
         problem = None
+        from spectrum_desktop.store.pg_journal import TeamKeyMissing
+
         try:
             request, response = self._journal.request_body(submission_id), self._journal.response_body(submission_id)
+        except TeamKeyMissing:
+            request = response = None
+            problem = "no_team_key"
         except BodyUnreadable:
             request = response = None
             problem = "unreadable"

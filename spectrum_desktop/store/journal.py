@@ -69,6 +69,8 @@ class HistoryQuery:
     search: str = ""
     latest_only: bool = False
     """Leave out a row when a later submission of the same purchase order(s) to the same environment exists."""
+    sender: str | None = None
+    """Only rows sent by this person (shared history; a local history's rows are all its owner's)."""
     page: int = 0
     page_size: int = 200
 
@@ -142,7 +144,7 @@ def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" * len(values))
 
 
-def _record(row: sqlite3.Row, keys: dict[str, list[str]] | None = None) -> SubmissionRecord:
+def _record(row: sqlite3.Row, keys: dict[str, list[str]] | None = None, sender: str = "") -> SubmissionRecord:
     keys = keys or {}
     return SubmissionRecord(
         id=row["id"],
@@ -162,6 +164,7 @@ def _record(row: sqlite3.Row, keys: dict[str, list[str]] | None = None) -> Submi
         updated_at=datetime.fromisoformat(row["updated_at"]),
         original_id=row["original_id"],
         owner=row["owner"],
+        sender=sender,
     )
 
 
@@ -169,9 +172,11 @@ class SqliteJournal:
     """Submissions, their keys, per-recipeSet results and attempts. Bodies are encrypted, or held in memory
     without a key. Every write is one short BEGIN IMMEDIATE transaction (busy_timeout set by Database)."""
 
-    def __init__(self, db: Database, cipher: BodyCipher) -> None:
+    def __init__(self, db: Database, cipher: BodyCipher, sender: str = "") -> None:
         self._db = db
         self._cipher = cipher
+        self.sender = sender
+        """A local history is one person's: every row reads as sent by them."""
         self._memory_bodies: dict[tuple[int, str], str] = {}
         self._memory_lock = threading.Lock()
 
@@ -473,7 +478,7 @@ class SqliteJournal:
         rows = self._read(f"SELECT {_COLUMNS} FROM submissions WHERE id = ?", (submission_id,))
         if not rows:
             raise SubmissionNotFound(submission_id)
-        record = _record(rows[0], self._keys([submission_id])[submission_id])
+        record = _record(rows[0], self._keys([submission_id])[submission_id], self.sender)
         return SubmissionRecord(**{**record.__dict__, "results": tuple(self.results(submission_id))})
 
     def results(self, submission_id: int) -> list[RecipeSetResult]:
@@ -543,6 +548,8 @@ class SqliteJournal:
                 "NOT EXISTS (SELECT 1 FROM submissions AS later WHERE later.environment_id = s.environment_id"
                 " AND later.purchase_orders = s.purchase_orders AND later.id > s.id)"
             )
+        if query.sender is not None and query.sender != self.sender:
+            where.append("0")
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         total = int(self._read(f"SELECT COUNT(*) FROM submissions AS s{clause}", params)[0][0])
         rows = self._read(
@@ -550,7 +557,7 @@ class SqliteJournal:
             [*params, query.page_size, query.page * query.page_size],
         )
         keys = self._keys([r["id"] for r in rows])
-        return HistoryPage(rows=tuple(_record(r, keys[r["id"]]) for r in rows), total=total)
+        return HistoryPage(rows=tuple(_record(r, keys[r["id"]], self.sender) for r in rows), total=total)
 
     def delivered(self, environment_id: str, purchase_orders: Iterable[str]) -> set[str]:
         """Which of these purchase orders history shows delivered (succeeded or already there) in this environment."""

@@ -75,4 +75,39 @@ def _typed_message(exc: BaseException) -> str:
                 "that failed), then send again.")
     if isinstance(exc, NotInHistory):
         return f"There is no submission number {exc.submission_id} in the history."
+    return _shared_history_message(exc)
+
+
+def _shared_history_message(exc: BaseException) -> str:
+    """The shared history's (team mode's) typed errors, for the window."""
+    from spectrum_desktop.services import team as t
+
+    if isinstance(exc, t.SharedHistoryUnavailable):
+        return (f"The shared history ({exc.where}) cannot be reached, so nothing can be sent now (every order is "
+                "written to the history before it leaves). Editing and drafts still work; try again when the "
+                "database is back, or ask whoever runs it.")
+    if isinstance(exc, t.SchemaTooNew):
+        return (f"The shared history was set up by a newer version of Spectrum Desktop (layout {exc.found}; this "
+                f"one knows up to {exc.known}). Install the newer version to use it.")
+    if isinstance(exc, t.TeamKeyMissing):
+        return ("This order's contents are encrypted with your team's key, which has not been entered on this "
+                "computer, so they cannot be opened or sent again. Ask a colleague for the team key and paste it "
+                "in Preferences › Shared history.")
+    if isinstance(exc, t.WrongTeamKey):
+        return ("That team key does not belong to this shared history. Ask a colleague for the right key and "
+                "paste it again.")
+    if isinstance(exc, t.PasswordInJournalUrl):
+        return ("The shared history address must not contain the password. Remove it from the address and enter "
+                "it under Password instead (it is kept in the keyring).")
+    if isinstance(exc, t.JournalNeedsTls):
+        return (f"The shared history on {exc.host} must be reached over an encrypted connection: add "
+                "?sslmode=require (or verify-full) to the address. Only a database on this computer may go "
+                "without it.")
+    if isinstance(exc, t.InvalidJournalUrl):
+        return ("That is not a shared history address: it looks like postgresql://name@server:5432/database"
+                + {t.InvalidJournalUrl.NO_HOST: " (the server is missing).",
+                   t.InvalidJournalUrl.NO_DATABASE: " (the database name is missing)."}.get(exc.problem, "."))
+    if isinstance(exc, t.NoKeyringForPassword):
+        return ("This computer has no keyring to keep the database password in. Ask whoever runs the database to "
+                "set it up in the ~/.pgpass file instead, then leave Password empty.")
     return ""

@@ -488,6 +488,8 @@ class PreferencesDialog(QDialog):
         self.environments.environments_changed.connect(self.environments_changed)
         self.environments.token_changed.connect(self.token_changed)
         self.tabs.addTab(self.environments, "Environments")
+        from spectrum_desktop.ui.shared_history_page import SharedHistoryPage  # Preferences › Shared history
+        self.tabs.addTab(SharedHistoryPage(context), "Shared history")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SIZE_LIMIT_MB = 150
+SIZE_LIMIT_MB = 160
+"""150 MB until the shared history (team mode): psycopg's binary wheel brings libpq with its own OpenSSL,
+Kerberos and LDAP libraries (10.3 MB), which libpq links and so cannot be trimmed."""
 
 pytestmark = [pytest.mark.bundle, pytest.mark.slow, pytest.mark.timeout(900)]
 

@@ -1,3 +1,4 @@
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -5,7 +6,6 @@ import pytest
 from spectrum_desktop.domain.states import FailureReason, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import RecipeSetResult
 from spectrum_desktop.store.crypto import BodyCipher, BodyUnreadable
-from spectrum_desktop.store.database import Database
 from spectrum_desktop.store.journal import HistoryQuery, Journal, SubmissionNotFound
 
 BODY = '{"purchaseOrderNumber": "PO-1", "shipTo": {"address1": "12 Secret Lane", "email": "jo@example.com"}}'
@@ -15,13 +15,11 @@ def _record(journal, po="PO-1", env="staging", body=BODY):
     return journal.record(env, OrderKind.FULL, "/api/order", [po], [f"RS-{po}"], [f"SKU-{po}"], body)
 
 
-def test_record_is_committed_before_send_and_visible_to_another_connection(journal, database):
+def test_record_is_committed_before_send_and_visible_to_another_connection(journal, journal_factory):
     submission_id = _record(journal)
     journal.mark_sending(submission_id)
-    other = Database(database.path)
-    row = other.connect().execute("SELECT state, attempts FROM submissions WHERE id = ?", (submission_id,)).fetchone()
-    assert tuple(row) == ("sending", 1)
-    other.close()
+    other = journal_factory(BodyCipher(None)).get(submission_id)
+    assert (other.state, other.attempts) == (SubmissionState.SENDING, 1)
 
 
 def test_finish_stores_outcome_results_and_attempt(journal):
@@ -47,7 +45,8 @@ def test_failure_reason_round_trips(journal):
     assert record.reason is FailureReason.RATE_LIMITED and record.http_status == 403
 
 
-def test_bodies_are_encrypted_on_disk(journal, database):
+def test_bodies_are_encrypted_on_disk(sqlite_journal, database):
+    journal = sqlite_journal
     submission_id = _record(journal)
     assert journal.request_body(submission_id) == BODY
     database.connect().execute("PRAGMA wal_checkpoint(FULL)")
@@ -58,32 +57,41 @@ def test_bodies_are_encrypted_on_disk(journal, database):
             assert b"PO-1" in data  # searchable fields stay in clear
 
 
-def test_without_a_keyring_bodies_stay_in_memory_only(database):
-    journal = Journal(database, BodyCipher(None))
-    assert not journal.bodies_persistent and "keyring" in journal.notice
+def test_bodies_are_stored_encrypted(journal, stored_body):
     submission_id = _record(journal)
     assert journal.request_body(submission_id) == BODY
-    row = database.connect().execute("SELECT request_body FROM submissions WHERE id = ?", (submission_id,)).fetchone()
-    assert row[0] is None
-    assert Journal(database, BodyCipher(None)).request_body(submission_id) is None
+    stored = stored_body(submission_id)
+    assert stored and b"Secret Lane" not in stored and b"jo@example.com" not in stored
 
 
-def test_a_changed_key_gives_a_readable_error(journal, database):
+def test_without_a_key_bodies_stay_in_memory_only(journal_factory, stored_body):
+    journal = journal_factory(BodyCipher(None))
+    assert not journal.bodies_persistent and journal.notice
+    submission_id = _record(journal)
+    assert journal.request_body(submission_id) == BODY
+    assert stored_body(submission_id) is None
+    assert journal_factory(BodyCipher(None)).request_body(submission_id) is None
+
+
+def test_a_changed_key_gives_a_readable_error(journal, journal_factory):
     submission_id = _record(journal)
     from cryptography.fernet import Fernet
 
     with pytest.raises(BodyUnreadable, match="key"):
-        Journal(database, BodyCipher(Fernet.generate_key())).request_body(submission_id)
+        journal_factory(BodyCipher(Fernet.generate_key())).request_body(submission_id)
 
 
-def test_recover_turns_sending_into_unknown_and_returns_those_rows(journal, database):
-    sending = _record(journal, "PO-A")
-    journal.mark_sending(sending)
+def test_recover_turns_sending_into_unknown_and_returns_those_rows(journal_factory, journal):
+    crashed = journal_factory(BodyCipher(None), lease_seconds=0.3)
+    sending = _record(crashed, "PO-A")
+    crashed.mark_sending(sending)
+    crashed.close() if hasattr(crashed, "close") else None  # the sender stops without finishing
     done = _record(journal, "PO-B")
     journal.mark_sending(done)
-    journal.finish(done, SubmissionState.SUCCEEDED, http_status=200)
+    journal.finish(done, SubmissionState.SUCCEEDED)
     queued = _record(journal, "PO-C")
-    reopened = Journal(Database(database.path), BodyCipher(None))
+    time.sleep(0.5)  # past the crashed sender's lease
+    reopened = journal_factory(BodyCipher(None))
     recovered = reopened.recover().unknown
     assert [r.id for r in recovered] == [sending]
     assert recovered[0].state is SubmissionState.UNKNOWN
@@ -93,7 +101,7 @@ def test_recover_turns_sending_into_unknown_and_returns_those_rows(journal, data
     assert reopened.recover().unknown == ()
 
 
-def test_history_filters_pages_and_counts(journal, database):
+def test_history_filters_pages_and_counts(journal):
     ids = {}
     for i in range(5):
         for env in ("staging", "production"):

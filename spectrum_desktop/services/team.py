@@ -1,0 +1,262 @@
+"""Team mode: which history this installation uses, who is sending, the team key, moving a local history over.
+
+The shared history is chosen per installation: SPECTRUM_DESKTOP_JOURNAL_URL (scripts, the CLI) or Preferences ›
+Shared history (team.json). The services above this module never know which backend they were given.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spectrum_desktop.domain.errors import SpectrumDesktopError
+from spectrum_desktop.store.pg_journal import SchemaTooNew, SharedHistoryUnavailable, TeamKeyMissing, WrongTeamKey
+from spectrum_desktop.store.shared_url import (
+    InvalidJournalUrl,
+    JournalNeedsTls,
+    PasswordInJournalUrl,
+    SharedHistoryError,
+)
+
+__all__ = [
+    "InvalidJournalUrl", "JournalNeedsTls", "NoKeyringForPassword", "PasswordInJournalUrl", "SchemaTooNew",
+    "SharedHistoryError", "SharedHistoryUnavailable", "TeamKeyMissing", "WrongTeamKey",
+]
+
+if TYPE_CHECKING:
+    from spectrum_desktop.store.pg_journal import PgJournal
+    from spectrum_desktop.store.team_settings import TeamSettings
+
+URL_VARIABLE = "SPECTRUM_DESKTOP_JOURNAL_URL"
+
+
+class NoKeyringForPassword(SpectrumDesktopError):
+    """A database password was typed but this computer has no keyring to keep it in (words: ui/errors.py)."""
+USER_VARIABLE = "SPECTRUM_DESKTOP_USER"
+
+
+def sender_name(settings: TeamSettings | None = None) -> str:
+    """SPECTRUM_DESKTOP_USER, else the display name from Preferences, else the OS login name."""
+    name = os.environ.get(USER_VARIABLE, "").strip()
+    if not name and settings is not None:
+        name = settings.display_name.strip()
+    if not name:
+        try:
+            name = getpass.getuser()
+        except (KeyError, OSError):
+            name = ""
+    return name or "unknown"
+
+
+def journal_url(settings: TeamSettings | None = None) -> str:
+    """The shared history's address for this installation, or '' for the computer's own history."""
+    return os.environ.get(URL_VARIABLE, "").strip() or (settings.journal_url.strip() if settings else "")
+
+
+@dataclass
+class SharedJournal:
+    journal: PgJournal
+    new_team_key: bytes | None
+    """Set only for the person whose connection set up an empty shared history: show it once, then forget it."""
+    key_saved: bool = False
+
+
+def open_shared(url: str, sender: str, make_key: bool = True, owner: str | None = None) -> SharedJournal:
+    """Connect, migrate and pick the team key.
+
+    An empty shared history gets its team key from the first person to connect where it can be shown
+    (`make_key`: Preferences › Shared history, `history`, `history --export-to`): SPECTRUM_DESKTOP_TEAM_KEY when
+    set, else a new key, which is kept in the keyring first (with no usable keyring no key is made: the person is
+    told to set one up) and returned as `new_team_key` to be shown once. Elsewhere (sending, a window that has
+    not been asked) no key is made behind the person's back: bodies stay in memory and the notice says why."""
+    from cryptography.fernet import Fernet
+
+    from spectrum_desktop.store.crypto import BodyCipher
+    from spectrum_desktop.store.pg_journal import (
+        PgDatabase,
+        PgJournal,
+        WrongTeamKey,
+        check_team_key,
+        create_team_key,
+        team_key_state,
+    )
+    from spectrum_desktop.store.shared_url import parse_journal_url
+    from spectrum_desktop.store.team_secrets import (
+        database_password,
+        forget_team_key,
+        save_team_key,
+        team_key,
+    )
+
+    address = parse_journal_url(url)
+    db = PgDatabase(address, password=database_password(address))
+    key = team_key(address)
+    shown: bytes | None = None
+    problem = ""
+    if not team_key_state(db):
+        if key is not None:
+            create_team_key(db, sender, key)
+        elif not make_key:
+            problem = (f"The shared history ({address.display}) has no team key yet, so order contents are kept "
+                       "only while the app runs. Set it up in Preferences › Shared history (Save) and hand the key "
+                       "to your colleagues.")
+        else:
+            fresh = Fernet.generate_key()
+            if save_team_key(address, fresh):
+                if create_team_key(db, sender, fresh) is not None:
+                    key = shown = fresh
+                else:  # a colleague set it up at the same moment: theirs counts, ours goes
+                    forget_team_key(address)
+            else:
+                problem = (f"The shared history ({address.display}) has no team key yet and this computer has no "
+                           "keyring to keep one in, so order contents are kept only while the app runs. Set the "
+                           "team key up from a computer that has a keyring (GNOME Keyring, for example).")
+    if key is not None:
+        try:
+            check_team_key(db, key)
+        except WrongTeamKey:
+            key = None
+            problem = (f"The team key on this computer does not belong to the shared history ({address.display}), "
+                       "so order contents cannot be opened or sent again. Ask a colleague for the right key and "
+                       "paste it in Preferences › Shared history.")
+    journal = PgJournal(db, BodyCipher(key), sender=sender, owner=owner, key_problem=problem)
+    return SharedJournal(journal, shown, shown is not None)
+
+
+def enter_team_key(url: str, key_text: str) -> bool:
+    """Check a pasted team key against the shared history and keep it in the keyring (False: no keyring).
+    Raises WrongTeamKey when it is not this history's key."""
+    from spectrum_desktop.store.pg_journal import PgDatabase, check_team_key
+    from spectrum_desktop.store.shared_url import parse_journal_url
+    from spectrum_desktop.store.team_secrets import database_password, save_team_key
+
+    address = parse_journal_url(url)
+    db = PgDatabase(address, password=database_password(address))
+    try:
+        key = key_text.strip().encode("ascii", "ignore")
+        check_team_key(db, key)
+    finally:
+        db.close()
+    return save_team_key(address, key)
+
+
+@dataclass(frozen=True)
+class ConnectionCheck:
+    where: str
+    rows: int
+    has_team_key: bool
+    schema_version: int
+
+
+def check_connection(url: str, password: str = "") -> ConnectionCheck:
+    """Preferences › Shared history › Test: connect (and set up the tables when empty) with `password` when one is
+    typed, else the keyring's or libpq's; typed errors say what failed."""
+    from spectrum_desktop.store.pg_journal import PgDatabase, team_key_state
+    from spectrum_desktop.store.shared_url import parse_journal_url
+    from spectrum_desktop.store.team_secrets import database_password
+
+    address = parse_journal_url(url)
+    db = PgDatabase(address, password=password or database_password(address))
+    try:
+        rows = db.read("SELECT count(*) AS n FROM submissions")[0]["n"]
+        return ConnectionCheck(address.display, int(rows), team_key_state(db), db.schema_version)
+    finally:
+        db.close()
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    copied: int
+    already_there: int
+    bodies_left_out: int
+    """Rows whose contents could not be copied (kept only for their session locally, or no team key)."""
+
+
+def export_history(local, shared: PgJournal, progress: Callable[[int, int], None] | None = None) -> ExportResult:
+    """Copy every row of the local history into the shared one, oldest first; a row already copied (by anyone,
+    any number of times) is not copied again. Senders are the local history's owner."""
+    from spectrum_desktop.store.crypto import BodyUnreadable
+    from spectrum_desktop.store.journal import HistoryQuery
+
+    rows = []
+    page = 0
+    while True:
+        result = local.history(HistoryQuery(page=page, page_size=500))
+        rows.extend(result.rows)
+        if (page + 1) * 500 >= result.total:
+            break
+        page += 1
+    rows.sort(key=lambda r: r.id)
+    mapping: dict[int, int] = {}
+    copied = already = left_out = 0
+    for n, row in enumerate(rows, start=1):
+        record = local.get(row.id)
+        try:
+            request, response = local.request_body(row.id), local.response_body(row.id)
+        except BodyUnreadable:
+            request = response = None
+        if request is None or not shared.bodies_persistent:
+            left_out += 1
+        origin = "local:" + hashlib.sha256("\x1f".join(
+            [record.environment_id, record.created_at.isoformat(), record.endpoint, *record.purchase_orders]
+        ).encode("utf-8")).hexdigest()
+        new_id, fresh = shared.import_record(record, origin, request, response, local.attempts(row.id),
+                                             mapping.get(record.original_id) if record.original_id else None,
+                                             record.sender or shared.sender)
+        mapping[row.id] = new_id
+        copied, already = copied + fresh, already + (not fresh)
+        if progress:
+            progress(n, len(rows))
+    return ExportResult(copied, already, left_out)
+
+
+def watch_history(journal, callback: Callable[[dict], None]):
+    """Live news of rows written by anyone (shared history only): returns a listener with `stop()`, or None
+    for this computer's own history (nothing else writes to it from another computer)."""
+    listen = getattr(journal, "listen", None)
+    return listen(callback) if listen is not None else None
+
+
+def load_settings() -> TeamSettings:
+    from spectrum_desktop.store.team_settings import TeamSettingsStore
+
+    return TeamSettingsStore().load()
+
+
+def save_settings(url: str, display_name: str, password: str = "") -> TeamSettings:
+    """Keep the address (checked first: no password, TLS off this computer) and the display name; a typed
+    database password goes to the keyring, never the settings file. An empty address means this computer's own
+    history. Takes effect the next time the app starts."""
+    from spectrum_desktop.store.shared_url import parse_journal_url
+    from spectrum_desktop.store.team_secrets import save_database_password
+    from spectrum_desktop.store.team_settings import TeamSettings, TeamSettingsStore
+
+    url = url.strip()
+    if url:
+        address = parse_journal_url(url)
+        if password and not save_database_password(address, password):
+            raise NoKeyringForPassword()
+    settings = TeamSettings(journal_url=url, display_name=display_name.strip())
+    TeamSettingsStore().save(settings)
+    return settings
+
+
+def join(url: str, sender: str) -> SharedJournal:
+    """Connect once as a member (Preferences › Shared history › Save): sets up an empty shared history and its
+    team key (returned once in `new_team_key`). The journal is closed again; the caller only reads the result."""
+    shared = open_shared(url, sender)
+    shared.journal.close()
+    return shared
+
+
+def export_to(url: str, local, sender: str, progress: Callable[[int, int], None] | None = None) -> ExportResult:
+    """Copy `local` (this computer's own history) into the shared history at `url`."""
+    shared = open_shared(url, sender)
+    try:
+        return export_history(local, shared.journal, progress)
+    finally:
+        shared.journal.close()

@@ -1,0 +1,98 @@
+"""The shared history's address: `postgresql://user@host:port/dbname`, checked before anything connects.
+
+The password never sits in the address (nor in the settings file): libpq's own means (PGPASSWORD, ~/.pgpass)
+or the OS keyring (service `spectrum-desktop`, user `journal:<address>`). A host other than this computer
+needs TLS (`sslmode=require` or stricter), as the app already refuses plain http to another computer.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+from spectrum_desktop.domain.endpoints import is_loopback
+from spectrum_desktop.domain.errors import SpectrumDesktopError
+
+URL_VARIABLE = "SPECTRUM_DESKTOP_JOURNAL_URL"
+KEYRING_PREFIX = "journal:"
+SAFE_SSLMODES = frozenset({"require", "verify-ca", "verify-full"})
+
+
+class SharedHistoryError(SpectrumDesktopError):
+    """Base of the shared history's typed errors. Data only: ui/errors.py and cli/errors.py say them in words."""
+
+
+class InvalidJournalUrl(SharedHistoryError):
+    """The address is not a postgresql:// address with a host and a database name."""
+
+    SCHEME, NO_HOST, NO_DATABASE = "scheme", "no_host", "no_database"
+
+    def __init__(self, url: str, problem: str) -> None:
+        self.url, self.problem = url, problem
+        super().__init__(problem)
+
+
+class PasswordInJournalUrl(SharedHistoryError):
+    """The address carries a password; it would end up in the settings file or the shell history. `url` is the
+    address without it."""
+
+    def __init__(self, url_without_password: str) -> None:
+        self.url = url_without_password
+        super().__init__(url_without_password)
+
+
+class JournalNeedsTls(SharedHistoryError):
+    """A database on another computer without sslmode=require or stricter."""
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+        super().__init__(host)
+
+
+@dataclass(frozen=True)
+class JournalUrl:
+    """A checked address: `url` has no password and is what the keyring entry and messages use."""
+
+    url: str
+    host: str
+    dbname: str
+    user: str
+
+    @property
+    def keyring_user(self) -> str:
+        return KEYRING_PREFIX + self.url
+
+    @property
+    def display(self) -> str:
+        """Words for the person: database and host, never a password."""
+        return f"{self.dbname} on {self.host}"
+
+
+def parse_journal_url(url: str, environ: dict[str, str] | None = None) -> JournalUrl:
+    """Check a shared-history address; raise a typed error saying what to change."""
+    environ = os.environ if environ is None else environ
+    value = (url or "").strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise InvalidJournalUrl(value, InvalidJournalUrl.SCHEME)
+    if parts.password is not None:
+        netloc = parts.netloc.rsplit("@", 1)[1]
+        user = parts.username or ""
+        clean = urlunsplit((parts.scheme, f"{user}@{netloc}" if user else netloc, parts.path, parts.query, ""))
+        raise PasswordInJournalUrl(clean)
+    host = parts.hostname or ""
+    query = parse_qs(parts.query)
+    if not host:
+        host = (query.get("host") or [""])[0]
+    if not host:
+        raise InvalidJournalUrl(value, InvalidJournalUrl.NO_HOST)
+    dbname = parts.path.lstrip("/")
+    if not dbname:
+        raise InvalidJournalUrl(value, InvalidJournalUrl.NO_DATABASE)
+    local = host.startswith("/") or is_loopback(host)
+    if not local:
+        sslmode = (query.get("sslmode") or [environ.get("PGSSLMODE", "")])[0]
+        if sslmode not in SAFE_SSLMODES:
+            raise JournalNeedsTls(host)
+    return JournalUrl(url=value, host=host, dbname=dbname, user=parts.username or "")

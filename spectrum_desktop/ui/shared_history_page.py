@@ -1,0 +1,180 @@
+"""Preferences › Shared history: the team's shared history address (tested before it is kept), the name shown
+as sender, the team key (pasted once, kept in the keyring), and copying this computer's history over.
+
+Every database and keyring call runs through the one task helper; the page only asks and shows answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from spectrum_desktop.services import team
+from spectrum_desktop.ui import tasks
+from spectrum_desktop.ui.errors import user_message
+
+ERROR_STYLE = "color: #c62828;"
+
+
+class SharedHistoryPage(QWidget):
+    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sharedHistoryPage")
+        self._context = context
+        self.task: tasks.Task | None = None
+        self.key_box: QMessageBox | None = None
+        settings = team.load_settings()
+        intro = QLabel(
+            "A team can keep one history on a PostgreSQL database, so everyone sees what the others sent and "
+            "nobody sends an order twice. Leave the address empty to keep this computer's own history.")
+        intro.setWordWrap(True)
+        self.address = QLineEdit(settings.journal_url, objectName="sharedHistoryAddress")
+        self.address.setPlaceholderText("postgresql://name@server:5432/database")
+        self.address.setToolTip("The password is not part of the address: it is asked for by the database's own "
+                                "means or kept in the keyring.")
+        self.password = QLineEdit(objectName="sharedHistoryPassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("Only if the database asks for one; kept in the keyring")
+        self.display_name = QLineEdit(settings.display_name, objectName="sharedHistoryName")
+        self.display_name.setPlaceholderText(team.sender_name(None))
+        self.display_name.setToolTip("Shown as “Sent by” to your colleagues; empty: your login name")
+        self.team_key = QLineEdit(objectName="sharedHistoryTeamKey")
+        self.team_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.team_key.setPlaceholderText("Paste the key a colleague gave you")
+        self.test_button = QPushButton("Test", objectName="sharedHistoryTest")
+        self.save_button = QPushButton("Save", objectName="sharedHistorySave")
+        self.key_button = QPushButton("Keep team key", objectName="sharedHistoryKeepKey")
+        self.copy_button = QPushButton("Copy this computer's history into it", objectName="sharedHistoryCopy")
+        self.status = QLabel(objectName="sharedHistoryStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        form = QFormLayout()
+        form.addRow("Address", self.address)
+        form.addRow("Password", self.password)
+        form.addRow("Your name", self.display_name)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.team_key, 1)
+        key_row.addWidget(self.key_button)
+        form.addRow("Team key", key_row)
+        buttons = QHBoxLayout()
+        for button in (self.test_button, self.save_button, self.copy_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+        self.test_button.clicked.connect(self.test)
+        self.save_button.clicked.connect(self.save)
+        self.key_button.clicked.connect(self.keep_key)
+        self.copy_button.clicked.connect(self.copy_history)
+
+    # -- actions -------------------------------------------------------------------------------------------------
+
+    def test(self) -> None:
+        url = self.address.text().strip()
+        if not url:
+            self._say("Enter the address your team was given, then Test.", ok=False)
+            return
+        password = self.password.text()
+        self._run(lambda _report, _cancel: team.check_connection(url, password), self._tested, "Connecting…")
+
+    def save(self) -> None:
+        url, name, password = self.address.text().strip(), self.display_name.text(), self.password.text()
+
+        def work(_report, _cancel):
+            team.save_settings(url, name, password)
+            if not url:
+                return None
+            return team.join(url, team.sender_name(team.load_settings()))
+
+        self._run(work, self._saved, "Connecting…")
+
+    def keep_key(self) -> None:
+        url, key = self.address.text().strip(), self.team_key.text()
+        if not url or not key.strip():
+            self._say("Enter the address and paste the team key first.", ok=False)
+            return
+        self._run(lambda _report, _cancel: team.enter_team_key(url, key), self._key_kept, "Checking the key…")
+
+    def copy_history(self) -> None:
+        url = self.address.text().strip()
+        if not url:
+            self._say("Enter the shared history's address first.", ok=False)
+            return
+        context = self._context
+
+        def work(report, _cancel):
+            return team.export_to(url, context.local_journal, context.sender,
+                                  lambda done, total: report(done, total, f"Copying {done} of {total}…"))
+
+        self._run(work, self._copied, "Copying the history…")
+
+    # -- answers -------------------------------------------------------------------------------------------------
+
+    def _tested(self, found: team.ConnectionCheck) -> None:
+        orders = "1 order" if found.rows == 1 else f"{found.rows:,} orders"
+        text = f"Connected to {found.where}: {orders} in the shared history."
+        if not found.has_team_key:
+            text += " It has no team key yet: Save makes one and shows it to you once."
+        self._say(text, ok=True)
+
+    def _saved(self, shared: team.SharedJournal | None) -> None:
+        self.password.clear()
+        if shared is None:
+            self._say("Saved: this computer keeps its own history (from the next start of the app).", ok=True)
+            return
+        self._say("Saved. The shared history is used from the next start of the app.", ok=True)
+        if shared.new_team_key is not None:
+            self.show_new_key(shared.new_team_key.decode("ascii"))
+
+    def show_new_key(self, key: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "Team key",
+                          "This shared history was empty, so a team key was made for it. Give it to each "
+                          "colleague once (they paste it here). It is kept in your keyring and will not be shown "
+                          f"again.\n\n{key}", QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("teamKeyShownOnce")
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.key_box = box
+        box.open()
+
+    def _key_kept(self, kept: bool) -> None:
+        self.team_key.clear()
+        if kept:
+            self._say("The team key is right and is kept in your keyring.", ok=True)
+        else:
+            self._say("The team key is right, but this computer has no keyring to keep it in.", ok=False)
+
+    def _copied(self, result: team.ExportResult) -> None:
+        def rows(n: int) -> str:
+            return f"{n:,} order" if n == 1 else f"{n:,} orders"
+
+        there = "was" if result.already_there == 1 else "were"
+        text = f"Copied {rows(result.copied)}; {rows(result.already_there)} {there} there already."
+        if result.bodies_left_out:
+            text += f" The contents of {rows(result.bodies_left_out)} could not be copied."
+        self._say(text, ok=True)
+
+    def _run(self, work, on_success, label: str) -> None:
+        self._say(label, ok=True)
+        self.task = tasks.run(self, work, on_success, lambda exc: self._say(user_message(exc), ok=False),
+                              progress=label, cancellable=False)
+
+    def _say(self, text: str, ok: bool) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet("" if ok else ERROR_STYLE)

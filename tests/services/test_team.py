@@ -1,0 +1,180 @@
+"""Team mode in the services: which history AppContext opens, senders, the team key, moving a history over.
+Real PostgreSQL (tests/pg_fixture.py) and, where a keyring is needed, the real Secret Service fixture."""
+
+import keyring
+import pytest
+from cryptography.fernet import Fernet
+
+from spectrum_desktop.domain.states import OrderKind, SubmissionState
+from spectrum_desktop.services import history as history_service
+from spectrum_desktop.services.context import AppContext
+from spectrum_desktop.services.owner import Owner
+from spectrum_desktop.services.submission import SubmissionService
+from spectrum_desktop.services.team import check_connection, enter_team_key, export_history, open_shared, sender_name
+from spectrum_desktop.store.journal import HistoryQuery, Journal
+from spectrum_desktop.store.keyring_backend import SERVICE
+from spectrum_desktop.store.pg_journal import PgJournal, TeamKeyMissing, WrongTeamKey
+from spectrum_desktop.store.shared_url import PasswordInJournalUrl
+from spectrum_desktop.store.team_settings import TeamSettings, TeamSettingsStore
+
+BODY = '{"purchaseOrderNumber": "PO-1", "shipTo": {"address1": "12 Secret Lane"}}'
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    for name in ("SPECTRUM_DESKTOP_JOURNAL_URL", "SPECTRUM_DESKTOP_USER", "SPECTRUM_DESKTOP_TEAM_KEY", "PGPASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def _send_one(journal, po="PO-1"):
+    sid = journal.record("staging", OrderKind.FULL, "/api/order", [po], [f"RS-{po}"], [f"SKU-{po}"], BODY)
+    journal.mark_sending(sid)
+    journal.finish(sid, SubmissionState.FAILED, http_status=500, message="server error", response_body="{}")
+    return sid
+
+
+def test_sender_is_the_variable_then_the_display_name_then_the_login(home, monkeypatch):
+    import getpass
+
+    assert sender_name(TeamSettings()) == getpass.getuser()
+    assert sender_name(TeamSettings(display_name="Ann Smith")) == "Ann Smith"
+    monkeypatch.setenv("SPECTRUM_DESKTOP_USER", "script-7")
+    assert sender_name(TeamSettings(display_name="Ann Smith")) == "script-7"
+
+
+def test_without_an_address_the_context_keeps_the_computers_own_history(home):
+    context = AppContext()
+    try:
+        assert isinstance(context.journal, Journal)
+    finally:
+        context.close()
+
+
+def test_the_address_from_the_variable_or_the_settings_file_opens_the_shared_history(home, pg_url, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
+    TeamSettingsStore().save(TeamSettings(journal_url=pg_url, display_name="Ann"))
+    context = AppContext()
+    try:
+        assert isinstance(context.journal, PgJournal)
+        sid = _send_one(context.journal)
+        assert context.journal.get(sid).sender == "Ann"
+        assert history_service.detail(context.submissions, sid).request_body == BODY
+    finally:
+        context.close()
+    text = (home / "config" / "team.json").read_text()
+    assert "Secret" not in text and "password" not in text.lower()
+
+
+def test_an_address_with_a_password_is_refused_before_connecting(home, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", "postgresql://ann:hunter2@127.0.0.1:1/team")
+    context = AppContext()
+    try:
+        with pytest.raises(PasswordInJournalUrl) as caught:
+            context.journal  # noqa: B018 - opening it is the test
+        assert "hunter2" not in str(caught.value)
+    finally:
+        context.close()
+
+
+@pytest.mark.keyring
+def test_the_first_person_makes_the_team_key_and_a_member_pastes_it_once(secret_service, home, pg_url):
+    first = open_shared(pg_url, "ann")
+    assert first.new_team_key is not None and first.key_saved
+    sid = _send_one(first.journal)
+    key = first.new_team_key
+    first.journal.close()
+    again = open_shared(pg_url, "ann")  # the same person later: key from the keyring, not shown again
+    assert again.new_team_key is None and again.journal.request_body(sid) == BODY
+    again.journal.close()
+    keyring.delete_password(SERVICE, "team-key:" + pg_url)  # now a colleague without the key
+    member = open_shared(pg_url, "bob")
+    assert member.new_team_key is None
+    assert member.journal.get(sid).state is SubmissionState.FAILED
+    with pytest.raises(TeamKeyMissing):
+        member.journal.request_body(sid)
+    detail = history_service.detail(SubmissionService(member.journal, None, Owner.for_this_process()), sid)
+    assert detail.request_body is None and "team's key" in detail.notice
+    member.journal.close()
+    with pytest.raises(WrongTeamKey):
+        enter_team_key(pg_url, Fernet.generate_key().decode())
+    assert enter_team_key(pg_url, key.decode()) is True
+    member = open_shared(pg_url, "bob")
+    assert member.journal.request_body(sid) == BODY
+    member.journal.close()
+
+
+def test_without_a_keyring_no_team_key_is_made_behind_the_persons_back(home, pg_url):
+    shared = open_shared(pg_url, "ann")
+    try:
+        assert shared.new_team_key is None and not shared.journal.bodies_persistent
+        assert "no team key yet" in shared.journal.notice
+        assert check_connection(pg_url).has_team_key is False
+    finally:
+        shared.journal.close()
+
+
+def test_moving_a_local_history_over_is_idempotent_and_keeps_links(home, pg_url, monkeypatch):
+    from spectrum_desktop.store.crypto import BodyCipher
+    from spectrum_desktop.store.database import Database
+
+    db = Database()
+    local = Journal(db, BodyCipher(Fernet.generate_key()), sender="ann")
+    first = _send_one(local, "PO-1")
+    again = local.record("staging", OrderKind.FULL, "/api/order", ["PO-1"], ["RS-PO-1"], ["SKU-PO-1"], BODY,
+                         original_id=first)
+    _send_one(local, "PO-2")
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
+    shared = open_shared(pg_url, "bob")
+    try:
+        result = export_history(local, shared.journal)
+        assert (result.copied, result.already_there, result.bodies_left_out) == (3, 0, 0)
+        assert export_history(local, shared.journal).copied == 0
+        page = shared.journal.history(HistoryQuery())
+        assert page.total == 3 and {r.sender for r in page.rows} == {"ann"}
+        linked = [r for r in page.rows if r.original_id is not None]
+        [copy_of_again] = linked
+        original = shared.journal.get(copy_of_again.original_id)
+        assert original.purchase_orders == ("PO-1",) and original.state is SubmissionState.FAILED
+        assert shared.journal.request_body(original.id) == BODY
+        assert shared.journal.attempts(original.id)[0].http_status == 500
+        assert local.get(again).state is SubmissionState.QUEUED
+    finally:
+        shared.journal.close()
+        db.close()
+
+
+def test_when_the_server_goes_away_history_pages_are_empty_and_the_rest_says_why(home, pg_url, pg_cluster,
+                                                                                  monkeypatch):
+    from spectrum_desktop.store.pg_journal import SharedHistoryUnavailable
+    from spectrum_desktop.store.shared_url import parse_journal_url
+
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
+    shared = open_shared(pg_url, "ann")
+    try:
+        sid = _send_one(shared.journal)
+        service = SubmissionService(shared.journal, None, Owner.for_this_process())
+        assert history_service.page(service).total == 1
+        shared.journal.database.close()
+        shared.journal.database.address = parse_journal_url(f"postgresql://ann@127.0.0.1:{pg_cluster.port + 1}/x")
+        assert history_service.page(service).rows == ()
+        with pytest.raises(SharedHistoryUnavailable):
+            history_service.detail(service, sid)
+        with pytest.raises(SharedHistoryUnavailable):
+            shared.journal.record("staging", OrderKind.ACK, "/api/order/acknowledgement", ["X"], [], [], "{}")
+    finally:
+        shared.journal.close()
+
+
+@pytest.mark.keyring
+def test_sending_does_not_make_a_team_key_nobody_is_shown(secret_service, home, pg_url, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", pg_url)
+    context = AppContext()
+    try:
+        journal = context.journal  # what send and the window open
+        assert context.new_team_key is None and not journal.bodies_persistent
+        assert "no team key yet" in journal.notice and "Preferences › Shared history" in journal.notice
+        assert check_connection(pg_url).has_team_key is False
+    finally:
+        context.close()

@@ -1,0 +1,58 @@
+import pytest
+
+from spectrum_desktop.store.shared_url import (
+    InvalidJournalUrl,
+    JournalNeedsTls,
+    PasswordInJournalUrl,
+    parse_journal_url,
+)
+
+
+def test_a_loopback_address_needs_no_tls():
+    address = parse_journal_url("postgresql://ann@127.0.0.1:5433/team", environ={})
+    assert (address.host, address.dbname, address.user) == ("127.0.0.1", "team", "ann")
+    assert address.keyring_user == "journal:postgresql://ann@127.0.0.1:5433/team"
+    assert parse_journal_url("postgresql://ann@localhost/team", environ={}).host == "localhost"
+
+
+def test_a_password_in_the_address_is_refused_and_not_repeated():
+    with pytest.raises(PasswordInJournalUrl) as caught:
+        parse_journal_url("postgresql://ann:s3cret@db.example.com/team?sslmode=require", environ={})
+    assert "s3cret" not in str(caught.value) and "s3cret" not in caught.value.url
+    assert caught.value.url == "postgresql://ann@db.example.com/team?sslmode=require"
+
+
+@pytest.mark.parametrize("url", ["postgresql://ann@db.example.com/team", "postgresql://ann@10.0.0.5/team?sslmode=prefer"])
+def test_another_computer_needs_tls(url):
+    with pytest.raises(JournalNeedsTls) as caught:
+        parse_journal_url(url, environ={})
+    assert caught.value.host in ("db.example.com", "10.0.0.5")
+
+
+@pytest.mark.parametrize("mode", ["require", "verify-ca", "verify-full"])
+def test_tls_modes_that_are_enough(mode):
+    assert parse_journal_url(f"postgresql://ann@db.example.com/team?sslmode={mode}", environ={}).dbname == "team"
+    assert parse_journal_url("postgresql://ann@db.example.com/team", environ={"PGSSLMODE": mode}).host
+
+
+@pytest.mark.parametrize("url", ["mysql://ann@h/db", "postgresql://ann@127.0.0.1:5432/", "postgresql:///team", ""])
+def test_unusable_addresses_say_what_is_wrong(url):
+    with pytest.raises(InvalidJournalUrl):
+        parse_journal_url(url, environ={})
+
+
+def test_the_words_for_each_problem_live_in_the_window_and_the_command_line():
+    from spectrum_desktop.cli.errors import message
+    from spectrum_desktop.store.pg_journal import SchemaTooNew, SharedHistoryUnavailable
+    from spectrum_desktop.ui.errors import user_message
+
+    cases = [
+        (PasswordInJournalUrl("postgresql://ann@db/team"), "must not contain the password"),
+        (JournalNeedsTls("db.example.com"), "sslmode=require"),
+        (InvalidJournalUrl("mysql://x", InvalidJournalUrl.SCHEME), "postgresql://"),
+        (SharedHistoryUnavailable("team on db.example.com"), "team on db.example.com"),
+        (SchemaTooNew(9, 1), "newer version"),
+    ]
+    for error, words in cases:
+        assert words in user_message(error) and words in message(error), type(error).__name__
+        assert "SPECTRUM_DESKTOP" not in user_message(error)  # no environment variables for the desk

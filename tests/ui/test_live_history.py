@@ -1,0 +1,39 @@
+"""Rows a colleague writes reach this window's GUI thread within a second or two (real PostgreSQL, LISTEN/NOTIFY)."""
+
+import threading
+
+from cryptography.fernet import Fernet
+from PySide6.QtWidgets import QWidget
+
+from spectrum_desktop.domain.states import OrderKind, SubmissionState
+from spectrum_desktop.services.context import AppContext
+from spectrum_desktop.services.team import open_shared
+from spectrum_desktop.ui.live_history import LiveHistory
+
+
+def test_a_colleagues_row_reloads_the_history_on_the_gui_thread(qtbot, tmp_path, pg_url, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", pg_url)
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
+    context = AppContext()
+    window = QWidget()
+    qtbot.addWidget(window)
+    reloads, threads, seen = [], [], []
+    live = LiveHistory(window, context, lambda: (reloads.append(1), threads.append(threading.current_thread())))
+    live.arrived.connect(seen.append)
+    live.start()
+    qtbot.waitUntil(lambda: live.listening, timeout=10000)
+    colleague = open_shared(pg_url, "bob").journal
+    try:
+        sid = colleague.record("staging", OrderKind.ACK, "/api/order/acknowledgement", ["LIVE-9"], ["R1"], [], "{}")
+        colleague.mark_sending(sid)
+        colleague.finish(sid, SubmissionState.SUCCEEDED)
+        qtbot.waitUntil(lambda: len(seen) == 3 and bool(reloads), timeout=2000)
+        assert [(p["id"], p["state"], p["sender"]) for p in seen][-1] == (sid, "succeeded", "bob")
+        assert threads[0] is threading.main_thread()
+        qtbot.wait(500)
+        assert len(reloads) == 1  # three notes within a moment: one reload
+    finally:
+        colleague.close()
+        live.stop()
+        context.close()

@@ -1,0 +1,74 @@
+"""Preferences › Shared history driven as a person would, against a real PostgreSQL and the real keyring."""
+
+import pytest
+from PySide6.QtCore import Qt
+
+from spectrum_desktop.services.context import AppContext
+from spectrum_desktop.ui.preferences import PreferencesDialog
+
+
+@pytest.fixture
+def context(tmp_path, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    for name in ("SPECTRUM_DESKTOP_JOURNAL_URL", "SPECTRUM_DESKTOP_TEAM_KEY", "SPECTRUM_DESKTOP_USER"):
+        monkeypatch.delenv(name, raising=False)
+    ctx = AppContext()
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(qtbot, context):
+    dialog = PreferencesDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
+    page = dialog.tabs.currentWidget()
+    assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Shared history"
+    yield page
+    dialog.deleteLater()
+
+
+def _answer(qtbot, page, before=""):
+    qtbot.waitUntil(lambda: page.status.text() not in ("", before, "Connecting…", "Checking the key…"),
+                    timeout=15000)
+    return page.status.text()
+
+
+def test_an_address_with_a_password_is_refused_in_words(qtbot, page):
+    page.address.setText("postgresql://ann:pw@127.0.0.1/team")
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    text = _answer(qtbot, page)
+    assert "must not contain the password" in text and "pw" not in text.replace("password", "")
+
+
+@pytest.mark.keyring
+def test_testing_then_saving_an_empty_shared_history_shows_the_team_key_once(qtbot, page, pg_url,
+                                                                              secret_service, tmp_path):
+    page.address.setText(pg_url)
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    assert "0 orders" in _answer(qtbot, page) and "no team key yet" in page.status.text()
+    page.password.setText("db-pass-123")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.key_box is not None, timeout=15000)
+    import keyring
+
+    assert keyring.get_password("spectrum-desktop", "journal:" + pg_url) == "db-pass-123"
+    assert "db-pass-123" not in (tmp_path / "config" / "team.json").read_text() and page.password.text() == ""
+    key = page.key_box.text().rsplit("\n", 1)[-1]
+    assert len(key) == 44 and "will not be shown again" in page.key_box.text()
+    assert pg_url in (tmp_path / "config" / "team.json").read_text()
+    assert key not in (tmp_path / "config" / "team.json").read_text()
+    page.key_box.close()
+    page.key_box = None
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)  # a second save: the key exists, not shown
+    qtbot.waitUntil(lambda: page.status.text().startswith("Saved."), timeout=15000)
+    qtbot.wait(200)
+    assert page.key_box is None
+    page.team_key.setText("not-the-key")
+    qtbot.mouseClick(page.key_button, Qt.MouseButton.LeftButton)
+    assert "does not belong to this shared history" in _answer(qtbot, page, page.status.text())
+    page.team_key.setText(key)
+    qtbot.mouseClick(page.key_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "kept in your keyring" in page.status.text(), timeout=15000)
