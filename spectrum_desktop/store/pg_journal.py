@@ -653,6 +653,15 @@ class PgJournal:
         )
         return HistoryPage(rows=tuple(_record(r) for r in rows), total=int(total))
 
+    def accepted_recipe_sets(self, environment_id: str, purchase_order: str) -> set[str]:
+        """The recipeSetIds of this purchase order that Spectrum accepted in this environment (any submission)."""
+        rows = self._db.read(
+            "SELECT DISTINCT r.recipe_set_id FROM recipe_set_results AS r JOIN submissions AS s ON s.id = r.submission_id"
+            " WHERE s.environment_id = %s AND s.purchase_orders @> ARRAY[%s]::text[] AND r.success"
+            " AND (r.purchase_order = '' OR r.purchase_order = %s)",
+            (environment_id, purchase_order, purchase_order))
+        return {r["recipe_set_id"] for r in rows}
+
     def succeeded_before(self, environment_id: str, purchase_order: str) -> bool:
         """Has this purchase order already been delivered in this environment?"""
         return bool(self._db.read(
