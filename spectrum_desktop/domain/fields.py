@@ -12,7 +12,6 @@ pydantic. When the schema changes (or the cache cannot be read or written) the a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -23,6 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from spectrum_desktop.domain.digest import sha256_hex
 from spectrum_desktop.domain.states import OrderKind
 
 
@@ -144,7 +144,7 @@ def _tables() -> dict[str, Any]:
         return derive()
     here = Path(__file__).parent
     try:
-        digest = hashlib.sha256(b"".join((here / name).read_bytes() for name in _SOURCES)).hexdigest()[:16]
+        digest = sha256_hex(b"".join((here / name).read_bytes() for name in _SOURCES))[:16]
     except OSError:  # no sources beside the modules: a bundle, which ships the answers derived at build time
         try:
             return json.loads((here / BUNDLED_NAME).read_text(encoding="utf-8"))

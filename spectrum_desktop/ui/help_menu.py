@@ -3,18 +3,20 @@ test values (the README's table, from spectrum_desktop.sandbox.magic) and where 
 
 from __future__ import annotations
 
-import platform
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QGuiApplication, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QGridLayout, QHeaderView, QLabel, QMenu, QPushButton, QStyle, QTableWidget,
-    QTableWidgetItem, QVBoxLayout, QWidget,
-)
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtWidgets import QMenu, QStyle, QWidget
 
 from spectrum_desktop import APP_DISPLAY_NAME
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog, QTableWidget
+
+# The dialogs' own classes (and `platform`) are imported when a dialog is opened: the menu is built at start-up,
+# its dialogs are not.
 
 _MARKS = re.compile(r"\*\*|`")
 
@@ -66,6 +68,8 @@ def _menu_bar_menus(window: QWidget) -> list[QMenu]:
 
 
 def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]], name: str) -> QTableWidget:
+    from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
+
     table = QTableWidget(len(rows), len(headers), objectName=name)
     table.setHorizontalHeaderLabels(list(headers))
     table.verticalHeader().hide()
@@ -86,6 +90,9 @@ def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]], name: str) -> 
 
 
 def _dialog(parent: QWidget, name: str, title: str, intro: str, body: QWidget | None, size: tuple[int, int]) -> QDialog:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout
+
     dialog = QDialog(parent)
     dialog.setObjectName(name)
     dialog.setWindowTitle(title)
@@ -134,6 +141,8 @@ class HelpMenu(QObject):
         return dialog
 
     def show_about(self) -> QDialog:
+        import platform
+
         from PySide6 import __version__ as qt_binding_version
 
         from spectrum_desktop import __version__
@@ -168,6 +177,10 @@ class HelpMenu(QObject):
         return self._open(dialog)
 
     def show_locations(self) -> QDialog:
+        from PySide6.QtCore import Qt, QUrl
+        from PySide6.QtGui import QDesktopServices, QGuiApplication
+        from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton
+
         from spectrum_desktop.services.locations import TOKENS_ARE_KEPT, locations
 
         body = QWidget()

@@ -6,11 +6,14 @@ import json
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from spectrum_desktop.domain.states import FailureReason, SubmissionState
 from spectrum_desktop.domain.dates import readable_moment
 from spectrum_desktop.domain.words import count as counted
-from spectrum_desktop.domain.submission import RecipeSetResult, SubmissionRecord
+
+if TYPE_CHECKING:  # annotations only: the records' module is loaded when a send or the History needs it
+    from spectrum_desktop.domain.submission import RecipeSetResult, SubmissionRecord
 
 TRACE_ID = re.compile(r"trace\s*(?:log\s*)?id\s*[:=#]?\s*([A-Za-z0-9][A-Za-z0-9._-]{3,})", re.IGNORECASE)
 CHECK_LABEL = "Check in Spectrum"

@@ -16,13 +16,13 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.states import OrderKind, SubmissionState
-from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.errors import user_message
 from spectrum_desktop.ui.result_panel import ResultPanel
 from spectrum_desktop.ui.result_text import CHECK_LABEL, ResultText, Tone, describe, describe_not_sent
 
 if TYPE_CHECKING:  # the services (requests, keyring, SQLite) load on the first send, not at start-up
+    from spectrum_desktop.domain.submission import SubmissionRecord
     from spectrum_desktop.services.submission import CheckedOrder, Target
 
 

@@ -9,13 +9,14 @@ socket is never removed. Command-line subcommands do not take part.
 from __future__ import annotations
 
 import getpass
-import hashlib
 import os
 import sys
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from spectrum_desktop.domain.digest import sha256_hex
 
 ACTIVATE = b"spectrum-desktop:activate\n"
 ANSWER = b"spectrum-desktop:ok\n"
@@ -33,7 +34,7 @@ def server_name(data_folder: Path) -> str:
     except (KeyError, OSError):  # no login name to be had (a service account without one)
         user = ""
     key = os.path.normcase(os.path.abspath(data_folder)) + "\0" + user
-    name = PREFIX + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    name = PREFIX + sha256_hex(key.encode("utf-8", "surrogatepass"))[:20]
     runtime = os.environ.get("XDG_RUNTIME_DIR") if sys.platform.startswith("linux") else None
     if runtime and os.path.isdir(runtime):  # private to the user, unlike /tmp where Qt puts a bare name
         return os.path.join(runtime, name)
