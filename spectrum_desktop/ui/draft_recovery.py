@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.ui.errors import user_message
+
+if TYPE_CHECKING:  # the message box's class loads when a box is shown, not at start-up
+    from PySide6.QtWidgets import QMessageBox
 
 AUTOSAVE_MS = 2000
 
@@ -66,6 +69,8 @@ def offer_unsent_draft(parent: QWidget, keeper: Any, draft: Any, restore) -> QMe
     `restore(order: dict, kind: str)` fills the form. Returns the open message box (objectName "draftRecovery"),
     or None when there is nothing to offer.
     """
+    from PySide6.QtWidgets import QMessageBox
+
     if draft is None:
         return None
     when = draft.saved_at.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -99,6 +104,8 @@ def offer_unsent_draft(parent: QWidget, keeper: Any, draft: Any, restore) -> QMe
 
 
 def could_not_read_draft(parent: QWidget, error: BaseException) -> QMessageBox:
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Warning, "Unsent draft", user_message(error),
                       QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("draftRecovery")

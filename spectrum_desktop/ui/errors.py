@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the message box's class loads when a message is shown, not at start-up
+    from PySide6.QtWidgets import QMessageBox, QWidget
 
 GENERIC = (
     "Something unexpected went wrong. Nothing further was done. "
@@ -24,6 +27,8 @@ def user_message(exc: BaseException) -> str:
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "Something went wrong") -> QMessageBox:
+    from PySide6.QtWidgets import QMessageBox
+
     box = QMessageBox(QMessageBox.Icon.Warning, title, user_message(exc), QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorDialog")
     box.open()

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
     from spectrum_desktop.ui.bulk_view import BulkView, SendPlan
@@ -157,6 +157,8 @@ class _FinishBeforeClose(QObject):
             return False
         bulk = self._pages.bulk_tab.built
         if bulk is not None and bulk.is_sending():
+            from PySide6.QtWidgets import QMessageBox
+
             answer = QMessageBox.question(
                 watched, "Bulk send running",
                 "Orders are still being sent. Stop after the batch being sent now and close? "

@@ -12,10 +12,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QTabWidget,
     QToolBar,
@@ -283,6 +281,8 @@ class MainWindow(QMainWindow):
     def _choose_file(self) -> None:
         from spectrum_desktop.ui.files import documents_folder
 
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(self, "Open order", str(documents_folder()),
                                               "Orders (*.json *.csv);;All files (*)")
         if path:
@@ -314,6 +314,8 @@ class MainWindow(QMainWindow):
             return False
         self.load_order(orders[0])
         if len(orders) > 1:
+            from PySide6.QtWidgets import QMessageBox
+
             box = QMessageBox(QMessageBox.Icon.Information, "Several orders", f"The file holds {len(orders)} orders; "
                               "the first one is open here. Use the Bulk page to send them all.",
                               QMessageBox.StandardButton.Ok, self)

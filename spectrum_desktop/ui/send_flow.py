@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.states import OrderKind, SubmissionState
@@ -22,6 +22,8 @@ from spectrum_desktop.ui.result_panel import ResultPanel
 from spectrum_desktop.ui.result_text import CHECK_LABEL, ResultText, Tone, describe, describe_not_sent
 
 if TYPE_CHECKING:  # the services (requests, keyring, SQLite) load on the first send, not at start-up
+    from PySide6.QtWidgets import QMessageBox
+
     from spectrum_desktop.domain.submission import SubmissionRecord
     from spectrum_desktop.services.submission import CheckedOrder, Target
 
@@ -98,6 +100,8 @@ class SendFlow(QObject):
             return
         environment = self._environment
         po = checked.order.purchase_order
+        from PySide6.QtWidgets import QMessageBox  # (the boxes' class loads on the first send)
+
         steps = []
         if checked.already_delivered:
             steps.append(("alreadySentWarning", QMessageBox.Icon.Warning, "Already sent",
@@ -112,6 +116,8 @@ class SendFlow(QObject):
         if not steps:
             then()
             return
+        from PySide6.QtWidgets import QMessageBox
+
         name, icon, title, text, yes_text = steps[0]
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, self._window)
         box.setObjectName(name)
@@ -260,6 +266,8 @@ class SendFlow(QObject):
 
 
 def _production_step(environment: Environment, po: str) -> tuple:
+    from PySide6.QtWidgets import QMessageBox
+
     from spectrum_desktop.ui.environment_band import production_name
 
     return ("confirmSend", QMessageBox.Icon.Question, f"Send to {environment.name}?",

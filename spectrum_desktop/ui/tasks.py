@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from spectrum_desktop.ui.errors import show_error
+
+if TYPE_CHECKING:  # the dialog's class loads when a task first runs long enough to show it
+    from PySide6.QtWidgets import QProgressDialog
 
 PROGRESS_DELAY_MS = 300
 
@@ -89,6 +92,8 @@ class Task(QObject):
     def _open_dialog(self) -> None:
         if not self._running:
             return
+        from PySide6.QtWidgets import QProgressDialog
+
         parent = self.parent()
         dialog = QProgressDialog(self._label or "", "Cancel" if self._cancellable else "", 0, 0, parent)
         dialog.setObjectName("taskProgress")
