@@ -338,16 +338,42 @@ class OrderEditor(QWidget):
         self.kind_combo.currentIndexChanged.connect(self._on_changed)
 
     def _build_addresses(self) -> None:
+        """The address section's frame; its panels are built when first needed (a full order, or code asking for
+        `customer`, `shipping` or `same_as_customer`): most orders have no addresses, and the section is hidden
+        until the kind is Full order, so the window opens without building them."""
         self.addresses = QWidget(objectName="addresses")
-        self.customer = AddressPanel("Customer address", "customerAddress")
-        self.shipping = AddressPanel("Shipping address", "shippingAddress")
-        self.same_as_customer = QCheckBox("Same as customer address", objectName="sameAsCustomer")
-        self.same_as_customer.setAccessibleName("Shipping address same as customer address")
-        self.same_as_customer.setChecked(True)
-        self.shipping.setEnabled(False)
-        self.same_as_customer.toggled.connect(self._on_same_toggled)
-        self.customer.changed.connect(self._on_customer_changed)
-        self.shipping.changed.connect(self._on_changed)
+        self._address_parts: tuple[AddressPanel, AddressPanel, QCheckBox] | None = None
+        self.addresses.setVisible(False)
+
+    @property
+    def customer(self) -> AddressPanel:
+        return self._address_section()[0]
+
+    @property
+    def shipping(self) -> AddressPanel:
+        return self._address_section()[1]
+
+    @property
+    def same_as_customer(self) -> QCheckBox:
+        return self._address_section()[2]
+
+    def _built_panels(self) -> tuple[AddressPanel, ...]:
+        """The address panels if they are built (nothing to update in panels not built yet)."""
+        return self._address_parts[:2] if self._address_parts is not None else ()
+
+    def _address_section(self) -> tuple[AddressPanel, AddressPanel, QCheckBox]:
+        if self._address_parts is not None:
+            return self._address_parts
+        customer = AddressPanel("Customer address", "customerAddress")
+        shipping = AddressPanel("Shipping address", "shippingAddress")
+        same_as_customer = QCheckBox("Same as customer address", objectName="sameAsCustomer")
+        same_as_customer.setAccessibleName("Shipping address same as customer address")
+        same_as_customer.setChecked(True)
+        shipping.setEnabled(False)
+        self._address_parts = (customer, shipping, same_as_customer)
+        same_as_customer.toggled.connect(self._on_same_toggled)
+        customer.changed.connect(self._on_customer_changed)
+        shipping.changed.connect(self._on_changed)
         layout = QVBoxLayout(self.addresses)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -357,16 +383,22 @@ class OrderEditor(QWidget):
         # shipping address it governs.
         shipping_side = QVBoxLayout()
         shipping_side.setSpacing(0)
-        shipping_side.addWidget(self.same_as_customer)
-        shipping_side.addWidget(self.shipping, 1)
+        shipping_side.addWidget(same_as_customer)
+        shipping_side.addWidget(shipping, 1)
         customer_side = QVBoxLayout()
         customer_side.setSpacing(0)
-        customer_side.addSpacing(self.same_as_customer.sizeHint().height())
-        customer_side.addWidget(self.customer, 1)
+        customer_side.addSpacing(same_as_customer.sizeHint().height())
+        customer_side.addWidget(customer, 1)
         panels.addLayout(customer_side, 1)
         panels.addLayout(shipping_side, 1)
         layout.addLayout(panels)
-        self.addresses.setVisible(False)
+        if hasattr(self, "_paths"):  # built after the form: watch, chain and mark the new fields as the rest are
+            self._watch_panels(customer, shipping)
+            self._chain_tab_order()
+            for panel in (customer, shipping):
+                panel.show_optional(self.more_button.isChecked())
+            self._mark_panels(self._messages)
+        return self._address_parts
 
     def _tool_button(self, action: QAction) -> QToolButton:
         button = QToolButton(objectName=action.objectName().replace("Action", "Button"))
@@ -570,13 +602,17 @@ class OrderEditor(QWidget):
     def _watch_fields(self) -> None:
         """A field's problem is shown once the field was left: listen for focus leaving each input."""
         self._paths: dict[QObject, str] = {edit: key for key, edit in self.fields.items()}
-        for panel in (self.customer, self.shipping):
+        for widget in self._paths:
+            widget.installEventFilter(self)
+        self._watch_panels(*self._built_panels())
+
+    def _watch_panels(self, *panels: AddressPanel) -> None:
+        for panel in panels:
             for info_key in [k for k in panel._rows]:
                 widget = panel.widget_for(info_key)
                 if widget is not None:
                     self._paths[widget] = f"{panel.key}.{info_key}"
-        for widget in self._paths:
-            widget.installEventFilter(self)
+                    widget.installEventFilter(self)
 
     def _chain_tab_order(self) -> None:
         """Tab follows reading order: kind, the header fields, More fields, the addresses, the line items."""
@@ -584,7 +620,8 @@ class OrderEditor(QWidget):
         chain += [self.fields[info.key] for info in HEADER_FIELDS if info.essential]
         chain.append(self.more_button)
         chain += [self.fields[info.key] for info in self._optional]
-        chain += self.customer.widgets() + [self.same_as_customer] + self.shipping.widgets()
+        if self._address_parts is not None:
+            chain += self.customer.widgets() + [self.same_as_customer] + self.shipping.widgets()
         chain += [self.table, self.sku_panel.table, self.problems, self.preview]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -723,7 +760,7 @@ class OrderEditor(QWidget):
         self.more_button.setToolTip("Hide the fields most orders do not need" if shown
                                     else "Show the fields most orders do not need (account, e-mail, priority…)")
         self.more_box.setVisible(shown)
-        for panel in (self.customer, self.shipping):
+        for panel in self._built_panels():
             panel.show_optional(shown)
 
     def _offered(self, key: str) -> bool:
@@ -786,13 +823,14 @@ class OrderEditor(QWidget):
             self._extra = {k: v for k, v in order.items() if k not in self.fields and k not in skip}
             customer = order.get("customerAddress") or {}
             shipping = order.get("shippingAddress") or {}
-            self.customer.load(customer)
-            same = not shipping or shipping == customer
-            self.same_as_customer.blockSignals(True)
-            self.same_as_customer.setChecked(same)
-            self.same_as_customer.blockSignals(False)
-            self.shipping.setEnabled(not same)
-            self.shipping.load(customer if same else shipping)
+            if self._address_parts is not None or customer or shipping:  # unbuilt panels are empty already
+                self.customer.load(customer)
+                same = not shipping or shipping == customer
+                self.same_as_customer.blockSignals(True)
+                self.same_as_customer.setChecked(same)
+                self.same_as_customer.blockSignals(False)
+                self.shipping.setEnabled(not same)
+                self.shipping.load(customer if same else shipping)
             for key, edit in self.fields.items():
                 set_field_text(edit, order.get(key))
             if kind is None:
@@ -904,6 +942,8 @@ class OrderEditor(QWidget):
     def _apply_kind(self, kind: OrderKind) -> None:
         old = self._columns_kind
         self._columns_kind = kind
+        if kind is OrderKind.FULL:
+            self._address_section()
         self.addresses.setVisible(kind is OrderKind.FULL)
         for key, row in self._rows.items():
             self._forms[key].setRowVisible(row, self._offered(key))
@@ -996,6 +1036,11 @@ class OrderEditor(QWidget):
         cursor.insertText(replacement)
 
     # --- problems -------------------------------------------------------------------------------------------
+    def _mark_panels(self, messages: dict[str, list[str]]) -> None:
+        for panel in self._built_panels():
+            prefix = panel.key + "."
+            panel.mark({p[len(prefix):]: "; ".join(t) for p, t in messages.items() if p.startswith(prefix)})
+
     def _problem_shown(self, path: str) -> bool:
         """Quiet until asked: may this problem be shown yet?"""
         head = path.split(".", 1)[0].split("[", 1)[0]
@@ -1035,9 +1080,7 @@ class OrderEditor(QWidget):
         self.model.set_problems(cells)
         self._messages = messages
         self._mark_sku_cells()
-        for panel in (self.customer, self.shipping):
-            prefix = panel.key + "."
-            panel.mark({p[len(prefix):]: "; ".join(t) for p, t in messages.items() if p.startswith(prefix)})
+        self._mark_panels(messages)
         for key, row in self._rows.items():
             row.show_message("; ".join(messages.get(key, [])))
         date_conversion = next((c.converted for c in result.conversions if c.path == "orderDate"), None)
