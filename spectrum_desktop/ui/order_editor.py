@@ -500,9 +500,7 @@ class OrderEditor(QWidget):
         self.columns_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         bar.addWidget(self.columns_button)
 
-        self.sku_panel = SkuQuantitiesPanel()
-        self.sku_panel.setMaximumHeight(170)
-        self.sku_panel.changed.connect(self.model.set_sku_quantities)
+        self._sku_panel: SkuQuantitiesPanel | None = None  # built when first shown (see sku_panel)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         for signal in (self.model.modelReset, self.model.rowsRemoved, self.model.rowsMoved, self.model.rowsInserted):
             signal.connect(self._show_current_sku_quantities)
@@ -516,8 +514,8 @@ class OrderEditor(QWidget):
         items_layout.setSpacing(2)
         items_layout.addLayout(bar)
         items_layout.addWidget(self.table, 1)
-        items_layout.addWidget(self.sku_panel)
-        items_layout.addWidget(self.conversions)
+        items_layout.addWidget(self.conversions)  # the SKU quantities panel goes above it when built
+        self._items_layout = items_layout
         # Alt+Up/Down open a list in a combo box: moving line items by key works in the line items only.
         for action in (self.move_up_action, self.move_down_action):
             self.removeAction(action)
@@ -622,7 +620,10 @@ class OrderEditor(QWidget):
         chain += [self.fields[info.key] for info in self._optional]
         if self._address_parts is not None:
             chain += self.customer.widgets() + [self.same_as_customer] + self.shipping.widgets()
-        chain += [self.table, self.sku_panel.table, self.problems, self.preview]
+        chain.append(self.table)
+        if self._sku_panel is not None:
+            chain.append(self._sku_panel.table)
+        chain += [self.problems, self.preview]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
@@ -741,7 +742,9 @@ class OrderEditor(QWidget):
             shown = key in RECIPE_SET_KEYS if recipe_sets else key in self._chosen_columns
             self.table.setColumnHidden(column, not shown)
             self._column_actions[key].setEnabled(not recipe_sets and key not in self._required_columns)
-        self.sku_panel.setVisible(recipe_sets or "skuQuantities" in self._chosen_columns)
+        shown = recipe_sets or "skuQuantities" in self._chosen_columns
+        if shown or self._sku_panel is not None:
+            self.sku_panel.setVisible(shown)
 
     # --- header ---------------------------------------------------------------------------------------------
     def more_fields_shown(self) -> bool:
@@ -1111,7 +1114,24 @@ class OrderEditor(QWidget):
                 cells[(int(match.group(2)), column)] = "; ".join(texts)
         return cells
 
+    @property
+    def sku_panel(self) -> SkuQuantitiesPanel:
+        """The SKU quantities of the current line item. Built when first needed: it is hidden unless the kind is
+        recipe sets or the SKU quantities column is chosen, which most orders never do."""
+        if self._sku_panel is None:
+            panel = self._sku_panel = SkuQuantitiesPanel()
+            panel.setVisible(False)
+            panel.setMaximumHeight(170)
+            panel.changed.connect(self.model.set_sku_quantities)
+            self._items_layout.insertWidget(self._items_layout.indexOf(self.conversions), panel)
+            if hasattr(self, "_paths"):  # built after the form: take its place in the Tab order
+                self._chain_tab_order()
+            self._show_current_sku_quantities()
+        return self._sku_panel
+
     def _mark_sku_cells(self) -> None:
+        if self._sku_panel is None:
+            return
         row = self.sku_panel.line_item
         if row is not None:
             self.sku_panel.model.set_problems(self._sku_problems(row))
@@ -1125,6 +1145,8 @@ class OrderEditor(QWidget):
         self._update_line_item_actions()
 
     def _show_current_sku_quantities(self, *args: object) -> None:
+        if self._sku_panel is None:
+            return  # shown by the panel when it is built
         index = self.table.currentIndex()
         row = index.row() if index.isValid() and index.row() < self.model.rowCount() else None
         pairs = self.model.sku_quantities(row) if row is not None else []
