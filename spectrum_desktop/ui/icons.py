@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QIcon, QPainter
 from PySide6.QtWidgets import QStyle, QWidget
 
@@ -16,7 +17,9 @@ def send_icon(widget: QWidget) -> QIcon:
         pixmap = plain.pixmap(size, size)
         painter = QPainter(pixmap)
         painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
-        painter.fillRect(pixmap.rect(), colour)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawRect(pixmap.rect())  # as fillRect, whose overloads would load QGradient's enums at start-up
         painter.end()
         icon.addPixmap(pixmap)
     return icon
