@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut, QTextCursor
@@ -49,7 +49,6 @@ from spectrum_desktop.domain.validation import (
     validate_order,
 )
 from spectrum_desktop.domain.words import count as counted
-from spectrum_desktop.ui.address_panel import AddressPanel
 from spectrum_desktop.ui.field_message import FieldWithMessage
 from spectrum_desktop.ui.line_items_model import (
     COLUMNS,
@@ -62,6 +61,9 @@ from spectrum_desktop.ui.line_items_model import (
 )
 from spectrum_desktop.ui.order_date import OrderDateField
 from spectrum_desktop.ui.sku_quantities import SKU_KEYS, SkuQuantitiesPanel
+
+if TYPE_CHECKING:  # the address panels' module loads when they are built (see _address_section)
+    from spectrum_desktop.ui.address_panel import AddressPanel
 
 LINE_ITEM_PATH = re.compile(r"^(?:lineItems|recipeSets)\[(\d+)\](?:\.(\w+))?")
 SKU_PATH = re.compile(r"^(?:lineItems|recipeSets)\[(\d+)\]\.skuQuantities\[(\d+)\](?:\.(\w+))?")
@@ -364,6 +366,8 @@ class OrderEditor(QWidget):
     def _address_section(self) -> tuple[AddressPanel, AddressPanel, QCheckBox]:
         if self._address_parts is not None:
             return self._address_parts
+        from spectrum_desktop.ui.address_panel import AddressPanel
+
         customer = AddressPanel("Customer address", "customerAddress")
         shipping = AddressPanel("Shipping address", "shippingAddress")
         same_as_customer = QCheckBox("Same as customer address", objectName="sameAsCustomer")
