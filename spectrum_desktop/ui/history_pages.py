@@ -194,6 +194,7 @@ class _FinishBeforeClose(QObject):
 def install_history_pages(window: Any, context: Any) -> HistoryPages:
     """Add History (Ctrl+H) and Bulk (Ctrl+B) to `window` (a MainWindow), backed by `context` (an AppContext)."""
     pages = HistoryPages(window, context)
+    window.history_pages = pages
     window.add_page(pages.history_tab, "History", "Ctrl+H")
     window.add_page(pages.bulk_tab, "Bulk", "Ctrl+B")
     flow = getattr(window, "sender_flow", None)
