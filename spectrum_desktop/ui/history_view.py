@@ -241,6 +241,8 @@ class HistoryView(QWidget):
         header.resizeSection(STATE, badge_width(font, outcome_texts()))
         header.resizeSection(SENT_BY, text_width(font, [COLUMNS[SENT_BY]]))
         self.table.setColumnHidden(SENT_BY, not self.shared)
+        if self.shared:
+            self._fit_sent_by()
 
     @property
     def shared(self) -> bool:
@@ -267,11 +269,13 @@ class HistoryView(QWidget):
                      if c not in (SENT_BY, MESSAGE) and not header.isSectionHidden(c))
         need = others + width + header.defaultSectionSize() - self.table.viewport().width()  # Message keeps that much
         if self.isVisible() and need > 0:
-            # No sideways scrolling for it: Kind gives the room (a cut kind has its tooltip), then the name is cut.
+            # No sideways scrolling for it: a long name is cut first (down to the heading), then Kind gives the
+            # room (a cut name or kind has its tooltip).
+            font = self.table.font()
+            cut = min(need, max(width - text_width(font, [COLUMNS[SENT_BY]]), 0))
+            width, need = width - cut, need - cut
             kind = header.sectionSize(KIND)
-            given = min(need, max(kind - text_width(self.table.font(), [COLUMNS[KIND]]), 0))
-            header.resizeSection(KIND, kind - given)
-            width = max(width - (need - given), text_width(self.table.font(), [COLUMNS[SENT_BY]]) // 2)
+            header.resizeSection(KIND, kind - min(need, max(kind - text_width(font, [COLUMNS[KIND]]), 0)))
         header.resizeSection(SENT_BY, width)
 
     def _update_buttons(self) -> None:
@@ -340,6 +344,8 @@ class HistoryView(QWidget):
         if not self._sized and self.model.rowCount():
             self._sized = True
             self.table.resizeColumnToContents(PURCHASE_ORDER)
+            if self.shared:
+                self._fit_sent_by()
         self._detail = None
         self.detail.clear()
         self._update_count()
