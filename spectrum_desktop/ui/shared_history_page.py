@@ -77,8 +77,11 @@ class SharedHistoryPage(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         form = QFormLayout()
-        form.addRow("Address", self.address)
-        form.addRow("", self.set_by_administrator)
+        address_box = QVBoxLayout()
+        address_box.setSpacing(2)
+        address_box.addWidget(self.address)
+        address_box.addWidget(self.set_by_administrator)
+        form.addRow("Address", address_box)
         form.addRow("Password", self.password)
         form.addRow("Your name", self.display_name)
         key_row = QHBoxLayout()
