@@ -20,7 +20,8 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,10 +29,12 @@ from typing import Any
 from spectrum_desktop.domain.states import FailureReason, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import AttemptRecord, RecipeSetResult, SubmissionRecord
 from spectrum_desktop.store.crypto import BodyCipher, BodyUnreadable
-from spectrum_desktop.store.journal import HistoryPage, HistoryQuery, SubmissionNotFound
+from spectrum_desktop.store.journal import HistoryPage, HistoryQuery, NewSubmission, Recovered, SubmissionNotFound
 from spectrum_desktop.store.shared_url import JournalUrl, SharedHistoryError
 
 CHANNEL = "spectrum_history"
+POOL_SIZE = 4
+"""Idle connections kept for reuse; more threads at once open more, closed when they are done."""
 MIGRATION_LOCK = 0x5350_4543_5452_554D  # "SPECTRUM": every program migrating this database takes this lock
 DEFAULT_LEASE_SECONDS = 60.0
 BUDGET_KEEP_SECONDS = 3600.0
@@ -154,29 +157,6 @@ DELIVERED = ("succeeded", "already_submitted")
 RESENDABLE = ("failed", "partial", "unknown", "queued")
 
 
-@dataclass(frozen=True)
-class _Entry:
-    environment_id: str
-    kind: OrderKind
-    endpoint: str
-    purchase_orders: Sequence[str]
-    recipe_set_ids: Sequence[str]
-    skus: Sequence[str]
-    request_body: str
-    base_url: str = ""
-    original_id: int | None = None
-
-
-class RecoveredRows(list):
-    """The rows recovery turned unknown (a list, as callers on main expect), with `.unknown` and `.released` as
-    the submission path's `Recovered` has them."""
-
-    def __init__(self, unknown: Sequence[SubmissionRecord], released: Sequence[int]) -> None:
-        super().__init__(unknown)
-        self.unknown = tuple(unknown)
-        self.released = tuple(released)
-
-
 class SharedHistoryUnavailable(SharedHistoryError):
     """The database server cannot be reached or refused the login; nothing was sent."""
 
@@ -271,7 +251,7 @@ class PgDatabase:
         self._password = password
         self._timeout = connect_timeout
         self._local = threading.local()
-        self._connections: list[Any] = []
+        self._idle: list[Any] = []
         self._lock = threading.Lock()
         self._closed = False
         self.migrate()
@@ -290,14 +270,39 @@ class PgDatabase:
             conn.execute("SET TIME ZONE 'UTC'")
         return conn
 
-    def connect(self):
-        conn = getattr(self._local, "conn", None)
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A connection for this thread's work, from a small pool of idle ones. The task helper starts a thread per
+        task, so a connection per thread would stay open for the life of the app; here it goes back to the pool (or
+        is closed) when the work is done. A thread that asks again while it holds one gets the same one."""
+        held = getattr(self._local, "held", None)
+        if held is not None:
+            self._local.depth += 1
+            try:
+                yield held
+            finally:
+                self._local.depth -= 1
+            return
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
         if conn is None or conn.closed:
             conn = self.open_connection()
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
-        return conn
+        self._local.held, self._local.depth = conn, 0
+        try:
+            yield conn
+        finally:
+            self._local.held = None
+            self._give_back(conn)
+
+    def _give_back(self, conn: Any) -> None:
+        from psycopg.pq import TransactionStatus
+
+        reusable = not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE
+        with self._lock:
+            if reusable and not self._closed and len(self._idle) < POOL_SIZE:
+                self._idle.append(conn)
+                return
+        conn.close()
 
     def transaction(self):
         """`with db.transaction() as conn:` one committed transaction (rolled back on error)."""
@@ -307,23 +312,31 @@ class PgDatabase:
             def __enter__(self_inner):
                 self_inner.guard = _unavailable(db.address.display)
                 self_inner.guard.__enter__()
-                self_inner.conn = db.connect()
-                self_inner.tx = self_inner.conn.transaction()
-                self_inner.tx.__enter__()
+                self_inner.lease = db.connection()
+                try:
+                    self_inner.conn = self_inner.lease.__enter__()
+                    self_inner.tx = self_inner.conn.transaction()
+                    self_inner.tx.__enter__()
+                except BaseException as raised:
+                    self_inner.lease.__exit__(type(raised), raised, raised.__traceback__)
+                    if not self_inner.guard.__exit__(type(raised), raised, raised.__traceback__):
+                        raise
                 return self_inner.conn
 
             def __exit__(self_inner, kind, error, tb):
                 try:
                     self_inner.tx.__exit__(kind, error, tb)
                 except BaseException as raised:  # a commit that failed (server gone)
+                    self_inner.lease.__exit__(None, None, None)
                     return self_inner.guard.__exit__(type(raised), raised, raised.__traceback__)
+                self_inner.lease.__exit__(None, None, None)
                 return self_inner.guard.__exit__(kind, error, tb)
 
         return _Tx()
 
     def read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        with _unavailable(self.address.display):
-            return self.connect().execute(sql, params).fetchall()
+        with _unavailable(self.address.display), self.connection() as conn:
+            return conn.execute(sql, params).fetchall()
 
     @property
     def schema_version(self) -> int:
@@ -348,9 +361,10 @@ class PgDatabase:
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
         self._local = threading.local()
 
 
@@ -423,7 +437,7 @@ class PgJournal:
         return self._db
 
     def recover(self, owner_alive: Callable[[str], bool] | None = None, me: str = "",
-                now: float | None = None) -> RecoveredRows:
+                now: float | None = None) -> Recovered:
         """Rows whose owner's lease has expired: 'sending' ones become 'unknown' (the request may or may not have
         arrived), queued ones are freed. A live owner's rows (lease running) are never touched, nor `me`'s (default:
         this journal's owner). `owner_alive` is not asked: across machines only the lease can tell.
@@ -447,7 +461,7 @@ class PgJournal:
                     " WHERE submission_id = ANY(%s) AND finished_at IS NULL", (unknown,))
             if released:
                 conn.execute("UPDATE submissions SET owner = NULL, lease_until = NULL WHERE id = ANY(%s)", (released,))
-        return RecoveredRows([self.get(i) for i in unknown], released)
+        return Recovered(tuple(self.get(i) for i in unknown), tuple(released))
 
     def record(
         self,
@@ -465,7 +479,7 @@ class PgJournal:
         lease_until: float | None = None,
     ) -> int:
         """Write a new submission and commit it; returns its id."""
-        entry = _Entry(environment_id, kind, endpoint, purchase_orders, recipe_set_ids, skus, request_body, base_url,
+        entry = NewSubmission(environment_id, kind, endpoint, purchase_orders, recipe_set_ids, skus, request_body, base_url,
                        original_id)
         return int(self.record_many([entry], owner, lease_until, state)[0] or 0)
 
