@@ -25,8 +25,11 @@ def history_source(service: Any) -> HistorySource:
     """The History page's callables over a SubmissionService (it knows where each row's resend or check goes)."""
 
     def fetch(f: HistoryFilter, page: int, size: int) -> tuple[list[SubmissionRecord], int]:
-        result = history.page(service, f.environment_id, f.states, f.search, page, size, since=f.since,
+        reads = _Reads(service)
+        result = history.page(reads, f.environment_id, f.states, f.search, page, size, since=f.since,
                               until=f.until, latest_only=f.latest_only, sender=f.sender)
+        if reads.error is not None:
+            raise reads.error
         return list(result.rows), result.total
 
     def check(submission_id: int) -> CheckResult:
@@ -54,6 +57,23 @@ def history_source(service: Any) -> HistorySource:
         delivered=lambda record: bool(service.delivered(record)),
         correction=lambda submission_id: service.correction(submission_id),  # resend_body + the accepted ones
     )
+
+
+class _Reads:
+    """The service as history.page sees it, keeping what its page read raised: history.page answers a shared history
+    that cannot be reached with an empty page (for callers reading on the GUI thread); the History page reads off
+    that thread and tells the person why the page is empty instead."""
+
+    def __init__(self, service: Any) -> None:
+        self._service = service
+        self.error: BaseException | None = None
+
+    def page(self, query: Any) -> Any:
+        try:
+            return self._service.page(query)
+        except Exception as exc:
+            self.error = exc
+            raise
 
 
 def bulk_source(service: Any, plan: Callable[[], SendPlan],
