@@ -21,8 +21,12 @@ from spectrum_desktop.ui.history_view import CheckResult, HistorySource
 TargetFor = Callable[[SubmissionRecord], Target]
 
 
-def history_source(service: Any) -> HistorySource:
-    """The History page's callables over a SubmissionService (it knows where each row's resend or check goes)."""
+def history_source(service: Any, remote: bool | None = None) -> HistorySource:
+    """The History page's callables over a SubmissionService (it knows where each row's resend or check goes).
+    `remote`: the pages come from the shared history's server (read off the GUI thread); by default the window's
+    LazyService says."""
+    if remote is None:
+        remote = isinstance(service, LazyService) and service.remote
 
     def fetch(f: HistoryFilter, page: int, size: int) -> tuple[list[SubmissionRecord], int]:
         reads = _Reads(service)
@@ -56,6 +60,7 @@ def history_source(service: Any) -> HistorySource:
         request_body=request_body,
         delivered=lambda record: bool(service.delivered(record)),
         correction=lambda submission_id: service.correction(submission_id),  # resend_body + the accepted ones
+        remote=remote,
     )
 
 
@@ -111,6 +116,11 @@ class LazyService:
 
     def __init__(self, context: Any) -> None:
         self._context = context
+
+    @property
+    def remote(self) -> bool:
+        """The history is the team's shared one on a database server (known from the settings; nothing opened)."""
+        return bool(getattr(self._context, "shared_history_url", ""))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._context.submissions, name)

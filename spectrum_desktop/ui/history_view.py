@@ -72,6 +72,9 @@ class HistorySource:
     correction: Callable[[int], Any] | None = None
     """Open in editor: the row as it may be sent again (services.submission.Correction: only the failed
     recipeSets of a partly accepted order, and the accepted ones to show), or None when not kept."""
+    remote: bool = False
+    """The pages come from a server (the shared history), which may take seconds to answer or not answer at all:
+    `fetch` then runs off the GUI thread too. This computer's own file is read where it is asked for."""
 
 
 class HistoryView(QWidget):
@@ -103,6 +106,8 @@ class HistoryView(QWidget):
         self._read_problem = ""
         self.model = HistoryModel(source.fetch, colours={e.id: e.colour for e in environments}, parent=self,
                                   names={e.id: e.name for e in environments})
+        if source.remote:
+            self.model.set_runner(self._read_next_page)
         self._build(environments)
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self._reload_now)
@@ -263,9 +268,6 @@ class HistoryView(QWidget):
         """Show the Sent by column and filter (a shared history) or hide them (this computer's own history, where
         every row is the same person's). `me`: this person's sender name, offered first in the filter."""
         self._shared = shared
-        # A shared history's server may take seconds to answer or not answer at all: its pages are read off the
-        # GUI thread (this computer's own file is read where it is asked for).
-        self.model.set_runner(self._read_next_page if shared else None)
         self.table.setColumnHidden(SENT_BY, not shared)
         self.sent_by.setVisible(shared)
         if me and self.sent_by.findText(me) < 0:
@@ -350,8 +352,8 @@ class HistoryView(QWidget):
         self.show_filter(self.current_filter(), from_widgets=True)
 
     def show_filter(self, history_filter: HistoryFilter, from_widgets: bool = False) -> None:
-        """Show rows matching `history_filter`; the filter widgets follow where they can express it. A shared
-        history's rows are read off the GUI thread and shown when they come (the latest filter asked for wins)."""
+        """Show rows matching `history_filter`; the filter widgets follow where they can express it. A remote
+        source's rows are read off the GUI thread and shown when they come (the latest filter asked for wins)."""
         if not from_widgets:
             self._set_widgets(history_filter)
         self._request(history_filter, None, self._filter_shown, lambda: self._filter_shown(history_filter, [], 0))
@@ -371,12 +373,13 @@ class HistoryView(QWidget):
                  shown: Callable[[HistoryFilter, list[SubmissionRecord], int], None],
                  not_read: Callable[[], None] | None = None) -> None:
         """Read the first `size` rows of `history_filter` and pass them to `shown`: here for this computer's own
-        history, through the task helper for a shared one, where an answer to an older request is dropped and a
+        history, through the task helper for a remote one (the shared history), where an answer to an older request is dropped and a
         failure is said in the status line (`not_read` then runs too)."""
         self._generation += 1
         generation = self._generation
         model = self.model
-        if not self.shared:
+        if not self._source.remote:
+            self._in_flight = 0
             shown(history_filter, *model.read(history_filter, size))
             return
         self._in_flight = generation
@@ -572,7 +575,7 @@ class HistoryView(QWidget):
 
     def confirm_resend_all(self) -> tasks.Task | None:
         """Ask once, naming how many rows and how many go to production, then resend them all. With a shared
-        history the rows are counted off the GUI thread first, so this returns None and asks when they are."""
+        history (a remote source) the rows are counted off the GUI thread first, so this returns None and asks when they are."""
         attention = self.model.filter.attention_only()
         production_ids = [pid for pid in self._production if attention.environment_id in (None, pid)]
         fetch = self._source.fetch
@@ -583,7 +586,7 @@ class HistoryView(QWidget):
                 return 0, 0
             return total, sum(fetch(replace(attention, environment_id=pid), 0, 1)[1] for pid in production_ids)
 
-        if not self.shared:
+        if not self._source.remote:
             return self._confirm_counted(*counts())
         self._say(COUNTING)
         self._run_read(counts, lambda found: self._confirm_counted(*found), self._read_failed)

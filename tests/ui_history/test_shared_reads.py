@@ -45,7 +45,7 @@ def silent_port():
 
 
 def shared_view(qtbot, journal, confirm=None):
-    view = HistoryView(history_source(SubmissionService(journal, None)), ENVIRONMENTS, lazy=True, confirm=confirm)
+    view = HistoryView(history_source(SubmissionService(journal, None), remote=True), ENVIRONMENTS, lazy=True, confirm=confirm)
     qtbot.addWidget(view)
     view.set_shared(True, "ann")
     view.show()
@@ -111,3 +111,13 @@ def test_resend_all_counts_off_the_gui_thread_then_asks(qtbot, shared):
     qtbot.waitUntil(lambda: view.model.total == 3, timeout=10000)
     assert view.confirm_resend_all() is None
     qtbot.waitUntil(lambda: asked == ["Resend 3 submissions that need attention?"], timeout=10000)
+
+
+def test_the_windows_history_reads_off_the_gui_thread_exactly_when_it_is_the_shared_one():
+    from types import SimpleNamespace
+
+    from spectrum_desktop.ui.history_sources import LazyService
+
+    shared = SimpleNamespace(shared_history_url="postgresql://ann@db.example.com/team?sslmode=require")
+    assert history_source(LazyService(shared)).remote is True
+    assert history_source(LazyService(SimpleNamespace(shared_history_url=""))).remote is False
