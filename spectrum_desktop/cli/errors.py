@@ -79,6 +79,32 @@ def left_queued(orders: int) -> str:
             f"`spectrum-desktop resend --failed` sends {'it' if orders == 1 else 'them'}.")
 
 
+def accepted_not_sent_again(left_out: dict[str, tuple[str, ...]], skipped: list[str], environment_name: str,
+                            most: int = 10) -> list[str]:
+    """After a multi-order send: per purchase order, the recipe sets left out because they were accepted there
+    before (never sent twice), and whether the rest of the order went."""
+    lines = []
+    for po, ids in list(left_out.items())[:most]:
+        were = f"{', '.join(ids)} {'was' if len(ids) == 1 else 'were'} already accepted by {environment_name}"
+        if po in skipped:
+            lines.append(f"{po}: {were} and nothing else in it was left to send, so it was not sent again. "
+                         "If other recipe sets of it failed before, correct them with `spectrum-desktop resend "
+                         "--failed` or in the window (History › Open in editor).")
+        else:
+            lines.append(f"{po}: {were} and {'was' if len(ids) == 1 else 'were'} not sent again; only its other "
+                         "recipe sets were sent.")
+    if len(left_out) > most:
+        lines.append(f"and {count(len(left_out) - most, 'more order')} with recipe sets already accepted "
+                     "(see `spectrum-desktop history`).")
+    return lines
+
+
+def delivered_not_sent_again(purchase_orders: list[str], environment_name: str, listed: str) -> str:
+    """`send` without --force: orders history shows delivered there are skipped (say which, and the way out)."""
+    return (f"{orders_were(len(purchase_orders))} already delivered to {environment_name} and not sent again "
+            f"({listed}); add --force to send {'it' if len(purchase_orders) == 1 else 'them'} anyway.")
+
+
 def shared_history_message(error: BaseException) -> str:
     """The shared history's (team mode's) typed errors, for the command line."""
     from spectrum_desktop.services import team as t
