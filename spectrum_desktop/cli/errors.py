@@ -52,6 +52,13 @@ def message(error: BaseException) -> str:
                 "`spectrum-desktop resend --failed`, which sends only the recipe sets that failed.")
     if isinstance(error, NotInHistory):
         return f"there is no submission number {error.submission_id} in the history (see `spectrum-desktop history`)."
+    from spectrum_desktop.services.tokens import TokenNotSaved
+
+    if isinstance(error, TokenNotSaved) and error.problem == TokenNotSaved.KEYRING:
+        did = {"save": "refused to save the token", "remove": "refused to remove the token"}.get(
+            error.action, "could not be read")
+        return (f"the keyring ({error.keyring or 'the keyring'}) {did}, so nothing was sent. Unlock it and try "
+                "again, or set SPECTRUM_API_TOKEN for this run.")
     shared = shared_history_message(error)
     if shared:
         return shared
@@ -156,8 +163,10 @@ def exit_code(error: BaseException) -> int:
 
     if isinstance(error, LocalDataError):
         return EXIT_LOCAL_DATA
-    if isinstance(error, (MissingToken, LookupFailed, SharedHistoryUnavailable)):
-        return EXIT_UNREACHABLE
+    from spectrum_desktop.services.tokens import TokenNotSaved
+
+    if isinstance(error, (MissingToken, LookupFailed, SharedHistoryUnavailable, TokenNotSaved)):
+        return EXIT_UNREACHABLE  # a locked keyring is like a missing token: nothing could be sent
     return EXIT_BAD_INPUT
 
 

@@ -217,7 +217,7 @@ class AppContext:
         try:
             return self.tokens.get(environment_id)
         except TokenStoreError as error:
-            raise TokenNotSaved(str(error)) from None
+            raise TokenNotSaved.from_store(error) from None
 
     @property
     def sandbox_url(self) -> str | None:

@@ -106,7 +106,23 @@ def _typed_message(exc: BaseException) -> str:
                 "that failed), then send again.")
     if isinstance(exc, NotInHistory):
         return f"There is no submission number {exc.submission_id} in the history."
+    from spectrum_desktop.services.tokens import TokenNotSaved
+
+    if isinstance(exc, TokenNotSaved):
+        return token_not_saved(exc)
     return _shared_history_message(exc)
+
+
+def token_not_saved(exc) -> str:
+    """TokenNotSaved in words for the window."""
+    if exc.problem == exc.EMPTY:
+        return "The token is empty. Paste the whole token and save again."
+    if exc.problem == exc.SANDBOX:
+        return "The local sandbox needs no token."
+    keyring = exc.keyring or "the keyring"
+    did = {"save": "refused to save the token", "remove": "refused to remove the token"}.get(
+        exc.action, "could not be read")
+    return f"The keyring ({keyring}) {did}. Unlock it (for example by logging in again) and try again."
 
 
 def _shared_history_message(exc: BaseException) -> str:
