@@ -110,6 +110,14 @@ def _typed_message(exc: BaseException) -> str:
 
     if isinstance(exc, TokenNotSaved):
         return token_not_saved(exc)
+    from spectrum_desktop.services.drafts import DraftNotKept
+
+    if isinstance(exc, DraftNotKept):
+        if exc.action == "save":
+            return ("The draft could not be saved. Your typing is still in the window; free some disk space or "
+                    "unlock the keyring, then choose File › Save draft.")
+        return ("A draft left by an earlier session could not be read, so it cannot be restored. It is left as it "
+                "is; start the order again, and if you need it back, send the log file to support.")
     return _shared_history_message(exc)
 
 

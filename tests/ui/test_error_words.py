@@ -51,3 +51,12 @@ def test_bulk_words_for_orders_not_sent_again_count_right():
     assert "P: R1, R2 were already accepted and not sent again; only its other recipe sets were sent" in many
     assert "Q: S1 was already accepted and not sent again; nothing else in it was left to send; correct the rest " \
            "from History" in many
+
+
+def test_draft_problems_are_worded_in_the_window_not_by_the_service():
+    from spectrum_desktop.services.drafts import DraftNotKept
+
+    saving = user_message(DraftNotKept("save", "OSError"))
+    assert "still in the window" in saving and "OSError" not in saving
+    reading = user_message(DraftNotKept("read", "InvalidToken"))
+    assert "could not be read" in reading and "InvalidToken" not in reading
