@@ -52,6 +52,12 @@ def message(error: BaseException) -> str:
                 "`spectrum-desktop resend --failed`, which sends only the recipe sets that failed.")
     if isinstance(error, NotInHistory):
         return f"there is no submission number {error.submission_id} in the history (see `spectrum-desktop history`)."
+    from spectrum_desktop.services.errors import EnvironmentsFileInvalid
+
+    if isinstance(error, EnvironmentsFileInvalid):
+        return (f"the list of environments ({error.path}) could not be used, so nothing was sent. Fix it, or move "
+                "it away to start again with the first-run environments (Local sandbox, Staging, Production). "
+                f"What is wrong: {error.detail}")
     from spectrum_desktop.services.tokens import TokenNotSaved
 
     if isinstance(error, TokenNotSaved) and error.problem == TokenNotSaved.KEYRING:
@@ -161,7 +167,9 @@ def exit_code(error: BaseException) -> int:
 
     from spectrum_desktop.services.team import SharedHistoryUnavailable
 
-    if isinstance(error, LocalDataError):
+    from spectrum_desktop.services.errors import EnvironmentsFileInvalid
+
+    if isinstance(error, (LocalDataError, EnvironmentsFileInvalid)):
         return EXIT_LOCAL_DATA
     from spectrum_desktop.services.tokens import TokenNotSaved
 

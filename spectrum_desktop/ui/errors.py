@@ -110,6 +110,10 @@ def _typed_message(exc: BaseException) -> str:
 
     if isinstance(exc, TokenNotSaved):
         return token_not_saved(exc)
+    if isinstance(exc, e.EnvironmentsFileInvalid):
+        return (f"The list of environments ({exc.path}) could not be read: it is damaged or was changed by hand. "
+                "Nothing was sent. Ask whoever changed it to fix it, or move the file away to start again with "
+                "the first-run environments; the log file says what is wrong.")
     from spectrum_desktop.services.drafts import DraftNotKept
 
     if isinstance(exc, DraftNotKept):
