@@ -57,6 +57,12 @@ def journal_url(settings: TeamSettings | None = None) -> str:
     return os.environ.get(URL_VARIABLE, "").strip() or (settings.journal_url.strip() if settings else "")
 
 
+def administrator_url() -> str:
+    """The address set for this computer by its start-up settings (SPECTRUM_DESKTOP_JOURNAL_URL), or ''. It wins over
+    Preferences, so Preferences shows it and cannot change it."""
+    return os.environ.get(URL_VARIABLE, "").strip()
+
+
 @dataclass
 class SharedJournal:
     journal: PgJournal

@@ -28,7 +28,7 @@ from typing import Any
 from spectrum_desktop.domain.states import FailureReason, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import AttemptRecord, RecipeSetResult, SubmissionRecord
 from spectrum_desktop.store.crypto import BodyCipher, BodyUnreadable
-from spectrum_desktop.store.journal import HistoryPage, HistoryQuery, SubmissionNotFound
+from spectrum_desktop.store.journal import HistoryPage, HistoryQuery, NewSubmission, Recovered, SubmissionNotFound
 from spectrum_desktop.store.shared_url import JournalUrl, SharedHistoryError
 
 CHANNEL = "spectrum_history"
@@ -152,29 +152,6 @@ _COLUMNS = (
 _CHECK_TEXT = "spectrum-desktop team key"
 DELIVERED = ("succeeded", "already_submitted")
 RESENDABLE = ("failed", "partial", "unknown", "queued")
-
-
-@dataclass(frozen=True)
-class _Entry:
-    environment_id: str
-    kind: OrderKind
-    endpoint: str
-    purchase_orders: Sequence[str]
-    recipe_set_ids: Sequence[str]
-    skus: Sequence[str]
-    request_body: str
-    base_url: str = ""
-    original_id: int | None = None
-
-
-class RecoveredRows(list):
-    """The rows recovery turned unknown (a list, as callers on main expect), with `.unknown` and `.released` as
-    the submission path's `Recovered` has them."""
-
-    def __init__(self, unknown: Sequence[SubmissionRecord], released: Sequence[int]) -> None:
-        super().__init__(unknown)
-        self.unknown = tuple(unknown)
-        self.released = tuple(released)
 
 
 class SharedHistoryUnavailable(SharedHistoryError):
@@ -423,7 +400,7 @@ class PgJournal:
         return self._db
 
     def recover(self, owner_alive: Callable[[str], bool] | None = None, me: str = "",
-                now: float | None = None) -> RecoveredRows:
+                now: float | None = None) -> Recovered:
         """Rows whose owner's lease has expired: 'sending' ones become 'unknown' (the request may or may not have
         arrived), queued ones are freed. A live owner's rows (lease running) are never touched, nor `me`'s (default:
         this journal's owner). `owner_alive` is not asked: across machines only the lease can tell.
@@ -447,7 +424,7 @@ class PgJournal:
                     " WHERE submission_id = ANY(%s) AND finished_at IS NULL", (unknown,))
             if released:
                 conn.execute("UPDATE submissions SET owner = NULL, lease_until = NULL WHERE id = ANY(%s)", (released,))
-        return RecoveredRows([self.get(i) for i in unknown], released)
+        return Recovered(tuple(self.get(i) for i in unknown), tuple(released))
 
     def record(
         self,
@@ -465,7 +442,7 @@ class PgJournal:
         lease_until: float | None = None,
     ) -> int:
         """Write a new submission and commit it; returns its id."""
-        entry = _Entry(environment_id, kind, endpoint, purchase_orders, recipe_set_ids, skus, request_body, base_url,
+        entry = NewSubmission(environment_id, kind, endpoint, purchase_orders, recipe_set_ids, skus, request_body, base_url,
                        original_id)
         return int(self.record_many([entry], owner, lease_until, state)[0] or 0)
 

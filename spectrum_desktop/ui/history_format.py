@@ -14,8 +14,8 @@ from spectrum_desktop.domain.fields import kind_labels
 from spectrum_desktop.domain.states import NEEDS_ATTENTION, FailureReason, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 
-COLUMNS = ("When", "Environment", "Kind", "Purchase order", "Line items", "State", "Attempts", "Message")
-WHEN, ENVIRONMENT, KIND, PURCHASE_ORDER, LINE_ITEMS, STATE, ATTEMPTS, MESSAGE = range(len(COLUMNS))
+COLUMNS = ("When", "Environment", "Kind", "Purchase order", "Line items", "State", "Attempts", "Sent by", "Message")
+WHEN, ENVIRONMENT, KIND, PURCHASE_ORDER, LINE_ITEMS, STATE, ATTEMPTS, SENT_BY, MESSAGE = range(len(COLUMNS))
 
 STATE_LABELS = {
     SubmissionState.QUEUED: "Queued",
@@ -51,6 +51,8 @@ class HistoryFilter:
     search: str = ""
     latest_only: bool = False
     """Hide a row once the same purchase order(s) went to the same environment again (resent or re-entered)."""
+    sender: str | None = None
+    """Only rows sent by this person (a shared history; a local history's rows are all its owner's)."""
 
     @classmethod
     def needs_attention(cls, environment_id: str | None = None) -> HistoryFilter:
@@ -105,6 +107,8 @@ def cell(record: SubmissionRecord, column: int, names: Mapping[str, str] | None 
         return state_label(record)
     if column == ATTEMPTS:
         return str(record.attempts)
+    if column == SENT_BY:
+        return record.sender
     return record.message
 
 

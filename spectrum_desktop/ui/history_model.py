@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.ui.badges import BADGE_ROLE, STATE_COLOURS
 from spectrum_desktop.ui.history_format import (
-    COLUMNS, ENVIRONMENT, KIND, MESSAGE, PURCHASE_ORDER, STATE, HistoryFilter, cell, environment_name,
+    COLUMNS, ENVIRONMENT, KIND, MESSAGE, PURCHASE_ORDER, SENT_BY, STATE, HistoryFilter, cell, environment_name,
 )
 
 # fetch(filter, page, page_size) -> (rows of that page, total rows matching the filter)
@@ -105,7 +105,7 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column in (STATE, MESSAGE):
                 return record.message or None
-            if column in (PURCHASE_ORDER, KIND):
+            if column in (PURCHASE_ORDER, KIND, SENT_BY):
                 return cell(record, column) or None
             if column == ENVIRONMENT:
                 return f"{environment_name(record, self._names)} ({record.base_url})" if record.base_url else None

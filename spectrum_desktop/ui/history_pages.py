@@ -51,6 +51,8 @@ class HistoryPages:
         self._lazy_service: Any = None
         self.history_tab = LazyPage(self._build_history, "historyTab")
         self.bulk_tab = LazyPage(self._build_bulk, "bulkTab")
+        self.live: Any = None
+        """The LiveHistory of a shared history's open History page (None for this computer's own history)."""
 
     @property
     def history(self) -> HistoryView:
@@ -121,7 +123,24 @@ class HistoryPages:
         view.resend_finished.connect(self.notify_changed)
         view.resend_finished.connect(self.sent_elsewhere)
         self._window.environment_changed.connect(lambda _id: view.set_environments(self._environments()))
+        if getattr(self._context, "shared_history_url", ""):
+            view.set_shared(True, self._context.sender)
+            view.model.modelReset.connect(lambda: self._listen(view))
         return view
+
+    def _listen(self, view: HistoryView) -> None:
+        """Once History has read the shared history (so the journal is open), rows colleagues write reach it over
+        LISTEN/NOTIFY: a few reloads a second at most, only of the rows loaded, never a poll of the table."""
+        if self.live is not None:
+            return
+        from spectrum_desktop.ui.live_history import LiveHistory
+
+        self.live = LiveHistory(view, self._context, view.notify_changed).start()
+
+    def stop_live(self) -> None:
+        """Before the window closes its context: the listener's own connection and thread end."""
+        if self.live is not None:
+            self.live.stop()
 
     def _build_bulk(self) -> BulkView:
         from spectrum_desktop.ui.bulk_view import BulkView
@@ -168,12 +187,14 @@ class _FinishBeforeClose(QObject):
             bulk.cancel()
         for page in self._pages.built_pages():
             page.guard.wait(CLOSE_WAIT_SECONDS)
+        self._pages.stop_live()
         return False
 
 
 def install_history_pages(window: Any, context: Any) -> HistoryPages:
     """Add History (Ctrl+H) and Bulk (Ctrl+B) to `window` (a MainWindow), backed by `context` (an AppContext)."""
     pages = HistoryPages(window, context)
+    window.history_pages = pages
     window.add_page(pages.history_tab, "History", "Ctrl+H")
     window.add_page(pages.bulk_tab, "Bulk", "Ctrl+B")
     flow = getattr(window, "sender_flow", None)

@@ -26,7 +26,7 @@ def history_source(service: Any) -> HistorySource:
 
     def fetch(f: HistoryFilter, page: int, size: int) -> tuple[list[SubmissionRecord], int]:
         result = history.page(service, f.environment_id, f.states, f.search, page, size, since=f.since,
-                              until=f.until, latest_only=f.latest_only)
+                              until=f.until, latest_only=f.latest_only, sender=f.sender)
         return list(result.rows), result.total
 
     def check(submission_id: int) -> CheckResult:

@@ -26,7 +26,7 @@ from spectrum_desktop.domain.words import count
 from spectrum_desktop.ui.badges import BadgeDelegate, badge_width, text_width
 from spectrum_desktop.ui.files import documents_folder
 from spectrum_desktop.ui.history_format import (
-    ATTEMPTS, COLUMNS, ENVIRONMENT, KIND, KIND_LABELS, LINE_ITEMS, PURCHASE_ORDER, STATE, STATE_LABELS, WHEN,
+    ATTEMPTS, COLUMNS, ENVIRONMENT, KIND, KIND_LABELS, LINE_ITEMS, MESSAGE, PURCHASE_ORDER, SENT_BY, STATE, STATE_LABELS, WHEN,
     HistoryFilter, export_csv, local_time, outcome_texts, pretty_json,
 )
 from spectrum_desktop.ui.history_model import HistoryModel, PageFetcher
@@ -38,6 +38,9 @@ MESSAGE_ROOM = 300
 DETAIL_ROOM = 480
 """The detail goes beside the table only when every column, some of the message and the detail all fit."""
 ALL_ENVIRONMENTS = "All environments"
+ANYONE = "Sent by anyone"
+SENT_BY_ROOM = 140
+"""The Sent by column never takes more than this (a longer name is cut; its tooltip shows it whole)."""
 RELOAD_DELAY_MS = 300
 CLOSE_WAIT_SECONDS = 10.0
 LIVE_MS = 500
@@ -127,11 +130,19 @@ class HistoryView(QWidget):
         self.search.setToolTip("Search a purchase order number, a recipeSetId or a SKU (press Enter)")
         self.search.setAccessibleName("Search")
         self.search.setClearButtonEnabled(True)
+        self.sent_by = QComboBox(objectName="historySentBy", editable=True)
+        self.sent_by.setAccessibleName("Sent by filter")
+        self.sent_by.setToolTip("Only the orders one colleague sent: pick a name or type one (press Enter)")
+        self.sent_by.addItem(ANYONE)
+        self.sent_by.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.sent_by.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.sent_by.setMinimumContentsLength(9)
+        self.sent_by.setVisible(False)  # a shared history only (set_shared): a local one is one person's
         self.count_label = QLabel(objectName="historyCount")
 
         filters = QHBoxLayout()
         for w in (self.environment, self.state, self.attention_button, self.use_dates, self.date_from,
-                  QLabel("to"), self.date_to, self.search, self.count_label):
+                  QLabel("to"), self.date_to, self.search, self.sent_by, self.count_label):
             filters.addWidget(w)
 
         icon = self.style().standardIcon
@@ -204,6 +215,8 @@ class HistoryView(QWidget):
         self.environment.currentIndexChanged.connect(self.apply_filter)
         self.state.currentIndexChanged.connect(self.apply_filter)
         self.search.editingFinished.connect(self.apply_filter)
+        self.sent_by.activated.connect(lambda _index: self.apply_filter())
+        self.sent_by.lineEdit().returnPressed.connect(self.apply_filter)
         self.use_dates.toggled.connect(self.apply_filter)
         self.date_from.dateChanged.connect(self._dates_changed)
         self.date_to.dateChanged.connect(self._dates_changed)
@@ -212,6 +225,7 @@ class HistoryView(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.model.modelReset.connect(self._update_buttons)
         self.model.modelReset.connect(self._fit_kind)
+        self.model.modelReset.connect(lambda: self._fit_sent_by() if self.shared else None)
         self._update_buttons()
 
     def _fit_columns(self, names: Sequence[str]) -> None:
@@ -225,6 +239,44 @@ class HistoryView(QWidget):
         header.resizeSection(LINE_ITEMS, text_width(font, [COLUMNS[LINE_ITEMS]]))
         header.resizeSection(ATTEMPTS, text_width(font, [COLUMNS[ATTEMPTS]]))
         header.resizeSection(STATE, badge_width(font, outcome_texts()))
+        header.resizeSection(SENT_BY, text_width(font, [COLUMNS[SENT_BY]]))
+        self.table.setColumnHidden(SENT_BY, not self.shared)
+        if self.shared:
+            self._fit_sent_by()
+
+    @property
+    def shared(self) -> bool:
+        """A shared (team) history: rows come from several people, so who sent each is shown and can be filtered."""
+        return getattr(self, "_shared", False)
+
+    def set_shared(self, shared: bool, me: str = "") -> None:
+        """Show the Sent by column and filter (a shared history) or hide them (this computer's own history, where
+        every row is the same person's). `me`: this person's sender name, offered first in the filter."""
+        self._shared = shared
+        self.table.setColumnHidden(SENT_BY, not shared)
+        self.sent_by.setVisible(shared)
+        if me and self.sent_by.findText(me) < 0:
+            self.sent_by.addItem(me)
+        if shared:
+            self._fit_sent_by()
+
+    def _fit_sent_by(self) -> None:
+        """Sent by as wide as the names shown, never wider than SENT_BY_ROOM (a long name has its tooltip)."""
+        names = {r.sender for r in self.model.loaded()} | {COLUMNS[SENT_BY]}
+        width = min(text_width(self.table.font(), sorted(names)), SENT_BY_ROOM)
+        header = self.table.horizontalHeader()
+        others = sum(header.sectionSize(c) for c in range(header.count())
+                     if c not in (SENT_BY, MESSAGE) and not header.isSectionHidden(c))
+        need = others + width + header.defaultSectionSize() - self.table.viewport().width()  # Message keeps that much
+        if self.isVisible() and need > 0:
+            # No sideways scrolling for it: a long name is cut first (down to the heading), then Kind gives the
+            # room (a cut name or kind has its tooltip).
+            font = self.table.font()
+            cut = min(need, max(width - text_width(font, [COLUMNS[SENT_BY]]), 0))
+            width, need = width - cut, need - cut
+            kind = header.sectionSize(KIND)
+            header.resizeSection(KIND, kind - min(need, max(kind - text_width(font, [COLUMNS[KIND]]), 0)))
+        header.resizeSection(SENT_BY, width)
 
     def _update_buttons(self) -> None:
         """Resend and Open in editor act on the selected rows: enabled only when rows are selected."""
@@ -272,7 +324,14 @@ class HistoryView(QWidget):
             until=until,
             search=self.search.text().strip(),
             latest_only=states == NEEDS_ATTENTION,
+            sender=self._sender_chosen(),
         )
+
+    def _sender_chosen(self) -> str | None:
+        if not self.shared:
+            return None
+        text = self.sent_by.currentText().strip()
+        return None if text in ("", ANYONE) else text
 
     def apply_filter(self) -> None:
         self.show_filter(self.current_filter(), from_widgets=True)
@@ -285,12 +344,15 @@ class HistoryView(QWidget):
         if not self._sized and self.model.rowCount():
             self._sized = True
             self.table.resizeColumnToContents(PURCHASE_ORDER)
+            if self.shared:
+                self._fit_sent_by()
         self._detail = None
         self.detail.clear()
         self._update_count()
 
     def _set_widgets(self, f: HistoryFilter) -> None:
-        widgets = (self.environment, self.state, self.search, self.use_dates, self.date_from, self.date_to)
+        widgets = (self.environment, self.state, self.search, self.sent_by, self.use_dates, self.date_from,
+                   self.date_to)
         for w in widgets:
             w.blockSignals(True)
         self.environment.setCurrentIndex(max(self.environment.findData(f.environment_id), 0))
@@ -300,6 +362,7 @@ class HistoryView(QWidget):
                 state_index = n
         self.state.setCurrentIndex(state_index)
         self.search.setText(f.search)
+        self.sent_by.setCurrentText(f.sender or ANYONE)
         self.use_dates.setChecked(f.since is not None or f.until is not None)
         if f.since is not None:
             self.date_from.setDate(QDate(f.since.astimezone().date()))
@@ -333,8 +396,11 @@ class HistoryView(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         """The detail goes beside the table when there is room for every column, under it otherwise (1024 wide)."""
         super().resizeEvent(event)
+        if self.shared:
+            self._fit_sent_by()
         header = self.table.horizontalHeader()
-        columns = sum(header.sectionSize(c) for c in range(header.count() - 1)) + MESSAGE_ROOM
+        columns = sum(header.sectionSize(c) for c in range(header.count() - 1) if not header.isSectionHidden(c))
+        columns += MESSAGE_ROOM
         wide = self.width() >= columns + DETAIL_ROOM
         wanted = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
         if self.splitter.orientation() != wanted:

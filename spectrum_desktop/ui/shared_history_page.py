@@ -35,6 +35,7 @@ class SharedHistoryPage(QWidget):
         self.task: tasks.Task | None = None
         self.key_box: QMessageBox | None = None
         settings = team.load_settings()
+        self._saved_url = settings.journal_url
         intro = QLabel(
             "A team can keep one history on a PostgreSQL database, so everyone sees what the others sent and "
             "nobody sends an order twice. Leave the address empty to keep this computer's own history.")
@@ -56,12 +57,31 @@ class SharedHistoryPage(QWidget):
         self.save_button = QPushButton("Save", objectName="sharedHistorySave")
         self.key_button = QPushButton("Keep team key", objectName="sharedHistoryKeepKey")
         self.copy_button = QPushButton("Copy this computer's history into it", objectName="sharedHistoryCopy")
+        self.set_by_administrator = QLabel(objectName="sharedHistorySetByAdministrator")
+        self.set_by_administrator.setWordWrap(True)
+        self.set_by_administrator.setVisible(False)
+        administrator_url = team.administrator_url()
+        if administrator_url:
+            self.address.setText(administrator_url)
+            self.address.setReadOnly(True)
+            self.set_by_administrator.setText(
+                "This address is set for this computer by your administrator's start-up settings, so it is the one "
+                "in use and cannot be changed here. Ask your administrator to change it.")
+            hint = (f"Set by the start-up setting {team.URL_VARIABLE}; it takes the place of an address saved "
+                    "here.")
+            for widget in (self.address, self.set_by_administrator):
+                widget.setToolTip(hint)
+            self.set_by_administrator.setVisible(True)
         self.status = QLabel(objectName="sharedHistoryStatus")
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         form = QFormLayout()
-        form.addRow("Address", self.address)
+        address_box = QVBoxLayout()
+        address_box.setSpacing(2)
+        address_box.addWidget(self.address)
+        address_box.addWidget(self.set_by_administrator)
+        form.addRow("Address", address_box)
         form.addRow("Password", self.password)
         form.addRow("Your name", self.display_name)
         key_row = QHBoxLayout()
@@ -96,9 +116,11 @@ class SharedHistoryPage(QWidget):
 
     def save(self) -> None:
         url, name, password = self.address.text().strip(), self.display_name.text(), self.password.text()
+        # An address set by the administrator is in force but is not this page's to keep: the file keeps its own.
+        kept = self._saved_url if self.address.isReadOnly() else url
 
         def work(_report, _cancel):
-            team.save_settings(url, name, password)
+            team.save_settings(kept, name, password)
             if not url:
                 return None
             return team.join(url, team.sender_name(team.load_settings()))

@@ -173,3 +173,20 @@ def test_succeeded_before_treats_wildcards_literally(journal):
     assert journal.succeeded_before("staging", "PO_1")
     assert not journal.succeeded_before("staging", "PO%")
     assert not journal.succeeded_before("staging", "POX1")
+
+
+def test_history_keeps_one_senders_rows(journal_factory, backend):
+    from cryptography.fernet import Fernet
+
+    key = Fernet.generate_key()
+    ann, bob = journal_factory(BodyCipher(key), sender="ann"), journal_factory(BodyCipher(key), sender="bob")
+    a, b = _record(ann, "PO-A"), _record(bob, "PO-B")
+    everyone = ann.history(HistoryQuery())
+    assert {r.id for r in everyone.rows} == {a, b}
+    if backend == "postgresql":  # a shared history: each row is its sender's
+        assert [(r.id, r.sender) for r in ann.history(HistoryQuery(sender="bob")).rows] == [(b, "bob")]
+        assert [(r.id, r.sender) for r in bob.history(HistoryQuery(sender="ann")).rows] == [(a, "ann")]
+    else:  # this computer's own history is one person's: every row is the owner's, nobody else sent any
+        assert ann.history(HistoryQuery(sender="ann")).total == 2
+        assert ann.history(HistoryQuery(sender="bob")).total == 0
+    assert ann.history(HistoryQuery(sender="nobody")).total == 0

@@ -108,11 +108,11 @@ def test_a_live_owners_sending_row_is_not_recovered_until_its_lease_expires(make
     sid = _record(ann)
     ann.mark_sending(sid)
     time.sleep(1.0)  # longer than the lease: only ann's heartbeat keeps it
-    assert bob.recover() == [] and bob.get(sid).state is SubmissionState.SENDING
+    assert bob.recover().unknown == () and bob.get(sid).state is SubmissionState.SENDING
     ann._stop.set()  # ann's machine dies: no more heartbeats, no finish
     ann._heartbeat.join()
     time.sleep(0.8)
-    [row] = bob.recover()
+    [row] = bob.recover().unknown
     assert row.id == sid and row.state is SubmissionState.UNKNOWN
 
 
@@ -286,5 +286,5 @@ def test_recovery_frees_the_queued_claims_of_a_gone_owner(make):
     ann._heartbeat.join()
     time.sleep(0.5)
     recovered = bob.recover()
-    assert recovered == [] and recovered.released == (sid,)
+    assert recovered.unknown == () and recovered.released == (sid,)
     assert bob.holder(sid) == (None, None) and bob.get(sid).state is SubmissionState.QUEUED

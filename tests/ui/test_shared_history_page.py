@@ -72,3 +72,25 @@ def test_testing_then_saving_an_empty_shared_history_shows_the_team_key_once(qtb
     page.team_key.setText(key)
     qtbot.mouseClick(page.key_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "kept in your keyring" in page.status.text(), timeout=15000)
+
+
+def test_an_address_set_by_the_administrator_is_shown_and_cannot_be_changed(qtbot, context, monkeypatch):
+    from spectrum_desktop.store.team_settings import TeamSettings, TeamSettingsStore
+
+    TeamSettingsStore().save(TeamSettings(journal_url="postgresql://me@127.0.0.1:5432/mine"))
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", "postgresql://team@127.0.0.1:5432/team")
+    dialog = PreferencesDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
+    page = dialog.tabs.currentWidget()
+    assert page.address.text() == "postgresql://team@127.0.0.1:5432/team"
+    assert page.address.isReadOnly()
+    note = page.set_by_administrator
+    assert not note.isHidden() and "administrator" in note.text()
+    assert "SPECTRUM_DESKTOP" not in note.text()  # words for staff; the tooltip may name the setting
+    assert "SPECTRUM_DESKTOP_JOURNAL_URL" in note.toolTip()
+
+
+def test_without_an_administrator_address_the_address_is_editable(qtbot, page):
+    assert not page.address.isReadOnly()
+    assert page.set_by_administrator.isHidden()

@@ -338,3 +338,35 @@ def test_a_bulk_sent_order_shows_its_own_part_of_the_answer(qtbot, journal, sand
         assert "(none)" not in response
         po = view.model.record(row).purchase_orders[0]
         assert f'"purchaseOrderNumber": "{po}"' in response
+
+
+def test_sent_by_is_hidden_for_this_computers_own_history_and_shown_and_filtered_for_a_shared_one(qtbot, journal):
+    from spectrum_desktop.ui.history_format import SENT_BY
+
+    fill(journal, 2)
+    journal.record("staging", OrderKind.ACK, "/api/order/acknowledgement", ["PO-2026-000042"],
+                   ["R-9"], ["SKU-9"], "{}", state=SubmissionState.FAILED)
+    view = make_view(qtbot, journal)
+    view.resize(1024, 600)
+    view.show()
+    assert view.table.isColumnHidden(SENT_BY) and view.sent_by.isHidden()
+    assert view.current_filter().sender is None
+    assert view.table.horizontalScrollBar().maximum() == 0
+    journal.sender = "Robert Fairweather-Smith"  # a local history is one person's: every row is the owner's
+    view.set_shared(True, "Robert Fairweather-Smith")
+    view.apply_filter()
+    assert not view.table.isColumnHidden(SENT_BY) and not view.sent_by.isHidden()
+    assert view.model.headerData(SENT_BY, Qt.Orientation.Horizontal) == "Sent by"
+    assert view.model.data(view.model.index(0, SENT_BY)) == "Robert Fairweather-Smith"
+    assert view.table.horizontalHeader().sectionSize(SENT_BY) <= 140
+    assert view.model.data(view.model.index(0, SENT_BY), Qt.ItemDataRole.ToolTipRole) == "Robert Fairweather-Smith"
+    view.sent_by.setCurrentText("bob")
+    qtbot.keyClick(view.sent_by.lineEdit(), Qt.Key.Key_Return)
+    assert view.model.filter.sender == "bob" and view.model.total == 0
+    view.sent_by.setCurrentIndex(view.sent_by.findText("Robert Fairweather-Smith"))
+    view.sent_by.activated.emit(view.sent_by.currentIndex())
+    assert view.model.filter.sender == "Robert Fairweather-Smith" and view.model.total == 3
+    view.show_filter(HistoryFilter())
+    assert view.sent_by.currentText() == "Sent by anyone" and view.current_filter().sender is None
+    qtbot.wait(50)
+    assert view.table.horizontalScrollBar().maximum() == 0  # the extra column pushes nothing out of sight

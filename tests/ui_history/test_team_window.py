@@ -1,0 +1,62 @@
+"""Two homes ("machines") on one shared history (real PostgreSQL): a row Ann's command line sends to the real
+sandbox appears in Bea's open History window within seconds, with Ann's name under Sent by, without polling."""
+
+import subprocess
+import sys
+import time
+
+import pytest
+from cryptography.fernet import Fernet
+
+from spectrum_desktop.sandbox import SandboxServer
+from spectrum_desktop.services.context import AppContext
+from spectrum_desktop.ui.history_format import PURCHASE_ORDER, SENT_BY
+from spectrum_desktop.ui.history_view import HistoryView
+from spectrum_desktop.ui.startup import build_main_window
+from tests.cli.helpers import TOKEN, cli_env, write_orders
+from tests.services.orders import order
+
+
+@pytest.fixture
+def team(tmp_path, pg_url, monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", pg_url)
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
+    monkeypatch.delenv("SPECTRUM_API_TOKEN", raising=False)
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    return a, b
+
+
+def test_a_row_sent_from_home_a_appears_in_bs_open_history_within_3_seconds(qtbot, team, monkeypatch):
+    a, b = team
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(b))
+    monkeypatch.setenv("SPECTRUM_DESKTOP_USER", "bea")
+    with SandboxServer(token=TOKEN, rate_limit=None) as server:
+        window = build_main_window(AppContext())
+        qtbot.addWidget(window)
+        window.resize(1024, 700)
+        window.show()
+        qtbot.waitExposed(window)
+        window.show_page("History")
+        history = window.findChild(HistoryView)
+        assert history.shared and not history.table.isColumnHidden(SENT_BY)
+        qtbot.waitUntil(lambda: window.history_pages.live is not None and window.history_pages.live.listening,
+                        timeout=10000)
+        assert history.model.total == 0
+
+        env = {**cli_env(a), "SPECTRUM_DESKTOP_USER": "ann"}
+        orders = write_orders(a / "o.json", [order("LIVE-1")])
+        sender = subprocess.Popen([sys.executable, "-m", "spectrum_desktop", "send", orders, "--base-url",
+                                   server.url], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        qtbot.waitUntil(lambda: sender.poll() is not None, timeout=60000)  # B's window keeps running meanwhile
+        written = time.monotonic()
+        assert sender.returncode == 0, sender.stderr.read()
+        qtbot.waitUntil(lambda: history.model.total == 1, timeout=3000)
+        assert time.monotonic() - written < 3.0
+        model = history.model
+        assert model.data(model.index(0, PURCHASE_ORDER)) == "LIVE-1"
+        assert model.data(model.index(0, SENT_BY)) == "ann"
+        assert history.table.horizontalScrollBar().maximum() == 0
+        window.close()
+    assert window.history_pages.live._listener is None  # closing the window ended the listener
