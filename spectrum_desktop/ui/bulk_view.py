@@ -296,8 +296,10 @@ class BulkView(QWidget):
         plan = self._source.plan()
         resume = not delivered_anyway and bool(self._queued_ids) and self._source.resume is not None \
             and plan.environment_id == self._run_environment
-        if delivered_anyway and plan.environment_id != self._run_environment:
-            return None  # the environment changed since: those orders were not delivered there
+        if plan.environment_id != self._run_environment:  # what was skipped was skipped for another environment
+            if delivered_anyway:
+                return None
+            self._delivered_skipped, self._accepted_skipped = [], set()
         rows = self._to_send(delivered=delivered_anyway)
         count = len(self._queued_ids) if resume else len(rows)
         if not count:  # the run's summary stays; the button says why there is nothing to do
