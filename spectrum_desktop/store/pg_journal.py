@@ -20,7 +20,8 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -32,6 +33,8 @@ from spectrum_desktop.store.journal import HistoryPage, HistoryQuery, NewSubmiss
 from spectrum_desktop.store.shared_url import JournalUrl, SharedHistoryError
 
 CHANNEL = "spectrum_history"
+POOL_SIZE = 4
+"""Idle connections kept for reuse; more threads at once open more, closed when they are done."""
 MIGRATION_LOCK = 0x5350_4543_5452_554D  # "SPECTRUM": every program migrating this database takes this lock
 DEFAULT_LEASE_SECONDS = 60.0
 BUDGET_KEEP_SECONDS = 3600.0
@@ -248,7 +251,7 @@ class PgDatabase:
         self._password = password
         self._timeout = connect_timeout
         self._local = threading.local()
-        self._connections: list[Any] = []
+        self._idle: list[Any] = []
         self._lock = threading.Lock()
         self._closed = False
         self.migrate()
@@ -267,14 +270,39 @@ class PgDatabase:
             conn.execute("SET TIME ZONE 'UTC'")
         return conn
 
-    def connect(self):
-        conn = getattr(self._local, "conn", None)
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        """A connection for this thread's work, from a small pool of idle ones. The task helper starts a thread per
+        task, so a connection per thread would stay open for the life of the app; here it goes back to the pool (or
+        is closed) when the work is done. A thread that asks again while it holds one gets the same one."""
+        held = getattr(self._local, "held", None)
+        if held is not None:
+            self._local.depth += 1
+            try:
+                yield held
+            finally:
+                self._local.depth -= 1
+            return
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
         if conn is None or conn.closed:
             conn = self.open_connection()
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
-        return conn
+        self._local.held, self._local.depth = conn, 0
+        try:
+            yield conn
+        finally:
+            self._local.held = None
+            self._give_back(conn)
+
+    def _give_back(self, conn: Any) -> None:
+        from psycopg.pq import TransactionStatus
+
+        reusable = not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE
+        with self._lock:
+            if reusable and not self._closed and len(self._idle) < POOL_SIZE:
+                self._idle.append(conn)
+                return
+        conn.close()
 
     def transaction(self):
         """`with db.transaction() as conn:` one committed transaction (rolled back on error)."""
@@ -284,23 +312,31 @@ class PgDatabase:
             def __enter__(self_inner):
                 self_inner.guard = _unavailable(db.address.display)
                 self_inner.guard.__enter__()
-                self_inner.conn = db.connect()
-                self_inner.tx = self_inner.conn.transaction()
-                self_inner.tx.__enter__()
+                self_inner.lease = db.connection()
+                try:
+                    self_inner.conn = self_inner.lease.__enter__()
+                    self_inner.tx = self_inner.conn.transaction()
+                    self_inner.tx.__enter__()
+                except BaseException as raised:
+                    self_inner.lease.__exit__(type(raised), raised, raised.__traceback__)
+                    if not self_inner.guard.__exit__(type(raised), raised, raised.__traceback__):
+                        raise
                 return self_inner.conn
 
             def __exit__(self_inner, kind, error, tb):
                 try:
                     self_inner.tx.__exit__(kind, error, tb)
                 except BaseException as raised:  # a commit that failed (server gone)
+                    self_inner.lease.__exit__(None, None, None)
                     return self_inner.guard.__exit__(type(raised), raised, raised.__traceback__)
+                self_inner.lease.__exit__(None, None, None)
                 return self_inner.guard.__exit__(kind, error, tb)
 
         return _Tx()
 
     def read(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
-        with _unavailable(self.address.display):
-            return self.connect().execute(sql, params).fetchall()
+        with _unavailable(self.address.display), self.connection() as conn:
+            return conn.execute(sql, params).fetchall()
 
     @property
     def schema_version(self) -> int:
@@ -325,9 +361,10 @@ class PgDatabase:
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
+            self._closed = True
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
         self._local = threading.local()
 
 

@@ -288,3 +288,19 @@ def test_recovery_frees_the_queued_claims_of_a_gone_owner(make):
     recovered = bob.recover()
     assert recovered.unknown == () and recovered.released == (sid,)
     assert bob.holder(sid) == (None, None) and bob.get(sid).state is SubmissionState.QUEUED
+
+
+def test_work_on_many_threads_does_not_keep_a_connection_per_thread(address, opened, pg_url):
+    db = PgDatabase(address)
+    opened.append(db)
+    for _ in range(12):  # the window's task helper starts a new thread for every task
+        worker = threading.Thread(target=lambda: db.read("SELECT 1"))
+        worker.start()
+        worker.join()
+    with db.transaction() as conn:
+        conn.execute("SELECT 1")
+    with psycopg.connect(pg_url, autocommit=True) as watcher:
+        (open_ones,) = watcher.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND application_name = 'spectrum-desktop'").fetchone()
+    assert open_ones <= 1, f"{open_ones} connections stay open after the work is done"
