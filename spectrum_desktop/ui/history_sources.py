@@ -88,9 +88,12 @@ def bulk_source(service: Any, plan: Callable[[], SendPlan],
     The rate budget is the target's: every sender to one environment on this machine draws from one budget.
     """
 
-    def send(p: SendPlan, raws: list[dict], progress: ProgressCallback, cancel: threading.Event):
+    def send(p: SendPlan, raws: list[dict], progress: ProgressCallback, cancel: threading.Event,
+             force: bool = False):
+        """force=False: orders History shows delivered to that environment are skipped and reported; a partly
+        accepted order goes without its accepted recipe sets (the service's rule for a run of orders)."""
         target = target_for_plan(p)
-        return service.send(service.check_many(raws, None, target), force=True, batch_size=p.batch_size,
+        return service.send(service.check_many(raws, None, target), force=force, batch_size=p.batch_size,
                             progress=progress, cancel=cancel)
 
     def resume(p: SendPlan, ids: list[int], progress: ProgressCallback, cancel: threading.Event):
