@@ -52,6 +52,19 @@ def message(error: BaseException) -> str:
                 "`spectrum-desktop resend --failed`, which sends only the recipe sets that failed.")
     if isinstance(error, NotInHistory):
         return f"there is no submission number {error.submission_id} in the history (see `spectrum-desktop history`)."
+    from spectrum_desktop.services.errors import EnvironmentsFileInvalid
+
+    if isinstance(error, EnvironmentsFileInvalid):
+        return (f"the list of environments ({error.path}) could not be used, so nothing was sent. Fix it, or move "
+                "it away to start again with the first-run environments (Local sandbox, Staging, Production). "
+                f"What is wrong: {error.detail}")
+    from spectrum_desktop.services.tokens import TokenNotSaved
+
+    if isinstance(error, TokenNotSaved) and error.problem == TokenNotSaved.KEYRING:
+        did = {"save": "refused to save the token", "remove": "refused to remove the token"}.get(
+            error.action, "could not be read")
+        return (f"the keyring ({error.keyring or 'the keyring'}) {did}, so nothing was sent. Unlock it and try "
+                "again, or set SPECTRUM_API_TOKEN for this run.")
     shared = shared_history_message(error)
     if shared:
         return shared
@@ -77,6 +90,32 @@ def left_queued(orders: int) -> str:
     """After a cancelled or interrupted run: what stays queued and how to send it."""
     return (f"{orders_were(orders)} not sent and stay{'s' if orders == 1 else ''} queued; "
             f"`spectrum-desktop resend --failed` sends {'it' if orders == 1 else 'them'}.")
+
+
+def accepted_not_sent_again(left_out: dict[str, tuple[str, ...]], skipped: list[str], environment_name: str,
+                            most: int = 10) -> list[str]:
+    """After a multi-order send: per purchase order, the recipe sets left out because they were accepted there
+    before (never sent twice), and whether the rest of the order went."""
+    lines = []
+    for po, ids in list(left_out.items())[:most]:
+        were = f"{', '.join(ids)} {'was' if len(ids) == 1 else 'were'} already accepted by {environment_name}"
+        if po in skipped:
+            lines.append(f"{po}: {were} and nothing else in it was left to send, so it was not sent again. "
+                         "If other recipe sets of it failed before, correct them with `spectrum-desktop resend "
+                         "--failed` or in the window (History › Open in editor).")
+        else:
+            lines.append(f"{po}: {were} and {'was' if len(ids) == 1 else 'were'} not sent again; only its other "
+                         "recipe sets were sent.")
+    if len(left_out) > most:
+        lines.append(f"and {count(len(left_out) - most, 'more order')} with recipe sets already accepted "
+                     "(see `spectrum-desktop history`).")
+    return lines
+
+
+def delivered_not_sent_again(purchase_orders: list[str], environment_name: str, listed: str) -> str:
+    """`send` without --force: orders history shows delivered there are skipped (say which, and the way out)."""
+    return (f"{orders_were(len(purchase_orders))} already delivered to {environment_name} and not sent again "
+            f"({listed}); add --force to send {'it' if len(purchase_orders) == 1 else 'them'} anyway.")
 
 
 def shared_history_message(error: BaseException) -> str:
@@ -128,10 +167,14 @@ def exit_code(error: BaseException) -> int:
 
     from spectrum_desktop.services.team import SharedHistoryUnavailable
 
-    if isinstance(error, LocalDataError):
+    from spectrum_desktop.services.errors import EnvironmentsFileInvalid
+
+    if isinstance(error, (LocalDataError, EnvironmentsFileInvalid)):
         return EXIT_LOCAL_DATA
-    if isinstance(error, (MissingToken, LookupFailed, SharedHistoryUnavailable)):
-        return EXIT_UNREACHABLE
+    from spectrum_desktop.services.tokens import TokenNotSaved
+
+    if isinstance(error, (MissingToken, LookupFailed, SharedHistoryUnavailable, TokenNotSaved)):
+        return EXIT_UNREACHABLE  # a locked keyring is like a missing token: nothing could be sent
     return EXIT_BAD_INPUT
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from spectrum_desktop.cli.errors import left_queued, orders_were
+from spectrum_desktop.cli.errors import accepted_not_sent_again, delivered_not_sent_again, left_queued, orders_were
 from spectrum_desktop.cli.output import print_records
 from spectrum_desktop.cli.targeting import EXIT_CODES_HELP, confirm_production, exit_code_for
 from spectrum_desktop.domain.states import OrderKind
@@ -22,7 +22,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--rate-limit", help="N/SECONDS, override the environment's rate limit for this run")
     parser.add_argument("--yes", action="store_true", help="do not ask before sending to production")
     parser.add_argument("--force", action="store_true",
-                        help="send orders that history shows delivered to that environment (skipped otherwise)")
+                        help="also send orders that history shows delivered to that environment (succeeded or "
+                             "already submitted there); without --force those are skipped and listed. Never sent, "
+                             "even with --force: orders another window or run is sending right now, and recipe "
+                             "sets already accepted there from a partly accepted order (the rest of such an order "
+                             "is sent; a file holding only that order is refused)")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.set_defaults(handler=run)
 
@@ -88,8 +92,10 @@ def _send(context, args: argparse.Namespace, rate: tuple[int, float] | None) -> 
     print_records(report.records, args.json)
     code = exit_code_for(report.records) if report.records else EXIT_OK
     if report.skipped_delivered:
-        print(f"{_orders(report.skipped_delivered)} already delivered to {target.name} and not sent again "
-              f"({_list(report.skipped_delivered)}); add --force to send anyway.", file=sys.stderr)
+        print(delivered_not_sent_again(report.skipped_delivered, target.name, _list(report.skipped_delivered)),
+              file=sys.stderr)
+    for line in accepted_not_sent_again(report.accepted_left_out, report.skipped_accepted, target.name):
+        print(line, file=sys.stderr)
     if report.skipped_busy:
         print(f"{_orders(report.skipped_busy)} being sent by another window or run right now and skipped "
               f"({_list(report.skipped_busy)}); see `spectrum-desktop history`.", file=sys.stderr)

@@ -153,7 +153,14 @@ class AppContext:
         return TokenService(self)
 
     def environment(self, name_or_id: str) -> Environment:
-        environment = self.settings.load().get(name_or_id)
+        from spectrum_desktop.services.errors import EnvironmentsFileInvalid
+        from spectrum_desktop.store.environments import SettingsError
+
+        try:
+            settings = self.settings.load()
+        except SettingsError as error:
+            raise EnvironmentsFileInvalid(error.path or self.settings.path, error.detail) from None
+        environment = settings.get(name_or_id)
         if environment is None:
             raise UnknownEnvironment(name_or_id)
         return environment
@@ -217,7 +224,7 @@ class AppContext:
         try:
             return self.tokens.get(environment_id)
         except TokenStoreError as error:
-            raise TokenNotSaved(str(error)) from None
+            raise TokenNotSaved.from_store(error) from None
 
     @property
     def sandbox_url(self) -> str | None:

@@ -14,7 +14,14 @@ UNTITLED = "Untitled order"
 
 
 class DraftNotKept(ServiceError):
-    """The draft could not be written or read; the message says what to do."""
+    """The draft could not be written (`action` "save": disk or keyring trouble, the typing is still in the
+    window) or one left by an earlier session could not be read (`action` "read"). Carries data; the window
+    words it (ui/errors.py). `cause` is the underlying error's type name, for the log."""
+
+    def __init__(self, action: str, cause: str = "") -> None:
+        self.action = action
+        self.cause = cause
+        super().__init__(action, cause)
 
 
 @dataclass(frozen=True)
@@ -67,8 +74,7 @@ class DraftKeeper:
         try:
             self.draft_id = self._store().save(draft_name(order), str(kind), json.dumps(order), self.draft_id)
         except (OSError, RuntimeError) as error:
-            raise DraftNotKept(f"The draft could not be saved ({type(error).__name__}). Your typing is still in "
-                               "the window; free some disk space or unlock the keyring, then press Ctrl+S.") from None
+            raise DraftNotKept("save", type(error).__name__) from None
         return self.draft_id
 
     def unsent(self) -> DraftInfo | None:
@@ -80,7 +86,7 @@ class DraftKeeper:
         except LocalDataError:
             raise  # a damaged history file (moved aside), read-only or full folder: the window says where and why
         except Exception as error:  # noqa: BLE001 - an unreadable draft must not stop the app opening
-            raise DraftNotKept(f"A draft from an earlier session could not be read: {error}") from None
+            raise DraftNotKept("read", type(error).__name__) from None
         if draft is None or draft.id == self.draft_id:
             return None
         try:

@@ -9,7 +9,7 @@ from spectrum_desktop.domain.errors import LocalDataError, LocalDataProblem, Not
 
 __all__ = [
     "AlreadyAccepted", "BeingSentElsewhere", "BodyNotKept", "InvalidAddress", "InvalidOrder", "LocalDataError", "LocalDataProblem", "LookupFailed",
-    "MissingToken", "NotInHistory", "ServiceError", "UnknownEnvironment",
+    "EnvironmentsFileInvalid", "MissingToken", "NotInHistory", "ServiceError", "UnknownEnvironment",
 ]
 
 
@@ -83,3 +83,13 @@ class AlreadyAccepted(ServiceError):
         self.recipe_set_ids = tuple(recipe_set_ids)
         self.environment_name = environment_name
         super().__init__(purchase_order, self.recipe_set_ids)
+
+
+class EnvironmentsFileInvalid(ServiceError):
+    """The environments file (the list of environments) could not be used: damaged or edited by hand; nothing was
+    sent. `path`: the file; `detail`: what is wrong, technically (for the log and whoever edits the file)."""
+
+    def __init__(self, path: object, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(str(path), detail)

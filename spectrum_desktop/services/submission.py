@@ -16,7 +16,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from spectrum_desktop.domain.endpoints import ACKS_PATH as MANY_ENDPOINT
@@ -127,6 +127,12 @@ class SendReport:
     """Purchase orders not sent because another window or run is sending them right now."""
     problems: list[ServiceError] = field(default_factory=list)
     """Rows that could not go (e.g. their contents were not kept); the others went."""
+    accepted_left_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """In a run of several orders: purchase order -> its recipeSetIds that history shows accepted there already.
+    They were left out of the request (never sent twice); the rest of the order went."""
+    skipped_accepted: list[str] = field(default_factory=list)
+    """Purchase orders not sent at all because every recipe set in them was accepted there already (their ids
+    are in `accepted_left_out`)."""
 
 
 @dataclass(frozen=True)
@@ -276,6 +282,11 @@ class SubmissionService:
         same environment under the same purchase order, the new row is linked to it; an order that still holds
         a recipeSet that row had accepted is refused with AlreadyAccepted (nothing is journaled or sent).
 
+        A lone order that repeats a recipe set history shows accepted there (the order only partly accepted) is
+        refused with AlreadyAccepted. In a run of several orders such an order goes without its accepted recipe
+        sets (they are never sent twice; `report.accepted_left_out`), or not at all when nothing else is left
+        (`report.skipped_accepted`); the other orders go as usual.
+
         Orders history shows delivered to that environment are skipped unless `force`; orders another live
         window or run holds right now are always skipped. Full orders go one by one, and so does everything
         when there is one order or the batch size is 1. Cancelled: what is in flight is recorded (a lone order
@@ -288,8 +299,13 @@ class SubmissionService:
         target = checked[0].target
         alone = batch_size == 1 or len(checked) == 1
         original = self._corrected(checked, resend_of)
+        report = SendReport()
         if len(checked) == 1:
             self._refuse_accepted_again(checked[0])
+        else:
+            checked = self._without_accepted(checked, report)
+            if not checked:
+                return report
         entries = []
         for item in checked:
             order = item.order
@@ -297,7 +313,6 @@ class SubmissionService:
             entries.append(NewSubmission(target.environment_id, order.kind, endpoint, [order.purchase_order],
                                          order.recipe_set_ids, order.skus, json.dumps(order.body), target.base_url,
                                          original.id if original is not None else None))
-        report = SendReport()
         now = time.time()
         ids = self._journal.record_many(entries, self.owner.id, now + self._lease, skip_held_at=now,
                                         skip_delivered=not force)
@@ -340,6 +355,30 @@ class SubmissionService:
         again = [rid for rid in item.order.recipe_set_ids if rid in accepted]
         if again:
             raise AlreadyAccepted(item.order.purchase_order, again, item.target.name)
+
+    def _without_accepted(self, checked: Sequence[CheckedOrder], report: SendReport) -> list[CheckedOrder]:
+        """In a run of several orders, an order that Spectrum accepted in part here goes without the recipe sets
+        history shows accepted (noted in `report.accepted_left_out`); one with nothing else left is not sent
+        (`report.skipped_accepted`). The other orders are untouched. An order delivered whole is left to the
+        delivered check (skipped unless forced; a forced repeat is answered "already submitted")."""
+        out: list[CheckedOrder] = []
+        for item in checked:
+            order = item.order
+            if item.already_delivered:
+                out.append(item)
+                continue
+            accepted = self._journal.accepted_recipe_sets(item.target.environment_id, order.purchase_order)
+            again = [rid for rid in order.recipe_set_ids if rid in accepted]
+            if not again:
+                out.append(item)
+                continue
+            report.accepted_left_out[order.purchase_order] = tuple(again)
+            rest = {rid for rid in order.recipe_set_ids if rid not in accepted}
+            if not rest:
+                report.skipped_accepted.append(order.purchase_order)
+                continue
+            out.append(replace(item, order=prepared(only_failed_recipe_sets(order.body, rest), order.kind)))
+        return out
 
     def correction(self, submission_id: int) -> Correction | None:
         """What Open in editor loads for a history row: `resend_body` (only the failed recipeSets of a partly

@@ -16,7 +16,23 @@ SANDBOX_NEEDS_NONE = "The local sandbox needs no token."
 
 
 class TokenNotSaved(ServiceError):
-    """The keyring refused to read, save or remove a token; the message says what to do."""
+    """A token could not be read, saved or removed. Carries data; the window (ui/errors.py) and the command line
+    (cli/errors.py) say it in words. `problem`: KEYRING (the keyring refused: `action` is "read", "save" or
+    "remove", `keyring` its name), EMPTY (nothing to save) or SANDBOX (the local sandbox takes no token)."""
+
+    KEYRING = "keyring"
+    EMPTY = "empty"
+    SANDBOX = "sandbox"
+
+    def __init__(self, problem: str, action: str = "", keyring: str = "") -> None:
+        self.problem = problem
+        self.action = action
+        self.keyring = keyring
+        super().__init__(problem, action, keyring)
+
+    @classmethod
+    def from_store(cls, error: Exception) -> TokenNotSaved:
+        return cls(cls.KEYRING, getattr(error, "action", "read"), getattr(error, "keyring", ""))
 
 
 @dataclass(frozen=True)
@@ -75,7 +91,7 @@ class TokenService:
         try:
             has_token = bool(store.get(environment.id))
         except TokenStoreError as error:
-            raise TokenNotSaved(str(error)) from None
+            raise TokenNotSaved.from_store(error) from None
         if store.overridden:
             text = "SPECTRUM_API_TOKEN is set, so it is used for every environment while the app runs."
         elif not has_token:
@@ -92,13 +108,13 @@ class TokenService:
 
         token = token.strip()
         if not token:
-            raise TokenNotSaved("The token is empty. Paste the whole token and save again.")
+            raise TokenNotSaved(TokenNotSaved.EMPTY)
         if environment.is_sandbox:
-            raise TokenNotSaved(SANDBOX_NEEDS_NONE)
+            raise TokenNotSaved(TokenNotSaved.SANDBOX)
         try:
             self._context.tokens.set(environment.id, token)
         except TokenStoreError as error:
-            raise TokenNotSaved(str(error)) from None
+            raise TokenNotSaved.from_store(error) from None
         return self.location(environment)
 
     def remove(self, environment: Environment) -> TokenLocation:
@@ -107,18 +123,13 @@ class TokenService:
         try:
             self._context.tokens.delete(environment.id)
         except TokenStoreError as error:
-            raise TokenNotSaved(str(error)) from None
+            raise TokenNotSaved.from_store(error) from None
         return self.location(environment)
 
     def check(self, environment: Environment, token: str | None = None) -> ConnectionCheck:
         """Test the connection with `token`, or the saved one (the sandbox is started when needed)."""
-        from spectrum_desktop.services.errors import MissingToken
-
         if environment.is_sandbox or not token:
-            try:
-                target = self._context.target(environment)
-            except MissingToken as error:
-                return ConnectionCheck(False, str(error))
+            target = self._context.target(environment)  # MissingToken: the window says what to do
             base_url, token = target.base_url, target.token
         else:
             base_url = environment.base_url

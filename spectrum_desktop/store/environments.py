@@ -16,7 +16,15 @@ SETTINGS_FILE = "environments.json"
 
 
 class SettingsError(ValueError):
-    """The settings file or an edit is not valid; the message says what to fix."""
+    """The settings file or an edit is not valid. str() is the technical detail (for the log and whoever edits the
+    file); `path` is set when the environments file itself could not be used (not text, or not valid), so the
+    services can raise a typed error that the window and the command line put into words."""
+
+    def __init__(self, text: str, path: Path | None = None, detail: str | None = None) -> None:
+        self.path = path
+        self.detail = detail or text
+        """What is wrong, without the path."""
+        super().__init__(text)
 
 
 @dataclass(frozen=True)
@@ -111,9 +119,11 @@ class EnvironmentSettings:
         try:
             return _parse(self.path.read_text(encoding="utf-8"))
         except UnicodeDecodeError:
-            raise SettingsError(f"The environments file {self.path} is not text (UTF-8). Fix or delete it.") from None
+            raise SettingsError(f"The environments file {self.path} is not text (UTF-8). Fix or delete it.",
+                                self.path, "it is not text (UTF-8)") from None
         except SettingsError as error:
-            raise SettingsError(f"The environments file {self.path} is not valid ({error}). Fix or delete it.") from None
+            raise SettingsError(f"The environments file {self.path} is not valid ({error}). Fix or delete it.",
+                                self.path, str(error)) from None
 
     def save(self, settings: Settings) -> None:
         tmp = self.path.with_suffix(".tmp")

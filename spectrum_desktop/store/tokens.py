@@ -12,7 +12,13 @@ TOKEN_VARIABLE = "SPECTRUM_API_TOKEN"
 
 
 class TokenStoreError(Exception):
-    """The keyring refused to store or remove a token (the token itself is never in the message)."""
+    """The keyring refused to read, store or remove a token. Carries data, not words: `action` is "read",
+    "save" or "remove", `keyring` the keyring's name (the token itself is never in it)."""
+
+    def __init__(self, action: str, keyring: str) -> None:
+        self.action = action
+        self.keyring = keyring
+        super().__init__(action, keyring)
 
 
 class TokenStore:
@@ -43,9 +49,7 @@ class TokenStore:
         try:
             return self._backend.get_password(SERVICE, environment_id)
         except (KeyringError, OSError, RuntimeError) as error:
-            raise TokenStoreError(
-                f"The keyring ({self.backend_name}) could not be read. Unlock it and try again."
-            ) from None
+            raise TokenStoreError("read", self.backend_name) from None
 
     def set(self, environment_id: str, token: str) -> None:
         if self._backend is None:
@@ -54,9 +58,7 @@ class TokenStore:
         try:
             self._backend.set_password(SERVICE, environment_id, token)
         except (KeyringError, OSError, RuntimeError):
-            raise TokenStoreError(
-                f"The keyring ({self.backend_name}) refused to save the token. Unlock it and try again."
-            ) from None
+            raise TokenStoreError("save", self.backend_name) from None
 
     def delete(self, environment_id: str) -> None:
         self._memory.pop(environment_id, None)
@@ -67,6 +69,4 @@ class TokenStore:
         except PasswordDeleteError:
             return
         except (KeyringError, OSError, RuntimeError):
-            raise TokenStoreError(
-                f"The keyring ({self.backend_name}) refused to remove the token. Unlock it and try again."
-            ) from None
+            raise TokenStoreError("remove", self.backend_name) from None

@@ -26,7 +26,7 @@ from spectrum_desktop.ui.bulk_model import (
     COLUMNS, INVALID_TEXT, OUTCOME, PROBLEMS, PURCHASE_ORDER, SENT_FROM_EDITOR, SOURCE, VALID, BulkModel,
 )
 from spectrum_desktop.ui.history_format import outcome_texts
-from spectrum_desktop.ui.errors import show_error
+from spectrum_desktop.ui.errors import bulk_not_sent_again, bulk_send_delivered_button, show_error
 from spectrum_desktop.ui.files import documents_folder
 from spectrum_desktop.ui.icons import send_icon
 from spectrum_desktop.ui.history_format import HistoryFilter
@@ -65,8 +65,9 @@ class SendPlan:
         return requests * self.rate_seconds / max(self.rate_requests, 1)
 
 
-# send(plan, raws, progress, cancel) / resume(plan, queued ids, progress, cancel) -> services.submission.SendReport
-Send = Callable[[SendPlan, list[dict], ProgressCallback, threading.Event], object]
+# send(plan, raws, progress, cancel, force) / resume(plan, queued ids, progress, cancel) -> services.submission.SendReport
+# force=False skips orders history shows delivered to that environment (reported in skipped_delivered).
+Send = Callable[[SendPlan, list[dict], ProgressCallback, threading.Event, bool], object]
 Resume = Callable[[SendPlan, list[int], ProgressCallback, threading.Event], object]
 
 
@@ -98,6 +99,10 @@ class BulkView(QWidget):
         self._last_outcome = None
         self._tray: QSystemTrayIcon | None = None
         self._opened_row: int | None = None
+        self._delivered_skipped: list[str] = []
+        """Purchase orders this run did not send because history shows them delivered there (Send anyway)."""
+        self._accepted_skipped: set[str] = set()
+        """Purchase orders not sent because every recipe set in them was accepted there already."""
         self.template_saved: QMessageBox | None = None
         self.last_notification = ""
         self.guard = TaskGuard()
@@ -132,6 +137,12 @@ class BulkView(QWidget):
         self.cancel_button.setToolTip("Stop after the batch being sent; the rest stay queued and can be resumed")
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
+        self.send_delivered_button = QPushButton("Send them anyway", objectName="bulkSendDelivered")
+        self.send_delivered_button.setToolTip("Send the orders skipped because History shows them already "
+                                              "delivered to this environment (Spectrum will most likely answer "
+                                              "“already submitted”)")
+        self.send_delivered_button.setVisible(False)
+        self.send_delivered_button.clicked.connect(self.send_delivered_anyway)
         buttons = QHBoxLayout()
         for w in (self.open_button, self.clear_button, self.template_button, self.edit_button, self.send_button,
                   self.cancel_button):
@@ -172,6 +183,7 @@ class BulkView(QWidget):
         progress_row.addWidget(self.time_left)
         summary_row = QHBoxLayout()
         summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(self.send_delivered_button)
         summary_row.addWidget(self.problems_button)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -220,14 +232,26 @@ class BulkView(QWidget):
             self._update_summary()
 
     def _all_done(self) -> bool:
-        return not self.model.unsent_rows() and not self._queued_ids
+        return not self._to_send() and not self._queued_ids
+
+    def _to_send(self, delivered: bool = False) -> list:
+        """Valid rows not sent yet, without those this run skipped on purpose (or, with `delivered`, only the
+        ones skipped because they were delivered before)."""
+        if delivered:
+            skipped = set(self._delivered_skipped)
+            return [r for r in self.model.unsent_rows() if r.purchase_order in skipped]
+        left_out = set(self._delivered_skipped) | self._accepted_skipped
+        return [r for r in self.model.unsent_rows() if r.purchase_order not in left_out]
 
     def _reset_run(self) -> None:
         self._opened_row = None
         self._last_outcome = None
         self._queued_ids = []
         self._run_started = None
+        self._delivered_skipped = []
+        self._accepted_skipped = set()
         self.problems_button.setVisible(False)
+        self.send_delivered_button.setVisible(False)
 
     def save_template(self, path: str) -> None:
         Path(path).write_text(csv_template(), encoding="utf-8")
@@ -260,14 +284,23 @@ class BulkView(QWidget):
     def is_sending(self) -> bool:
         return self._task is not None
 
-    def send_valid(self) -> tasks.Task | None:
-        """Send the valid rows not sent yet; after a cancel this resumes the queued ones."""
+    def send_delivered_anyway(self) -> tasks.Task | None:
+        """Send the orders the last run skipped because History shows them delivered to this environment."""
+        return self.send_valid(delivered_anyway=True)
+
+    def send_valid(self, delivered_anyway: bool = False) -> tasks.Task | None:
+        """Send the valid rows not sent yet (orders History shows delivered to that environment are skipped and
+        counted; `delivered_anyway` sends those); after a cancel this resumes the queued ones."""
         if self._task is not None:
             return None
         plan = self._source.plan()
-        resume = bool(self._queued_ids) and self._source.resume is not None \
+        resume = not delivered_anyway and bool(self._queued_ids) and self._source.resume is not None \
             and plan.environment_id == self._run_environment
-        rows = self.model.unsent_rows()
+        if plan.environment_id != self._run_environment:  # what was skipped was skipped for another environment
+            if delivered_anyway:
+                return None
+            self._delivered_skipped, self._accepted_skipped = [], set()
+        rows = self._to_send(delivered=delivered_anyway)
         count = len(self._queued_ids) if resume else len(rows)
         if not count:  # the run's summary stays; the button says why there is nothing to do
             self._update_buttons()
@@ -289,13 +322,16 @@ class BulkView(QWidget):
         def work(_report, cancel):
             if resume:
                 return source.resume(plan, queued, progress, cancel)
-            return source.send(plan, raws, progress, cancel)
+            return source.send(plan, raws, progress, cancel, delivered_anyway)
 
         self.progress.setRange(0, count)
         self.progress.setValue(0)
         self._show_time_left(0, count)
         self.problems_button.setVisible(False)
         self.summary.setText(f"Sending {counted(count, 'order')} to {plan.environment_name}…")
+        if delivered_anyway:
+            self._delivered_skipped = []
+        self.send_delivered_button.setVisible(False)
         self._set_sending(True)
         self._poll.start()
         self._task = tasks.run(self, self.guard.wrap(work), self._finished, self._failed, progress=None)
@@ -314,7 +350,7 @@ class BulkView(QWidget):
     def _update_buttons(self) -> None:
         """Each button is enabled only when it has something to act on, and its tooltip says why not."""
         sending = self._task is not None
-        to_send = len(self._queued_ids) if self._queued_ids else len(self.model.unsent_rows())
+        to_send = len(self._queued_ids) if self._queued_ids else len(self._to_send())
         self.send_button.setEnabled(not sending and to_send > 0)
         if sending:
             self.send_button.setToolTip("Orders are being sent.")
@@ -358,6 +394,9 @@ class BulkView(QWidget):
             self.model.apply_outcome(record)
         self._task = None
         self._queued_ids = list(outcome.queued_ids)
+        self._delivered_skipped += [po for po in getattr(outcome, "skipped_delivered", ())
+                                    if po not in self._delivered_skipped]
+        self._accepted_skipped.update(getattr(outcome, "skipped_accepted", ()))
         self._last_outcome = outcome
         self._set_sending(False)
         self._update_summary(outcome)
@@ -408,6 +447,11 @@ class BulkView(QWidget):
             problems = sum(counts[s] for s in (SubmissionState.PARTIAL, SubmissionState.FAILED,
                                                SubmissionState.UNKNOWN)) + len(self._queued_ids)
             self.problems_button.setVisible(problems > 0)
+            environment = self._plan.environment_name if self._plan else ""
+            text += bulk_not_sent_again(self._delivered_skipped, getattr(outcome, "accepted_left_out", {}),
+                                        self._accepted_skipped, environment)
+            self.send_delivered_button.setText(bulk_send_delivered_button(len(self._delivered_skipped)))
+            self.send_delivered_button.setVisible(bool(self._delivered_skipped) and self._task is None)
         self.summary.setText(text)
 
     # --- notification ---

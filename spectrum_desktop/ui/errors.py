@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the message box's class loads when a message is shown, not at start-up
     from PySide6.QtWidgets import QMessageBox, QWidget
 
+from spectrum_desktop.domain.words import count
+
 GENERIC = (
     "Something unexpected went wrong. Nothing further was done. "
     "Try again; if it keeps happening, send the log file to support."
@@ -33,6 +35,35 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "Somethi
     box.setObjectName("errorDialog")
     box.open()
     return box
+
+
+def bulk_not_sent_again(delivered: list[str], accepted_left_out: dict[str, tuple[str, ...]],
+                        accepted_skipped: set[str], environment_name: str, most: int = 5) -> str:
+    """The Bulk summary's words for what a run did not send on purpose: orders already delivered there (the
+    button beside the summary sends them anyway) and recipe sets already accepted (never sent again)."""
+    text = ""
+    if delivered:
+        one = len(delivered) == 1
+        text += (f" {len(delivered)} {'order was' if one else 'orders were'} already delivered to "
+                 f"{environment_name}, not sent again ({_listed(delivered, most)}): "
+                 f"{bulk_send_delivered_button(len(delivered))} sends {'it' if one else 'them'}.")
+    for po, ids in list(accepted_left_out.items())[:most]:
+        were = f"{', '.join(ids)} {'was' if len(ids) == 1 else 'were'} already accepted"
+        rest = ("nothing else in it was left to send; correct the rest from History" if po in accepted_skipped
+                else "only its other recipe sets were sent")
+        text += f" {po}: {were} and not sent again; {rest}."
+    if len(accepted_left_out) > most:
+        text += f" {count(len(accepted_left_out) - most, 'more order')} had recipe sets already accepted (see History)."
+    return text
+
+
+def bulk_send_delivered_button(orders: int) -> str:
+    """The Bulk button that sends the orders a run skipped as already delivered."""
+    return "Send it anyway" if orders == 1 else "Send them anyway"
+
+
+def _listed(items: list[str], most: int) -> str:
+    return ", ".join(items[:most]) + (f" and {len(items) - most} more" if len(items) > most else "")
 
 
 def _typed_message(exc: BaseException) -> str:
@@ -80,7 +111,35 @@ def _typed_message(exc: BaseException) -> str:
                 "that failed), then send again.")
     if isinstance(exc, NotInHistory):
         return f"There is no submission number {exc.submission_id} in the history."
+    from spectrum_desktop.services.tokens import TokenNotSaved
+
+    if isinstance(exc, TokenNotSaved):
+        return token_not_saved(exc)
+    if isinstance(exc, e.EnvironmentsFileInvalid):
+        return (f"The list of environments ({exc.path}) could not be read: it is damaged or was changed by hand. "
+                "Nothing was sent. Ask whoever changed it to fix it, or move the file away to start again with "
+                "the first-run environments; the log file says what is wrong.")
+    from spectrum_desktop.services.drafts import DraftNotKept
+
+    if isinstance(exc, DraftNotKept):
+        if exc.action == "save":
+            return ("The draft could not be saved. Your typing is still in the window; free some disk space or "
+                    "unlock the keyring, then choose File › Save draft.")
+        return ("A draft left by an earlier session could not be read, so it cannot be restored. It is left as it "
+                "is; start the order again, and if you need it back, send the log file to support.")
     return _shared_history_message(exc)
+
+
+def token_not_saved(exc) -> str:
+    """TokenNotSaved in words for the window."""
+    if exc.problem == exc.EMPTY:
+        return "The token is empty. Paste the whole token and save again."
+    if exc.problem == exc.SANDBOX:
+        return "The local sandbox needs no token."
+    keyring = exc.keyring or "the keyring"
+    did = {"save": "refused to save the token", "remove": "refused to remove the token"}.get(
+        exc.action, "could not be read")
+    return f"The keyring ({keyring}) {did}. Unlock it (for example by logging in again) and try again."
 
 
 def _shared_history_message(exc: BaseException) -> str:

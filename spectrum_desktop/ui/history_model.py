@@ -15,6 +15,9 @@ from spectrum_desktop.ui.history_format import (
 
 # fetch(filter, page, page_size) -> (rows of that page, total rows matching the filter)
 PageFetcher = Callable[[HistoryFilter, int, int], tuple[list[SubmissionRecord], int]]
+Page = tuple[list[SubmissionRecord], int]
+# run(read, on_success, on_failure): do `read()` off the GUI thread, then call back on it (the view's task helper)
+Runner = Callable[[Callable[[], Page], Callable[[Page], None], Callable[[BaseException], None]], None]
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -31,11 +34,20 @@ class HistoryModel(QAbstractTableModel):
         self._filter = HistoryFilter()
         self._rows: list[SubmissionRecord] = []
         self._total = 0
+        self._generation = 0
+        """Counts the pages shown: a next page read for an older one is dropped when it comes back."""
+        self._runner: Runner | None = None
+        self._more_pending = False
 
     @property
     def total(self) -> int:
         """How many rows match the filter (loaded or not)."""
         return self._total
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever the rows shown are replaced (a new filter or a reload)."""
+        return self._generation
 
     @property
     def filter(self) -> HistoryFilter:
@@ -53,24 +65,39 @@ class HistoryModel(QAbstractTableModel):
     def names(self) -> dict[str, str]:
         return dict(self._names)
 
-    def set_filter(self, history_filter: HistoryFilter) -> None:
-        """Show only the first page of the new filter; the rest loads on scroll."""
+    def set_runner(self, runner: Runner | None) -> None:
+        """Read next pages (fetchMore) with `runner`, off the GUI thread; None: read them here (a local file)."""
+        self._runner = runner
+
+    def read(self, history_filter: HistoryFilter, size: int | None = None) -> Page:
+        """The first `size` rows (a page by default) of `history_filter` and the total. Touches no model state:
+        safe on any thread."""
+        rows, total = self._fetch(history_filter, 0, size or self._page_size)
+        return list(rows), total
+
+    def reload_size(self) -> int:
+        """How many rows a reload reads: as many as are loaded now, at least a page."""
+        return max(self._page_size, len(self._rows))
+
+    def show_page(self, history_filter: HistoryFilter, rows: list[SubmissionRecord], total: int) -> None:
+        """GUI thread: show `rows` (read by `read`) as the loaded rows of `history_filter`."""
         self.beginResetModel()
+        self._generation += 1
+        self._more_pending = False
         self._filter = history_filter
-        rows, self._total = self._fetch(history_filter, 0, self._page_size)
-        self._rows = list(rows)
+        self._rows, self._total = list(rows), total
         self.endResetModel()
+
+    def set_filter(self, history_filter: HistoryFilter) -> None:
+        """Show only the first page of the new filter, read here; the rest loads on scroll."""
+        self.show_page(history_filter, *self.read(history_filter))
 
     def refresh(self) -> None:
         self.set_filter(self._filter)
 
     def reload(self) -> None:
         """Re-read as many rows as are loaded now (new rows appear on top, outcomes update in place)."""
-        size = max(self._page_size, len(self._rows))
-        rows, total = self._fetch(self._filter, 0, size)
-        self.beginResetModel()
-        self._rows, self._total = list(rows), total
-        self.endResetModel()
+        self.show_page(self._filter, *self.read(self._filter, self.reload_size()))
 
     def row_of(self, submission_id: int) -> int:
         for n, record in enumerate(self._rows):
@@ -117,13 +144,31 @@ class HistoryModel(QAbstractTableModel):
         return None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
-        return not parent.isValid() and len(self._rows) < self._total
+        return not parent.isValid() and not self._more_pending and len(self._rows) < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
-        if parent.isValid():
+        if parent.isValid() or self._more_pending:
             return
         page = len(self._rows) // self._page_size
-        rows, total = self._fetch(self._filter, page, self._page_size)
+        history_filter, size, fetch = self._filter, self._page_size, self._fetch
+        if self._runner is None:
+            self._append(self._generation, page, fetch(history_filter, page, size))
+            return
+        generation = self._generation
+        self._more_pending = True
+
+        def failed(_exc: BaseException) -> None:
+            if generation == self._generation:
+                self._more_pending = False
+
+        self._runner(lambda: fetch(history_filter, page, size),
+                     lambda result: self._append(generation, page, result), failed)
+
+    def _append(self, generation: int, page: int, result: Page) -> None:
+        if generation != self._generation:
+            return  # the page shown changed meanwhile (new filter or reload): these rows belong to the old one
+        self._more_pending = False
+        rows, total = result
         start = len(self._rows)
         new = list(rows)[start - page * self._page_size:]
         self._total = total

@@ -21,12 +21,19 @@ from spectrum_desktop.ui.history_view import CheckResult, HistorySource
 TargetFor = Callable[[SubmissionRecord], Target]
 
 
-def history_source(service: Any) -> HistorySource:
-    """The History page's callables over a SubmissionService (it knows where each row's resend or check goes)."""
+def history_source(service: Any, remote: bool | None = None) -> HistorySource:
+    """The History page's callables over a SubmissionService (it knows where each row's resend or check goes).
+    `remote`: the pages come from the shared history's server (read off the GUI thread); by default the window's
+    LazyService says."""
+    if remote is None:
+        remote = isinstance(service, LazyService) and service.remote
 
     def fetch(f: HistoryFilter, page: int, size: int) -> tuple[list[SubmissionRecord], int]:
-        result = history.page(service, f.environment_id, f.states, f.search, page, size, since=f.since,
+        reads = _Reads(service)
+        result = history.page(reads, f.environment_id, f.states, f.search, page, size, since=f.since,
                               until=f.until, latest_only=f.latest_only, sender=f.sender)
+        if reads.error is not None:
+            raise reads.error
         return list(result.rows), result.total
 
     def check(submission_id: int) -> CheckResult:
@@ -53,7 +60,25 @@ def history_source(service: Any) -> HistorySource:
         request_body=request_body,
         delivered=lambda record: bool(service.delivered(record)),
         correction=lambda submission_id: service.correction(submission_id),  # resend_body + the accepted ones
+        remote=remote,
     )
+
+
+class _Reads:
+    """The service as history.page sees it, keeping what its page read raised: history.page answers a shared history
+    that cannot be reached with an empty page (for callers reading on the GUI thread); the History page reads off
+    that thread and tells the person why the page is empty instead."""
+
+    def __init__(self, service: Any) -> None:
+        self._service = service
+        self.error: BaseException | None = None
+
+    def page(self, query: Any) -> Any:
+        try:
+            return self._service.page(query)
+        except Exception as exc:
+            self.error = exc
+            raise
 
 
 def bulk_source(service: Any, plan: Callable[[], SendPlan],
@@ -63,9 +88,12 @@ def bulk_source(service: Any, plan: Callable[[], SendPlan],
     The rate budget is the target's: every sender to one environment on this machine draws from one budget.
     """
 
-    def send(p: SendPlan, raws: list[dict], progress: ProgressCallback, cancel: threading.Event):
+    def send(p: SendPlan, raws: list[dict], progress: ProgressCallback, cancel: threading.Event,
+             force: bool = False):
+        """force=False: orders History shows delivered to that environment are skipped and reported; a partly
+        accepted order goes without its accepted recipe sets (the service's rule for a run of orders)."""
         target = target_for_plan(p)
-        return service.send(service.check_many(raws, None, target), force=True, batch_size=p.batch_size,
+        return service.send(service.check_many(raws, None, target), force=force, batch_size=p.batch_size,
                             progress=progress, cancel=cancel)
 
     def resume(p: SendPlan, ids: list[int], progress: ProgressCallback, cancel: threading.Event):
@@ -91,6 +119,11 @@ class LazyService:
 
     def __init__(self, context: Any) -> None:
         self._context = context
+
+    @property
+    def remote(self) -> bool:
+        """The history is the team's shared one on a database server (known from the settings; nothing opened)."""
+        return bool(getattr(self._context, "shared_history_url", ""))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._context.submissions, name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
@@ -20,7 +21,7 @@ from spectrum_desktop.domain.states import NEEDS_ATTENTION, OrderKind, Submissio
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.history import SubmissionDetail
 from spectrum_desktop.ui import tasks
-from spectrum_desktop.ui.errors import show_error
+from spectrum_desktop.ui.errors import show_error, user_message
 from spectrum_desktop.ui.history_detail import detail_text
 from spectrum_desktop.domain.words import count
 from spectrum_desktop.ui.badges import BadgeDelegate, badge_width, text_width
@@ -29,7 +30,7 @@ from spectrum_desktop.ui.history_format import (
     ATTEMPTS, COLUMNS, ENVIRONMENT, KIND, KIND_LABELS, LINE_ITEMS, MESSAGE, PURCHASE_ORDER, SENT_BY, STATE, STATE_LABELS, WHEN,
     HistoryFilter, export_csv, local_time, outcome_texts, pretty_json,
 )
-from spectrum_desktop.ui.history_model import HistoryModel, PageFetcher
+from spectrum_desktop.ui.history_model import HistoryModel, Page, PageFetcher
 from spectrum_desktop.ui.task_guard import TaskGuard
 
 NEEDS_ATTENTION_LABEL = "Needs attention"
@@ -44,6 +45,9 @@ SENT_BY_ROOM = 140
 RELOAD_DELAY_MS = 300
 CLOSE_WAIT_SECONDS = 10.0
 LIVE_MS = 500
+COUNTING = "Counting the submissions that need attention…"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,9 @@ class HistorySource:
     correction: Callable[[int], Any] | None = None
     """Open in editor: the row as it may be sent again (services.submission.Correction: only the failed
     recipeSets of a partly accepted order, and the accepted ones to show), or None when not kept."""
+    remote: bool = False
+    """The pages come from a server (the shared history), which may take seconds to answer or not answer at all:
+    `fetch` then runs off the GUI thread too. This computer's own file is read where it is asked for."""
 
 
 class HistoryView(QWidget):
@@ -91,8 +98,16 @@ class HistoryView(QWidget):
         self._detail: SubmissionDetail | None = None
         self._dirty = False
         self._sized = False
+        self._generation = 0
+        """Counts the reads of the first rows asked for; only the latest one's answer is shown."""
+        self._in_flight = 0
+        """The generation of the read still running off the GUI thread (0: none)."""
+        self._reload_again = False
+        self._read_problem = ""
         self.model = HistoryModel(source.fetch, colours={e.id: e.colour for e in environments}, parent=self,
                                   names={e.id: e.name for e in environments})
+        if source.remote:
+            self.model.set_runner(self._read_next_page)
         self._build(environments)
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self._reload_now)
@@ -337,10 +352,14 @@ class HistoryView(QWidget):
         self.show_filter(self.current_filter(), from_widgets=True)
 
     def show_filter(self, history_filter: HistoryFilter, from_widgets: bool = False) -> None:
-        """Show rows matching `history_filter`; the filter widgets follow where they can express it."""
+        """Show rows matching `history_filter`; the filter widgets follow where they can express it. A remote
+        source's rows are read off the GUI thread and shown when they come (the latest filter asked for wins)."""
         if not from_widgets:
             self._set_widgets(history_filter)
-        self.model.set_filter(history_filter)
+        self._request(history_filter, None, self._filter_shown, lambda: self._filter_shown(history_filter, [], 0))
+
+    def _filter_shown(self, history_filter: HistoryFilter, rows: list[SubmissionRecord], total: int) -> None:
+        self.model.show_page(history_filter, rows, total)
         if not self._sized and self.model.rowCount():
             self._sized = True
             self.table.resizeColumnToContents(PURCHASE_ORDER)
@@ -349,6 +368,75 @@ class HistoryView(QWidget):
         self._detail = None
         self.detail.clear()
         self._update_count()
+
+    def _request(self, history_filter: HistoryFilter, size: int | None,
+                 shown: Callable[[HistoryFilter, list[SubmissionRecord], int], None],
+                 not_read: Callable[[], None] | None = None) -> None:
+        """Read the first `size` rows of `history_filter` and pass them to `shown`: here for this computer's own
+        history, through the task helper for a remote one (the shared history), where an answer to an older request is dropped and a
+        failure is said in the status line (`not_read` then runs too)."""
+        self._generation += 1
+        generation = self._generation
+        model = self.model
+        if not self._source.remote:
+            self._in_flight = 0
+            shown(history_filter, *model.read(history_filter, size))
+            return
+        self._in_flight = generation
+
+        def ended() -> bool:
+            if generation != self._generation:
+                return False  # a newer request was made meanwhile: its answer is the one to show
+            self._in_flight = 0
+            return True
+
+        def succeeded(page: Page) -> None:
+            if ended():
+                self._read_worked()
+                shown(history_filter, *page)
+                self._reload_if_asked()
+
+        def failed(exc: BaseException) -> None:
+            if ended():
+                self._read_failed(exc)
+                if not_read is not None:
+                    not_read()
+                self._reload_if_asked()
+
+        self._run_read(lambda: model.read(history_filter, size), succeeded, failed)
+
+    def _run_read(self, read: Callable[[], Page], on_success: Callable[[Page], None],
+                  on_failure: Callable[[BaseException], None]) -> None:
+        """Run a read of the shared history off the GUI thread. `on_failure` says it in the status line, never in a
+        dialog: a server that is away would otherwise open one per read."""
+        tasks.run(self, self.guard.wrap(lambda _report, _cancel: read()), on_success, on_failure, progress=None)
+
+    def _read_next_page(self, read: Callable[[], Page], on_success: Callable[[Page], None],
+                        on_failure: Callable[[BaseException], None]) -> None:
+        """The model's next page (fetchMore); its failure is said unless the page shown changed meanwhile."""
+        generation = self.model.generation
+
+        def failed(exc: BaseException) -> None:
+            on_failure(exc)
+            if generation == self.model.generation:
+                self._read_failed(exc)
+
+        self._run_read(read, on_success, failed)
+
+    def _read_failed(self, exc: BaseException) -> None:
+        log.warning("History could not be read: %s", type(exc).__name__)
+        self._read_problem = user_message(exc)
+        self._say(self._read_problem)
+
+    def _read_worked(self) -> None:
+        if self._read_problem and self.status.text() == self._read_problem:
+            self._say("")
+        self._read_problem = ""
+
+    def _reload_if_asked(self) -> None:
+        if self._reload_again:
+            self._reload_again = False
+            self._reload_now()
 
     def _set_widgets(self, f: HistoryFilter) -> None:
         widgets = (self.environment, self.state, self.search, self.sent_by, self.use_dates, self.date_from,
@@ -418,14 +506,21 @@ class HistoryView(QWidget):
         super().closeEvent(event)
 
     def _reload_now(self) -> None:
+        if self._in_flight:
+            self._reload_again = True  # once the read running now has come back (no pile of reads at a slow server)
+            return
         current = self.table.currentIndex()
         selected_id = self.model.record(current.row()).id if current.isValid() else None
-        self.model.reload()
-        self._update_count()
-        if selected_id is not None:
-            row = self.model.row_of(selected_id)
-            if row >= 0:
-                self.table.selectRow(row)
+
+        def shown(history_filter: HistoryFilter, rows: list[SubmissionRecord], total: int) -> None:
+            self.model.show_page(history_filter, rows, total)
+            self._update_count()
+            if selected_id is not None:
+                row = self.model.row_of(selected_id)
+                if row >= 0:
+                    self.table.selectRow(row)
+
+        self._request(self.model.filter, self.model.reload_size(), shown)  # failing, the rows stay as they were
 
     # --- detail ---
     def _show_detail(self, row: int) -> None:
@@ -479,14 +574,30 @@ class HistoryView(QWidget):
         return self._resend(ids_for, skipped)
 
     def confirm_resend_all(self) -> tasks.Task | None:
-        """Ask once, naming how many rows and how many go to production, then resend them all."""
+        """Ask once, naming how many rows and how many go to production, then resend them all. With a shared
+        history (a remote source) the rows are counted off the GUI thread first, so this returns None and asks when they are."""
         attention = self.model.filter.attention_only()
-        total = self._source.fetch(attention, 0, 1)[1]
+        production_ids = [pid for pid in self._production if attention.environment_id in (None, pid)]
+        fetch = self._source.fetch
+
+        def counts() -> tuple[int, int]:
+            total = fetch(attention, 0, 1)[1]
+            if not total:
+                return 0, 0
+            return total, sum(fetch(replace(attention, environment_id=pid), 0, 1)[1] for pid in production_ids)
+
+        if not self._source.remote:
+            return self._confirm_counted(*counts())
+        self._say(COUNTING)
+        self._run_read(counts, lambda found: self._confirm_counted(*found), self._read_failed)
+        return None
+
+    def _confirm_counted(self, total: int, production: int) -> tasks.Task | None:
         if not total:
             self._say("Nothing in this filter needs attention.")
             return None
-        production = sum(self._source.fetch(replace(attention, environment_id=pid), 0, 1)[1]
-                         for pid in self._production if attention.environment_id in (None, pid))
+        if self.status.text() == COUNTING:
+            self._say("")
         question = f"Resend {count(total, 'submission')} that need{'s' if total == 1 else ''} attention?"
         if production:
             question += " " + _production_part(production, total)

@@ -175,3 +175,18 @@ def test_a_really_full_disk_gives_exit_4_and_keeps_the_history(sent_once, tmp_pa
         assert [r["purchase_orders"] for r in history] == [["KEEP-1"]]
     finally:
         _unmount(database(home).parent)
+
+
+def test_a_damaged_environments_file_is_a_local_data_problem_not_a_traceback(tmp_path):
+    from tests.cli.helpers import run_cli, write_orders
+    from tests.services.orders import order
+
+    (tmp_path / "config").mkdir(exist_ok=True)
+    settings = tmp_path / "config" / "environments.json"
+    orders = write_orders(tmp_path / "o.json", [order("ENV-BROKEN")])
+    for broken in (b'{"environments": [{"name": 5}], "active_id": "x"}', b"\xff\xfe{"):
+        settings.write_bytes(broken)
+        result = run_cli(tmp_path, "send", orders, "--env", "Staging")
+        assert result.returncode == 4, result.stderr
+        assert "Traceback" not in result.stderr and str(settings) in result.stderr
+        assert "nothing was sent" in result.stderr

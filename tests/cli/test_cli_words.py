@@ -21,3 +21,14 @@ def test_already_accepted_names_the_recipe_sets_and_the_way_out():
 
     text = message(AlreadyAccepted("PO-1", ["R1", "R2"], "Staging"))
     assert "Staging already accepted R1, R2 of PO-1" in text and "resend --failed" in text and "them" in text
+
+
+def test_a_locked_keyring_is_worded_with_its_exit_code():
+    from spectrum_desktop.cli import EXIT_UNREACHABLE
+    from spectrum_desktop.cli.errors import exit_code, message
+    from spectrum_desktop.services.tokens import TokenNotSaved
+    from spectrum_desktop.store.tokens import TokenStoreError
+
+    error = TokenNotSaved.from_store(TokenStoreError("read", "GNOME Keyring"))
+    assert "GNOME Keyring" in message(error) and "could not be read" in message(error)
+    assert exit_code(error) == EXIT_UNREACHABLE

@@ -42,3 +42,32 @@ def test_local_sandbox_needs_no_token(tmp_path):
     assert {r["environment"] for r in rows.values()} == {"local-sandbox"}
     shown = json.loads(run_cli(tmp_path, "history", "--env", "local-sandbox", "--json", token=None).stdout)
     assert len(shown) == 2
+
+
+def test_a_file_never_resends_accepted_recipe_sets_and_says_so(tmp_path, server):
+    """A multi-order file holding a partly accepted order: its accepted recipe sets are not POSTed again, the
+    rest of it and the other orders go; stderr names what was left out; the exit code follows what was sent."""
+    first = write_orders(tmp_path / "first.json", [order("CLI-P1", "R1", "FAIL-2"), order("CLI-P2", "S1", "FAIL-3")])
+    assert run_cli(tmp_path, "send", first, "--base-url", server.url).returncode == 1  # partly accepted
+
+    def recipe_sets_sent(po):
+        return [[i["recipeSetId"] for i in o["lineItems"]] for r in server.received()
+                if r.method == "POST" and isinstance(r.body, list)
+                for o in r.body if o.get("purchaseOrderNumber") == po]
+
+    fixed = write_orders(tmp_path / "fixed.json", [order("CLI-P1", "R1", "R2"), order("CLI-P2", "S1"),
+                                                   order("CLI-N3", "T1")])
+    result = run_cli(tmp_path, "send", fixed, "--base-url", server.url)
+    assert result.returncode == 0, result.stderr
+    assert recipe_sets_sent("CLI-P1") == [["R1", "FAIL-2"], ["R2"]]
+    assert recipe_sets_sent("CLI-P2") == [["S1", "FAIL-3"]]
+    assert recipe_sets_sent("CLI-N3") == [["T1"]]
+    assert f"CLI-P1: R1 was already accepted by {server.url} and was not sent again" in result.stderr
+    assert "CLI-P2: S1 was already accepted" in result.stderr and "it was not sent again" in result.stderr
+    assert "Traceback" not in result.stderr
+
+    failing = write_orders(tmp_path / "failing.json", [order("CLI-P2", "S1", "FAIL-4"), order("CLI-N4", "T2")])
+    again = run_cli(tmp_path, "send", failing, "--base-url", server.url)
+    assert again.returncode == 1, again.stderr  # the rest of CLI-P2 failed again
+    assert recipe_sets_sent("CLI-P2") == [["S1", "FAIL-3"], ["FAIL-4"]] and recipe_sets_sent("CLI-N4") == [["T2"]]
+    assert "CLI-P2: S1 was already accepted" in again.stderr and "only its other recipe sets" in again.stderr

@@ -1,5 +1,7 @@
 import pytest
 
+from spectrum_desktop.services.errors import MissingToken
+
 from spectrum_desktop.sandbox import SandboxServer
 from spectrum_desktop.services.context import AppContext
 from spectrum_desktop.services.environments import InvalidEnvironment
@@ -61,7 +63,9 @@ def test_tokens_in_the_keyring_and_connection_check(home, secret_service):
     with SandboxServer(rate_limit=None, token="qa-token-4412") as server:
         qa = ctx.environments.add({"name": "QA", "base_url": server.url})
         assert not ctx.credentials.location(qa).has_token
-        assert not ctx.credentials.check(qa).ok
+        with pytest.raises(MissingToken) as missing:  # typed: the window words it (not the bare name)
+            ctx.credentials.check(qa)
+        assert missing.value.environment_name == "QA"
         where = ctx.credentials.save(qa, "  qa-token-4412 ")
         assert where.has_token and where.persistent and where.kept_in in where.text
         assert fresh().tokens.get("qa") == "qa-token-4412"  # in the keyring, not the settings file

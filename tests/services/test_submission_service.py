@@ -36,6 +36,37 @@ def test_a_partial_order_is_resent_without_its_accepted_recipe_sets(journal, ser
         assert "R1" in again.message  # what Spectrum has
 
 
+def recipe_sets_posted(server, po):
+    return [[i["recipeSetId"] for i in b.get("lineItems") or b.get("recipeSets") or []]
+            for b in sent_bodies(server, po)] + [
+        [i["recipeSetId"] for i in o.get("lineItems") or []]
+        for r in server.received() if r.method == "POST" and isinstance(r.body, list)
+        for o in r.body if isinstance(o, dict) and o.get("purchaseOrderNumber") == po]
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_run_of_orders_never_sends_an_accepted_recipe_set_again(journal, server, force):
+    """Bulk and multi-order files: a partly accepted order goes without its accepted recipe sets, one with
+    nothing else left is not sent, the others in the run go whole (sandbox log)."""
+    svc = service(journal)
+    first = svc.send(svc.check_many([order("MIX-1", "R1", "FAIL-2", "R3"), order("MIX-2", "S1", "FAIL-S2")],
+                                    None, target(server)))
+    assert [r.state for r in first.records] == [SubmissionState.PARTIAL, SubmissionState.PARTIAL]
+    # The file again, FAIL-2 corrected as R2, one new recipe set R4; MIX-2 holds only its accepted S1 now.
+    again = [order("MIX-1", "R1", "R2", "R3", "R4"), order("MIX-2", "S1"), order("MIX-3", "T1")]
+    report = svc.send(svc.check_many(again, None, target(server)), force=force)
+    assert report.accepted_left_out == {"MIX-1": ("R1", "R3"), "MIX-2": ("S1",)}
+    assert report.skipped_accepted == ["MIX-2"]
+    assert recipe_sets_posted(server, "MIX-1") == [["R1", "FAIL-2", "R3"], ["R2", "R4"]]
+    assert recipe_sets_posted(server, "MIX-2") == [["S1", "FAIL-S2"]]
+    assert recipe_sets_posted(server, "MIX-3") == [["T1"]]
+    assert {r.purchase_orders[0]: r.recipe_set_ids for r in report.records} == {
+        "MIX-1": ("R2", "R4"), "MIX-3": ("T1",)}
+    assert all(r.state is SubmissionState.SUCCEEDED for r in report.records)
+    assert server.accepted_recipe_sets("MIX-1") == {"R1", "R2", "R3", "R4"}
+    assert not server.posts()["MIX-1"]["recipeSets"]["R1"]["alreadyAccepted"]
+
+
 def test_every_http_attempt_is_counted(journal, server):
     quick = RetryPolicy(max_attempts=4, base_delay=0.01, max_delay=0.02, jitter=0)
     record = submit(journal, target(server, retry=quick), order("ERR500-COUNT"))

@@ -218,3 +218,38 @@ def test_every_row_of_a_finished_batch_shows_its_outcome_while_the_run_goes_on(q
         assert view.is_sending()  # the run is still going
         shown = [r.purchase_order for r in view.model.rows if r.outcome is not None]
         assert len(shown) >= 10, shown
+
+
+def test_bulk_skips_delivered_orders_until_asked_and_never_resends_accepted_recipe_sets(
+        qtbot, journal, sandbox, tmp_path):
+    from tests.services.orders import submit
+
+    assert submit(journal, target(sandbox), order("BD-DONE")).state is SubmissionState.SUCCEEDED
+    assert submit(journal, target(sandbox), order("BD-PART", "R1", "FAIL-2")).state is SubmissionState.PARTIAL
+
+    def posted(po):
+        return [[i["recipeSetId"] for i in o["lineItems"]] for r in sandbox.received() if r.method == "POST"
+                for o in (r.body if isinstance(r.body, list) else [r.body])
+                if isinstance(o, dict) and o.get("purchaseOrderNumber") == po]
+
+    view = make_view(qtbot, journal, sandbox, plan())
+    (tmp_path / "o.json").write_text(json.dumps([order("BD-DONE"), order("BD-PART", "R1", "R2"),
+                                                 order("BD-NEW")]))
+    view.open_path(str(tmp_path / "o.json"))
+    with qtbot.waitSignal(view.send_finished, timeout=5000) as run:
+        qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
+    assert run.args[0].skipped_delivered == ["BD-DONE"]
+    assert posted("BD-DONE") == [["R1"]] and posted("BD-NEW") == [["R1"]]
+    assert posted("BD-PART") == [["R1", "FAIL-2"], ["R2"]]  # R1 was accepted: never POSTed again
+    summary = view.summary.text()
+    assert "1 order was already delivered to Staging, not sent again (BD-DONE)" in summary
+    assert "BD-PART: R1 was already accepted and not sent again; only its other recipe sets were sent" in summary
+    assert not view.send_button.isEnabled()  # nothing else to send; the skipped one waits for its own button
+    assert not view.send_delivered_button.isHidden() and view.send_delivered_button.text() == "Send it anyway"
+
+    with qtbot.waitSignal(view.send_finished, timeout=5000) as forced:
+        qtbot.mouseClick(view.send_delivered_button, Qt.MouseButton.LeftButton)
+    assert [r.purchase_orders for r in forced.args[0].records] == [("BD-DONE",)]
+    assert forced.args[0].records[0].state is SubmissionState.ALREADY_SUBMITTED
+    assert len(posted("BD-DONE")) == 2 and view.send_delivered_button.isHidden()
+    assert "already delivered" not in view.summary.text()
