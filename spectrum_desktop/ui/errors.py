@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from spectrum_desktop.domain.words import count
+
 if TYPE_CHECKING:  # the message box's class loads when a message is shown, not at start-up
     from PySide6.QtWidgets import QMessageBox, QWidget
-
-from spectrum_desktop.domain.words import count
 
 GENERIC = (
     "Something unexpected went wrong. Nothing further was done. "
