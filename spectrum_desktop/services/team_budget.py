@@ -8,32 +8,13 @@ api.RateLimiter interface: acquire(cancel) -> permit, remaining(), note_rate_lim
 from __future__ import annotations
 
 import threading
-import time
 from typing import TYPE_CHECKING
 
 from spectrum_desktop.api.ratelimit import RateLimits
+from spectrum_desktop.store.ratebudget import SlotPermit, take_slot
 
 if TYPE_CHECKING:
     from spectrum_desktop.store.pg_journal import PgJournal
-
-POLL_SECONDS = 0.02
-
-
-class TeamPermit:
-    def __init__(self, journal: PgJournal, slot: int) -> None:
-        self._journal = journal
-        self._slot: int | None = slot
-
-    def release(self) -> None:
-        slot, self._slot = self._slot, None
-        if slot is not None:
-            self._journal.budget_answered(slot)
-
-    def __enter__(self) -> TeamPermit:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.release()
 
 
 class TeamRateLimiter:
@@ -46,20 +27,11 @@ class TeamRateLimiter:
     def __repr__(self) -> str:
         return f"TeamRateLimiter({self.scope!r}, {self.endpoint!r}, {self.max_requests}, {self.window_seconds})"
 
-    def acquire(self, cancel: threading.Event | None = None) -> TeamPermit | None:
+    def acquire(self, cancel: threading.Event | None = None) -> SlotPermit | None:
         """Block until a request may go and take its slot in the team's budget; None if `cancel` was set first."""
-        while True:
-            if cancel is not None and cancel.is_set():
-                return None
-            slot, wait = self._journal.budget_take(self.scope, self.endpoint, self.max_requests, self.window_seconds)
-            if slot is not None:
-                return TeamPermit(self._journal, slot)
-            pause = min(max(wait, POLL_SECONDS), 0.25)
-            if cancel is not None:
-                if cancel.wait(pause):
-                    return None
-            else:
-                time.sleep(pause)
+        return take_slot(
+            lambda: self._journal.budget_take(self.scope, self.endpoint, self.max_requests, self.window_seconds),
+            self._journal.budget_answered, cancel)
 
     def remaining(self) -> int:
         used, blocked = self._journal.budget_used(self.scope, self.endpoint, self.window_seconds)

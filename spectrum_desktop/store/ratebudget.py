@@ -25,21 +25,41 @@ KEEP_SECONDS = 3600.0
 """Answered slots older than this are deleted (longer than any window worth having)."""
 
 
-class SharedPermit:
-    def __init__(self, limiter: SharedRateLimiter, rowid: int) -> None:
-        self._limiter = limiter
-        self._rowid: int | None = rowid
+class SlotPermit:
+    """A slot taken in a shared budget; release() records (once) that the request's answer came."""
+
+    def __init__(self, answered: Callable[[int], None], slot: int) -> None:
+        self._answered = answered
+        self._slot: int | None = slot
 
     def release(self) -> None:
-        rowid, self._rowid = self._rowid, None
-        if rowid is not None:
-            self._limiter._release(rowid)
+        slot, self._slot = self._slot, None
+        if slot is not None:
+            self._answered(slot)
 
-    def __enter__(self) -> SharedPermit:
+    def __enter__(self) -> SlotPermit:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def take_slot(try_take: Callable[[], tuple[int | None, float]], answered: Callable[[int], None],
+              cancel: threading.Event | None = None) -> SlotPermit | None:
+    """Block until `try_take` gives a slot (it answers (slot, 0) or (None, seconds to wait)); None if `cancel` was
+    set first. Shared by the machine's budget (SQLite) and the team's (the shared history)."""
+    while True:
+        if cancel is not None and cancel.is_set():
+            return None
+        slot, wait = try_take()
+        if slot is not None:
+            return SlotPermit(answered, slot)
+        pause = min(max(wait, POLL_SECONDS), 0.25)
+        if cancel is not None:
+            if cancel.wait(pause):
+                return None
+        else:
+            time.sleep(pause)
 
 
 class SharedRateLimiter:
@@ -55,20 +75,9 @@ class SharedRateLimiter:
     def __repr__(self) -> str:
         return f"SharedRateLimiter({self._budget.scope!r}, {self.endpoint!r}, {self.max_requests}, {self.window_seconds})"
 
-    def acquire(self, cancel: threading.Event | None = None) -> SharedPermit | None:
+    def acquire(self, cancel: threading.Event | None = None) -> SlotPermit | None:
         """Block until a request may go and take its slot; None if `cancel` was set first."""
-        while True:
-            if cancel is not None and cancel.is_set():
-                return None
-            rowid, wait = self._try()
-            if rowid is not None:
-                return SharedPermit(self, rowid)
-            pause = min(max(wait, POLL_SECONDS), 0.25)
-            if cancel is not None:
-                if cancel.wait(pause):
-                    return None
-            else:
-                time.sleep(pause)
+        return take_slot(self._try, self._release, cancel)
 
     def _try(self) -> tuple[int | None, float]:
         """One short transaction: announce our limit, then take a slot if every limit announced for this
