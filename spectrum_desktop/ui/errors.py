@@ -101,8 +101,8 @@ def _typed_message(exc: BaseException) -> str:
         return (f"Could not check order {exc.purchase_order} in {exc.environment_name}. {exc.outcome_message} "
                 "Nothing was sent.")
     if isinstance(exc, e.BeingSentElsewhere):
-        return (f"Not sent: {exc.purchase_order} is being sent right now from another window or a script on "
-                "this computer. See History for how it ends.")
+        return (f"Not sent: {exc.purchase_order} is being sent right now from somewhere else (another "
+                "window, a script, or a colleague who shares this history). See History for how it ends.")
     if isinstance(exc, e.AlreadyAccepted):
         one = len(exc.recipe_set_ids) == 1
         return (f"Not sent: {exc.environment_name} already accepted {', '.join(exc.recipe_set_ids)} of "
