@@ -13,6 +13,7 @@ from spectrum_desktop.services.context import AppContext
 from spectrum_desktop.ui.startup import build_main_window
 
 SEND_TIMEOUT_MS = 10_000
+HELD_ANSWER_S = 8.0  # longer than any wait for the progress row; the sandbox stops waiting when it stops
 
 
 def context_on(server: SandboxServer) -> AppContext:
@@ -231,10 +232,11 @@ def test_the_window_stays_responsive_during_a_slow_send(window, qtbot, sandbox):
     assert "orderReference" not in sandbox.received()[-1].body, "the send took the order as it was when pressed"
     gaps = [b - a for a, b in zip(ticks, ticks[1:])]
     assert ticks[-1] - ticks[0] >= 0.5, "the send should have taken the sandbox's slow delay"
-    assert max(gaps) < 0.1, f"the GUI thread stalled for {max(gaps) * 1000:.0f} ms"
+    assert max(gaps) < 0.25, f"the GUI thread stalled for {max(gaps) * 1000:.0f} ms (work on it would stall it 600 ms)"
 
 
 def test_progress_appears_after_a_moment_and_cancel_records_unknown_then_check_finds_it(window, qtbot, sandbox):
+    sandbox.slow_delay = HELD_ANSWER_S  # the cancel click must come before the answer, however busy the machine
     window.load_order(order("SLOW-CANCEL-1", "RS-1"))
     panel = window.results
     with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS) as blocker:
@@ -332,7 +334,8 @@ def test_a_missing_token_is_shown_before_anything_is_sent(qtbot, home, sandbox, 
     assert sandbox.received() == []
 
 
-def test_closing_the_window_during_a_send_records_it_as_unknown(window, qtbot):
+def test_closing_the_window_during_a_send_records_it_as_unknown(window, qtbot, sandbox):
+    sandbox.slow_delay = HELD_ANSWER_S
     window.load_order(order("SLOW-CLOSE-1", "RS-1"))
     with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS) as blocker:
         window.send_current()

@@ -118,4 +118,4 @@ def test_the_gui_thread_keeps_ticking_during_slow_work(qtbot):
     assert results == ["done"]
     assert len(ticks) > 30
     print(f"longest gap {max(gaps) * 1000:.0f} ms over {len(ticks)} ticks")
-    assert max(gaps) < 0.1, f"longest gap {max(gaps) * 1000:.0f} ms"
+    assert max(gaps) < 0.25, f"longest gap {max(gaps) * 1000:.0f} ms (work on the GUI thread would stall it 1 s)"

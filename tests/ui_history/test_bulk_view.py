@@ -73,7 +73,7 @@ def test_thousand_rows_flagged_sent_cancelled_resumed_each_order_once_gui_respon
                 qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
         assert not second.args[0].cancelled
         assert len(second.args[0].records) == 990 - sent_first
-        assert ticks.largest_gap() < 0.1, ticks.largest_gap()
+        assert ticks.largest_gap() < 0.25, ticks.largest_gap()  # a batch sent on the GUI thread would stall it seconds
 
         valid_pos = {r.purchase_order for r in view.model.valid_rows()}
         assert server.accepted_counts() == {po: 1 for po in valid_pos}
