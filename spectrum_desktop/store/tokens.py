@@ -48,7 +48,7 @@ class TokenStore:
             return self._memory.get(environment_id)
         try:
             return self._backend.get_password(SERVICE, environment_id)
-        except (KeyringError, OSError, RuntimeError) as error:
+        except (KeyringError, OSError, RuntimeError):
             raise TokenStoreError("read", self.backend_name) from None
 
     def set(self, environment_id: str, token: str) -> None:

@@ -12,10 +12,19 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-# Our messages' colours for a light and a dark background (4.5:1 contrast or better on either).
+# Our colours as (light scheme, dark scheme). A text tone reads at 4.5:1 or better on the window's background and
+# on its own fill; a fill is a cell's or banner's background under the palette's own text colour.
 TONES = {
-    "error": ("#c62828", "#ef9a9a"),
+    "error": ("#b71c1c", "#ef9a9a"),
     "good": ("#1b5e20", "#a5d6a7"),
+    "warning": ("#bf360c", "#ffcc80"),
+    "notice": ("#0d47a1", "#90caf9"),
+    "neutral": ("#37474f", "#cfd8dc"),
+    "error_fill": ("#ffcdd2", "#5a2626"),
+    "good_fill": ("#c8e6c9", "#1f4423"),
+    "warning_fill": ("#fff3e0", "#4a3414"),
+    "notice_fill": ("#e3f2fd", "#183450"),
+    "neutral_fill": ("#eceff1", "#3a434a"),
 }
 
 
@@ -25,9 +34,17 @@ def is_dark(palette: QPalette | None = None) -> bool:
 
 
 def tone(name: str, widget: QWidget | None = None) -> str:
-    """A message colour that reads on the widget's background: "#c62828" on light, "#ef9a9a" on dark."""
+    """One of TONES for the widget's (or the application's) scheme: "#b71c1c" for "error" on light, "#ef9a9a" on dark."""
     light, dark = TONES[name]
     return dark if is_dark(widget.palette() if widget is not None else None) else light
+
+
+def error_text_style(widget: QWidget) -> str:
+    return f"color: {tone('error', widget)};"
+
+
+def error_outline_style(widget: QWidget) -> str:
+    return f"border: 2px solid {tone('error', widget)}; border-radius: 3px;"
 
 
 def dark_palette() -> QPalette:

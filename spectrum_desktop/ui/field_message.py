@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
-ERROR_STYLE = "border: 2px solid #c62828; border-radius: 3px;"
+from spectrum_desktop.ui.colour_scheme import error_outline_style
+
 
 
 class FieldWithMessage(QWidget):
@@ -35,6 +36,6 @@ class FieldWithMessage(QWidget):
             # it has without one (measured the first time it is needed, not at start-up).
             self._pinned = True
             self.field.setFixedHeight(self.field.sizeHint().height())
-        self.field.setStyleSheet(ERROR_STYLE if text else "")
+        self.field.setStyleSheet(error_outline_style(self.field) if text else "")
         self.field.setToolTip(text)
         self.field.setAccessibleDescription(text)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from spectrum_desktop.domain.fields import kind_labels
-from spectrum_desktop.domain.states import NEEDS_ATTENTION, FailureReason, OrderKind, SubmissionState
+from spectrum_desktop.domain.states import NEEDS_ATTENTION, FailureReason, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 
 COLUMNS = ("When", "Environment", "Kind", "Purchase order", "Line items", "State", "Attempts", "Sent by", "Message")

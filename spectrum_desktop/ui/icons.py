@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QIcon, QPainter
+from PySide6.QtGui import QColor, QIcon, QPainter
 from PySide6.QtWidgets import QStyle, QWidget
 
 
-def send_icon(widget: QWidget) -> QIcon:
-    """The standard forward arrow in the palette's highlight colour: the plain one is black, which vanishes on a
-    dark toolbar; the highlight blue reads on light and dark alike (a disabled action greys it as usual)."""
-    plain = widget.style().standardIcon(QStyle.StandardPixmap.SP_ArrowForward)
-    colour = widget.palette().highlight().color()
+def tinted_icon(widget: QWidget, which: QStyle.StandardPixmap, colour: QColor) -> QIcon:
+    """A standard icon's shape in one colour: the plain arrows are black, which vanish on a dark background.
+    A disabled button greys the tinted icon as usual."""
+    plain = widget.style().standardIcon(which)
     icon = QIcon()
     for size in (16, 24, 32):
         pixmap = plain.pixmap(size, size)
@@ -23,3 +22,13 @@ def send_icon(widget: QWidget) -> QIcon:
         painter.end()
         icon.addPixmap(pixmap)
     return icon
+
+
+def send_icon(widget: QWidget) -> QIcon:
+    """The forward arrow in the palette's highlight colour, which reads on light and dark alike."""
+    return tinted_icon(widget, QStyle.StandardPixmap.SP_ArrowForward, widget.palette().highlight().color())
+
+
+def arrow_icon(widget: QWidget, which: QStyle.StandardPixmap) -> QIcon:
+    """An arrow in the button text's colour (dark on a light scheme, light on a dark one)."""
+    return tinted_icon(widget, which, widget.palette().buttonText().color())

@@ -10,11 +10,7 @@ from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QToolTip
 
 from spectrum_desktop.domain.fields import FieldInfo, line_item_fields
 from spectrum_desktop.domain.states import OrderKind
-
-from spectrum_desktop.domain.fields import line_item_fields
-from spectrum_desktop.domain.states import OrderKind
-
-ERROR_BACKGROUND = QColor("#ffcdd2")
+from spectrum_desktop.ui.colour_scheme import tone
 
 COLUMNS: list[FieldInfo] = line_item_fields(OrderKind.ACK)
 """Every column a line item can show, in order; `essential` ones are shown unless hidden from the Columns menu."""
@@ -75,7 +71,7 @@ class LineItemsModel(QAbstractTableModel):
             problem = self._problems.get((index.row(), index.column()))
             if problem is None:
                 return None
-            return problem if role == Qt.ItemDataRole.ToolTipRole else ERROR_BACKGROUND
+            return problem if role == Qt.ItemDataRole.ToolTipRole else QColor(tone("error_fill"))
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return None
         value = self._rows[index.row()].get(KEYS[index.column()])

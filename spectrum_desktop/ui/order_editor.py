@@ -49,7 +49,9 @@ from spectrum_desktop.domain.validation import (
     validate_order,
 )
 from spectrum_desktop.domain.words import count as counted
+from spectrum_desktop.ui.colour_scheme import error_text_style
 from spectrum_desktop.ui.field_message import FieldWithMessage
+from spectrum_desktop.ui.icons import arrow_icon
 from spectrum_desktop.ui.line_items_model import (
     COLUMNS,
     ESSENTIAL_KEYS,
@@ -452,7 +454,6 @@ class OrderEditor(QWidget):
         paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         paste.activated.connect(self.paste_rows)
 
-        style = self.style()
         self.add_action = self._action("&Add line item", "Ctrl+Shift+Return", self.add_line_item, "addLineItemAction",
                                        "Add a line item after the chosen one")
         self.duplicate_action = self._action("D&uplicate line item", "Ctrl+D", self.duplicate_line_item,
@@ -461,10 +462,10 @@ class OrderEditor(QWidget):
                                           "removeLineItemAction", "Remove the chosen line item")
         self.move_up_action = self._action("Move line item u&p", "Alt+Up", lambda: self.move_line_item(-1),
                                            "moveUpLineItemAction", "Move the chosen line item up",
-                                           style.standardIcon(QStyle.StandardPixmap.SP_ArrowUp))
+                                           arrow_icon(self, QStyle.StandardPixmap.SP_ArrowUp))
         self.move_down_action = self._action("Move line item do&wn", "Alt+Down", lambda: self.move_line_item(1),
                                              "moveDownLineItemAction", "Move the chosen line item down",
-                                             style.standardIcon(QStyle.StandardPixmap.SP_ArrowDown))
+                                             arrow_icon(self, QStyle.StandardPixmap.SP_ArrowDown))
         self.line_item_actions = [self.add_action, self.duplicate_action, self.remove_action,
                                   self.move_up_action, self.move_down_action]
         self.columns_menu = QMenu("&Columns", self, objectName="columnsMenu")
@@ -570,7 +571,7 @@ class OrderEditor(QWidget):
         self.problems.itemActivated.connect(self._jump_to_problem)
         self.problems.itemClicked.connect(self._jump_to_problem)
         self.problems_title = QLabel(objectName="problemsTitle")
-        self.problems_title.setStyleSheet("color: #b71c1c; font-weight: bold;")
+        self.problems_title.setStyleSheet(f"{error_text_style(self)} font-weight: bold;")
         self.problems_title.setWordWrap(True)
         self.preview = QPlainTextEdit(objectName="jsonPreview")
         self.preview.setReadOnly(True)

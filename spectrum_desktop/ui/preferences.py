@@ -31,17 +31,11 @@ from PySide6.QtWidgets import (
 from spectrum_desktop.domain.endpoints import is_production_address
 from spectrum_desktop.domain.environment import SANDBOX_URL, Environment, EnvironmentInvalid, RequestFormat
 from spectrum_desktop.domain.words import count
-from spectrum_desktop.ui.colour_scheme import tone
+from spectrum_desktop.ui.colour_scheme import error_outline_style, error_text_style
 from spectrum_desktop.ui.errors import user_message
 
 
 
-def error_style(widget: QWidget) -> str:
-    return f"color: {tone('error', widget)};"
-
-
-def field_error_style(widget: QWidget) -> str:
-    return f"border: 2px solid {tone('error', widget)};"
 
 NEW_ID = "new-environment"
 BUILT_IN_ADDRESS = "Built in (this computer)"
@@ -125,7 +119,7 @@ class EnvironmentForm(QWidget):
             if field in HINTS:
                 widget.setToolTip(HINTS[field])
             message = QLabel(objectName=f"{field}Error")
-            message.setStyleSheet(error_style(self))
+            message.setStyleSheet(error_text_style(self))
             message.setWordWrap(True)
             message.setVisible(False)
             self.errors[field] = message
@@ -202,8 +196,8 @@ class EnvironmentForm(QWidget):
             label.setText(text)
             label.setVisible(bool(text))
             widget = self.inputs[field]
-            widget.setStyleSheet(field_error_style(widget) if text and isinstance(widget, QLineEdit) else "")
-            self.errors[field].setStyleSheet(error_style(self))
+            widget.setStyleSheet(error_outline_style(widget) if text and isinstance(widget, QLineEdit) else "")
+            self.errors[field].setStyleSheet(error_text_style(self))
 
     def message(self, field: str) -> str:
         return self.errors[field].text()
@@ -410,7 +404,7 @@ class EnvironmentsPage(QWidget):
 
     def _say(self, text: str, ok: bool) -> None:
         self.summary.setText(text)
-        self.summary.setStyleSheet("" if ok else error_style(self))
+        self.summary.setStyleSheet("" if ok else error_text_style(self))
 
 
 def swatch(colour: str, size: int = 14) -> QIcon:

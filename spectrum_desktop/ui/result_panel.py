@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QApplication,
@@ -17,19 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spectrum_desktop.ui.colour_scheme import tone
 from spectrum_desktop.ui.result_text import CHECK_LABEL, CORRECT_LABEL, SEND_AGAIN_LABEL, Action, ResultText, Tone
 
 PROGRESS_DELAY_MS = 300
-TONE_COLOURS = {
-    Tone.SUCCESS: ("#e8f5e9", "#1b5e20"),
-    Tone.PARTIAL: ("#fff3e0", "#e65100"),
-    Tone.FAILURE: ("#ffebee", "#b71c1c"),
-    Tone.NOTICE: ("#e3f2fd", "#0d47a1"),
-    Tone.UNKNOWN: ("#eceff1", "#37474f"),
+TONE_NAMES = {  # the colour_scheme tone (text) and "<tone>_fill" (background) of each kind of result
+    Tone.SUCCESS: "good",
+    Tone.PARTIAL: "warning",
+    Tone.FAILURE: "error",
+    Tone.NOTICE: "notice",
+    Tone.UNKNOWN: "neutral",
 }
-ROW_FAILED = QColor("#ffcdd2")
-ROW_OK = QColor("#c8e6c9")
-ROW_TEXT = QColor("#1a1a1a")
 
 
 class ResultPanel(QWidget):
@@ -145,11 +143,8 @@ class ResultPanel(QWidget):
     def show_result(self, result: ResultText) -> None:
         self.idle()
         self.shown = result
-        background, foreground = TONE_COLOURS[result.tone]
         self.headline.setText(result.headline)
         self.headline.setAccessibleName(result.headline)
-        self.headline.setStyleSheet(f"QLabel#resultHeadline {{ background: {background}; color: {foreground};"
-                                    " font-weight: bold; }")
         self.headline.setProperty("tone", result.tone.value)
         self.detail.setText(result.detail)
         self.placeholder.hide()
@@ -163,15 +158,33 @@ class ResultPanel(QWidget):
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)  # the column may be too narrow for the server's whole message
-                item.setBackground(ROW_OK if row.success else ROW_FAILED)
-                item.setForeground(ROW_TEXT)  # dark text on the light row colours, in the dark scheme too
                 self.table.setItem(index, column, item)
+        self._paint_colours()
         self.table.setVisible(bool(result.rows))
         self._filler.setVisible(not result.rows)
         if not self._widths_kept:
             self._fitting = True
             self.table.resizeColumnToContents(0)
             self._fitting = False
+
+    def _paint_colours(self) -> None:
+        """The headline's and rows' colours for the current scheme (again when the system scheme changes)."""
+        if self.shown is None:
+            return
+        name = TONE_NAMES[self.shown.tone]
+        self.headline.setStyleSheet(f"QLabel#resultHeadline {{ background: {tone(name + '_fill', self)};"
+                                    f" color: {tone(name, self)}; font-weight: bold; }}")
+        fills = {True: QColor(tone("good_fill", self)), False: QColor(tone("error_fill", self))}
+        for index, row in enumerate(self.shown.rows):
+            for column in range(self.table.columnCount()):
+                item = self.table.item(index, column)
+                if item is not None:
+                    item.setBackground(fills[row.success])
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._paint_colours()
 
     def _column_resized(self, *args: object) -> None:
         if not self._fitting and self.table.isVisible():

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from spectrum_desktop.services import team
 from spectrum_desktop.ui import tasks
+from spectrum_desktop.ui.colour_scheme import error_text_style
 from spectrum_desktop.ui.errors import user_message
 
-ERROR_STYLE = "color: #c62828;"
 
 
 class SharedHistoryPage(QWidget):
@@ -199,4 +199,4 @@ class SharedHistoryPage(QWidget):
 
     def _say(self, text: str, ok: bool) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet("" if ok else ERROR_STYLE)
+        self.status.setStyleSheet("" if ok else error_text_style(self))

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QTabl
 
 from spectrum_desktop.domain.fields import FieldInfo, sku_quantity_fields
 from spectrum_desktop.domain.words import count as counted
+from spectrum_desktop.ui.colour_scheme import tone
 
-ERROR_BACKGROUND = QColor("#ffcdd2")
 SKU_COLUMNS: list[FieldInfo] = sku_quantity_fields()
 SKU_KEYS = [info.key for info in SKU_COLUMNS]
 ADD_KEYS = QKeySequence("Ctrl+Shift+Return")
@@ -58,7 +58,7 @@ class SkuQuantitiesModel(QAbstractTableModel):
             problem = self._problems.get((index.row(), index.column()))
             if problem is None:
                 return None
-            return problem if role == Qt.ItemDataRole.ToolTipRole else ERROR_BACKGROUND
+            return problem if role == Qt.ItemDataRole.ToolTipRole else QColor(tone("error_fill"))
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return None
         value = self._rows[index.row()].get(SKU_KEYS[index.column()])

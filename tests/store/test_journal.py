@@ -6,7 +6,7 @@ import pytest
 from spectrum_desktop.domain.states import FailureReason, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import RecipeSetResult
 from spectrum_desktop.store.crypto import BodyCipher, BodyUnreadable
-from spectrum_desktop.store.journal import HistoryQuery, Journal, SubmissionNotFound
+from spectrum_desktop.store.journal import HistoryQuery, SubmissionNotFound
 
 BODY = '{"purchaseOrderNumber": "PO-1", "shipTo": {"address1": "12 Secret Lane", "email": "jo@example.com"}}'
 
