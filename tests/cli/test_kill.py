@@ -56,12 +56,13 @@ def test_ctrl_c_during_a_bulk_send_records_what_was_in_flight_and_leaves_the_res
     from tests.cli.helpers import TOKEN
 
     names = [f"SLOW-I{n}" for n in range(6)] + [f"INT-{n}" for n in range(4)]
-    # The slow answers take long enough that the interrupt lands while they are in flight, however busy the machine.
     orders = write_orders(tmp_path / "many.json", [order(po) for po in names])
-    with SandboxServer(token=TOKEN, rate_limit=None, slow_delay=5.0) as server:
+    with SandboxServer(token=TOKEN, rate_limit=None, slow_delay=2.0) as server:
         process = subprocess.Popen(
             [sys.executable, "-m", "spectrum_desktop", "send", orders, "--base-url", server.url, "--batch-size", "2",
              "--json"], env=cli_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            # Ctrl+C as in a terminal, even when the tests themselves run in the background (which ignores SIGINT)
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         try:
             # Three slow batches of two are in flight at once; the two fast batches wait their turn.
