@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer, Signal
@@ -36,9 +37,10 @@ from spectrum_desktop.ui.window_tools import attach as attach_window_tools
 
 log = logging.getLogger(__name__)
 
-WARM_UP_FALLBACK_MS = 1000
-"""The validation warm-up starts once the window has painted for the first time (it would slow that paint: its
-thread holds Python's lock while it imports), or this long after showing if no paint was seen."""
+FIRST_PAINT_FALLBACK_MS = 1000
+"""Work planned for after the first paint (the validation warm-up, whose thread would slow that paint by holding
+Python's lock while it imports; listening for later launches) starts then, or this long after showing if no paint
+was seen."""
 
 
 class _AfterFirstPaint(QObject):
@@ -116,7 +118,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.rate_label)
         self._restore()
         self.tools = attach_window_tools(self)
-        self._warm_up_planned = False
+        self._shown_once = False
+        self._painted = False
+        self._after_paint: list[Callable[[], None]] = [self._start_warm_up]
         self._warm_up: tasks.Task | None = None
         if listed.problem:
             QTimer.singleShot(0, self, lambda: show_error(self, ValueError(
@@ -125,11 +129,26 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
-        if not self._warm_up_planned:
-            self._warm_up_planned = True
+        if not self._shown_once:
+            self._shown_once = True
             self.editor.focus_first_field()  # typing at once fills the purchase order number
-            _AfterFirstPaint(self, self._start_warm_up)
-            QTimer.singleShot(WARM_UP_FALLBACK_MS, self, self._start_warm_up)
+            _AfterFirstPaint(self, self._first_painted)
+            QTimer.singleShot(FIRST_PAINT_FALLBACK_MS, self, self._first_painted)
+
+    def after_first_paint(self, then: Callable[[], None]) -> None:
+        """Run `then` from the event loop once the window has painted for the first time (soon, if it has)."""
+        if self._painted:
+            QTimer.singleShot(0, self, then)
+        else:
+            self._after_paint.append(then)
+
+    def _first_painted(self) -> None:
+        if self._painted:
+            return
+        self._painted = True
+        planned, self._after_paint = self._after_paint, []
+        for then in planned:
+            then()
 
     def _start_warm_up(self) -> None:
         """Import pydantic and build the order validators on a worker thread, so the first keystroke's validation

@@ -33,15 +33,16 @@ def build_main_window(context: AppContext | None = None) -> MainWindow:
 def open_main_window(data_folder: Path | None) -> MainWindow | None:
     """The main window, the only one on `data_folder`; None when a window already has that folder (it was
     asked to come to the front, and this launch should end). data_folder None: no single-window check."""
-    from spectrum_desktop.ui.single_instance import SingleInstance, bring_to_front, server_name
+    from spectrum_desktop.ui.single_instance import SingleInstance, bring_to_front
 
     instance = None
     if data_folder is not None:
-        instance = SingleInstance(server_name(data_folder))
+        instance = SingleInstance.for_folder(data_folder)
         if not instance.claim():
             return None
     window = build_main_window()
     if instance is not None:
-        instance.setParent(window)  # listens as long as the window lives
+        instance.setParent(window)  # holds the lock and listens as long as the window lives
         instance.activated.connect(lambda: bring_to_front(window))
+        window.after_first_paint(instance.listen)
     return window

@@ -192,8 +192,8 @@ main_window.warm_up_validation = warm_up
 
 window = open_main_window(data_dir())
 editor = window.editor
-seen["loaded_when_built"] = sorted(m for m in ("pydantic", "spectrum_desktop.domain.schema", "importlib.metadata")
-                                   if m in sys.modules)
+seen["loaded_when_built"] = sorted(m for m in ("pydantic", "spectrum_desktop.domain.schema", "importlib.metadata",
+                                             "PySide6.QtNetwork") if m in sys.modules)
 seen["preview_when_built"] = editor.preview.toPlainText()
 seen["send_enabled_when_built"] = window.send_action.isEnabled()
 window.show()
@@ -211,6 +211,8 @@ while (window._warm_up is None or window._warm_up.is_running()) and time.monoton
 from spectrum_desktop.domain import schema
 seen["adapters"] = len(schema._adapters)
 seen["loaded_after"] = "pydantic" in sys.modules
+from spectrum_desktop.ui.single_instance import SingleInstance
+seen["listening_after"] = window.findChild(SingleInstance).listening
 print(json.dumps(seen))
 window.close()
 """
@@ -228,11 +230,13 @@ def test_the_window_opens_without_pydantic_and_warms_it_on_a_worker_thread_after
     from spectrum_desktop.domain.states import OrderKind
 
     seen = run_startup_child("idle", tmp_path)
-    assert seen["loaded_when_built"] == [], "validation (pydantic) and the version lookup wait until needed"
+    assert seen["loaded_when_built"] == [], "validation (pydantic), the version lookup and the listening for later " \
+                                            "launches (Qt's network module) wait until the window is up"
     assert '"lineItems": []' in seen["preview_when_built"] and '"orderDate"' in seen["preview_when_built"]
     assert seen["send_enabled_when_built"] is False
     assert seen["warm_up_thread"] != "MainThread"
     assert seen["loaded_after"] is True and seen["adapters"] == 2 * len(OrderKind)
+    assert seen["listening_after"] is True
 
 
 def test_a_keystroke_during_the_warm_up_is_validated_correctly_and_quietly(tmp_path):

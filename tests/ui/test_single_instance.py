@@ -71,22 +71,83 @@ def test_another_data_folder_gets_its_own_window_and_subcommands_run_beside_the_
     out, err = wait_for_exit(qtbot, validate)
     assert validate.returncode == 0 and "valid" in out, err
 
-    elsewhere = SingleInstance(server_name(other / "data"))
-    assert elsewhere.claim() and elsewhere.listening  # no window there: this launch would open one
+    elsewhere = SingleInstance.for_folder(other / "data")
+    assert elsewhere.claim(patience_s=0)  # no window there: this launch would open one
+    elsewhere.listen()
+    assert elsewhere.listening
     elsewhere.close()
 
 
-def test_two_servers_on_one_name_only_the_first_listens(qtbot, tmp_path):
-    name = server_name(tmp_path / "data")
-    first, second = SingleInstance(name), SingleInstance(name)
-    assert first.claim() and first.listening
+def test_two_launches_on_one_folder_only_the_first_opens_a_window(qtbot, tmp_path):
+    folder = tmp_path / "data"
+    first, second = SingleInstance.for_folder(folder), SingleInstance.for_folder(folder)
+    assert first.claim(patience_s=0)
+    first.listen()
+    assert first.listening
     with qtbot.waitSignal(first.activated, timeout=5000):
         assert second.claim() is False  # the first was asked to come forward (it answers once its loop runs)
-    assert not second.listening and first.listening
+    assert not second.listening and not second.lock.held and first.listening
     first.close()
-    third = SingleInstance(name)
-    assert third.claim() and third.listening  # the first closed: the next launch takes over
+    third = SingleInstance.for_folder(folder)
+    assert third.claim(patience_s=0) and third.lock.held  # the first closed: the next launch takes over
+    third.listen()
+    assert third.listening
     third.close()
+
+
+def test_a_launch_waits_for_a_window_that_is_still_starting_then_brings_it_forward(qtbot, home):
+    starting = SingleInstance.for_folder(data_folder())
+    assert starting.claim(patience_s=0)  # the lock is taken; the window has not painted, so it does not listen yet
+    asked = []
+    starting.activated.connect(lambda: asked.append(True))
+    second = launch(home)
+    qtbot.wait(1500)
+    assert second.poll() is None, "the second launch neither opened a window nor gave up while the first starts"
+    starting.listen()
+    out, err = wait_for_exit(qtbot, second)
+    assert second.returncode == 0, err
+    assert "already open for this data folder" in out
+    assert asked == [True]
+    starting.close()
+
+
+def test_a_held_lock_nobody_answers_for_still_opens_a_window_after_a_while(tmp_path):
+    folder = tmp_path / "data"
+    silent = SingleInstance.for_folder(folder)
+    assert silent.claim(patience_s=0)  # holds the lock, never listens (a hung window, or another user's)
+    started = time.monotonic()
+    assert SingleInstance.for_folder(folder).claim(patience_s=0.5) is True
+    assert 0.5 <= time.monotonic() - started < 5
+    silent.close()
+
+
+def test_the_lock_of_a_killed_window_is_free_at_once(tmp_path):
+    folder = tmp_path / "data"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time; from pathlib import Path; from spectrum_desktop.ui.single_instance import WindowLock\n"
+        "lock = WindowLock(Path(sys.argv[1])); print(lock.acquire(), flush=True); time.sleep(60)"),
+        str(folder / "window.lock")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "True"
+        assert SingleInstance.for_folder(folder).lock.acquire() is False
+        holder.kill()
+        holder.wait(timeout=10)
+        started = time.monotonic()
+        instance = SingleInstance.for_folder(folder)
+        assert instance.claim(patience_s=5) and instance.lock.held
+        assert time.monotonic() - started < 1, "no waiting on a dead window"
+        instance.close()
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+
+
+def test_a_data_folder_without_room_for_the_lock_still_opens_a_window(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    instance = SingleInstance.for_folder(blocked / "data")
+    assert instance.lock.acquire() is None
+    assert instance.claim(patience_s=0) is True
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="named pipes leave nothing behind after a crash")
@@ -97,8 +158,10 @@ def test_a_socket_left_by_a_crashed_window_is_replaced(qtbot, tmp_path):
     dead.bind(path)  # bound, never listening, then closed: what a killed window leaves
     dead.close()
     assert os.path.exists(path)
-    instance = SingleInstance(name)
-    assert instance.claim() and instance.listening
+    instance = SingleInstance.for_folder(tmp_path / "data")
+    assert instance.claim(patience_s=0)
+    instance.listen()
+    assert instance.listening
     instance.close()
 
 
@@ -113,8 +176,9 @@ def test_the_name_is_the_same_for_the_same_folder_and_fits_every_system(tmp_path
 
 
 def test_a_stranger_on_the_socket_is_dropped_without_raising_the_window(qtbot, tmp_path):
-    instance = SingleInstance(server_name(tmp_path / "data"))
-    assert instance.claim()
+    instance = SingleInstance.for_folder(tmp_path / "data")
+    assert instance.claim(patience_s=0)
+    instance.listen()
     asked = []
     instance.activated.connect(lambda: asked.append(True))
     stranger = QLocalSocket()
