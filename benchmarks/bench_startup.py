@@ -1,7 +1,8 @@
 """Start-up to the main window shown and idle, against a bare QApplication + empty QMainWindow.
 
-The window is opened as `spectrum-desktop` opens it (ui.startup.open_main_window: the single-window check on
-the data folder's local socket, then the window).
+The window is opened as `spectrum-desktop` opens it: the same functions app.main calls, in the same order
+(arguments, the log file, then QApplication, the one-window check on the data folder and the window), stopping
+where app.main would enter the event loop.
 
 Each measurement is a fresh Python process (interpreter start and imports included). The clock runs from just
 before the process is started to the first idle turn of the event loop with the window shown, read on the
@@ -18,23 +19,22 @@ import sys
 import tempfile
 import time
 
-RUNS = 7
+RUNS = 21
 
 CHILD = r"""
 import sys, time
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication(sys.argv)
-if sys.argv[1] == "app":  # as `spectrum-desktop` opens it: the one-window-per-data-folder check included
-    from spectrum_desktop.store.paths import data_dir
-    from spectrum_desktop.ui.startup import open_main_window
-    window = open_main_window(data_dir())
-elif sys.argv[1] == "window-only":  # the same window without the single-window check
-    from spectrum_desktop.ui.startup import build_main_window
-    window = build_main_window()
-else:
+if sys.argv[1] == "bare":
+    from PySide6.QtWidgets import QApplication, QMainWindow
+    app = QApplication(sys.argv)
     window = QMainWindow()
-window.show()
+    window.show()
+else:  # what `spectrum-desktop` does before its event loop (app.main: arguments, log, then the window)
+    from spectrum_desktop import app as entry
+    entry.build_parser(commands=entry.names_a_command([])).parse_args([])
+    log_path = entry.configure_logging()
+    folder = entry.data_folder() if sys.argv[1] == "app" else None  # window-only: no one-window check
+    app, window = entry.show_window(log_path, folder)
+from PySide6.QtCore import QTimer
 def idle():
     print(time.clock_gettime(time.CLOCK_MONOTONIC))
     app.quit()

@@ -17,7 +17,8 @@ from spectrum_desktop.store import paths
 log = logging.getLogger(__name__)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: bool = True) -> argparse.ArgumentParser:
+    """The command line; commands False leaves the subcommands (and the modules behind them) out."""
     parser = argparse.ArgumentParser(
         prog="spectrum-desktop",
         description=f"{APP_DISPLAY_NAME}: send orders to the Spectrum API. "
@@ -29,16 +30,24 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start offscreen, open the window, send one order to the built-in sandbox, exit 0 on success",
     )
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    cli.add_subcommands(subparsers)
+    if commands:
+        subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+        cli.add_subcommands(subparsers)
     return parser
 
 
+def names_a_command(argv: list[str]) -> bool:
+    """Whether the arguments may name a subcommand or ask for help; the top-level options take no values, so any
+    word that is not an option is a command word. Opening the window needs no command modules."""
+    return any(not arg.startswith("-") or arg in ("-h", "--help") for arg in argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(commands=names_a_command(argv)).parse_args(argv)
     log_path = configure_logging()
     log.info("Spectrum Desktop %s starting", __version__)
-    if args.command:
+    if getattr(args, "command", None):
         return args.handler(args)
     if args.selftest:
         return run_selftest_mode(log_path)
@@ -90,6 +99,17 @@ def data_folder() -> Path | None:
 
 
 def run_window(log_path) -> int:
+    opened = show_window(log_path, data_folder())
+    if opened is None:
+        return 0
+    app, _window = opened
+    return app.exec()
+
+
+def show_window(log_path, folder: Path | None) -> tuple[object, object] | None:
+    """Everything the window needs before its event loop runs: the application, the crash hook and the window,
+    shown. None when a window already has `folder` (it was asked to come to the front); folder None: no
+    one-window check."""
     from PySide6.QtWidgets import QApplication
 
     from spectrum_desktop.ui.crash_dialog import install_crash_hook
@@ -102,10 +122,10 @@ def run_window(log_path) -> int:
     else:
         from spectrum_desktop.ui.startup import open_main_window
 
-        window = open_main_window(data_folder())
+        window = open_main_window(folder)
         if window is None:
             log.info("A window is already open on this data folder; it was asked to come to the front")
             print(f"{APP_DISPLAY_NAME} is already open for this data folder; its window was brought to the front.")
-            return 0
+            return None
     window.show()
-    return app.exec()
+    return app, window

@@ -78,7 +78,7 @@ class SchemeFollower(QObject):
         self.setObjectName("colourSchemeFollower")
         self._app = app
         self._original_palette = QPalette(app.palette())
-        self._original_style = app.style().name()
+        self._replaced_style: str | None = None  # the style Fusion stands in for while we draw the dark scheme
         self.applied: Qt.ColorScheme = Qt.ColorScheme.Unknown
         app.styleHints().colorSchemeChanged.connect(self.apply)
         self.apply(app.styleHints().colorScheme())
@@ -88,10 +88,14 @@ class SchemeFollower(QObject):
         app = self._app
         if scheme == Qt.ColorScheme.Dark:
             if not is_dark(app.palette()):
+                if self._replaced_style is None:  # asked only now: touching the style costs start-up time
+                    self._replaced_style = app.style().name()
                 app.setStyle("Fusion")  # the one style that draws any palette faithfully on every platform
                 app.setPalette(dark_palette())
         elif self.applied == Qt.ColorScheme.Dark:
-            app.setStyle(self._original_style)
+            if self._replaced_style is not None:
+                app.setStyle(self._replaced_style)
+                self._replaced_style = None
             app.setPalette(self._original_palette)
         self.applied = scheme
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import QMenu, QStyle, QWidget
+from PySide6.QtWidgets import QMenu, QWidget
 
 from spectrum_desktop import APP_DISPLAY_NAME
 
@@ -119,19 +119,27 @@ class HelpMenu(QObject):
         self._window = window
         self.menu = menu
         self.dialog: QDialog | None = None
-        icon = window.style().standardIcon
-        self.shortcuts_action = menu.addAction(icon(QStyle.StandardPixmap.SP_DialogHelpButton), "&Keyboard shortcuts",
-                                               QKeySequence.StandardKey.HelpContents, self.show_shortcuts)
+        self.shortcuts_action = menu.addAction("&Keyboard shortcuts", QKeySequence.StandardKey.HelpContents,
+                                               self.show_shortcuts)
         self.shortcuts_action.setObjectName("helpShortcuts")
         self.sandbox_action = menu.addAction("&Sandbox test values", self.show_sandbox_values)
         self.sandbox_action.setObjectName("helpSandbox")
-        self.locations_action = menu.addAction(icon(QStyle.StandardPixmap.SP_DirIcon), "&Where data and logs live",
-                                               self.show_locations)
+        self.locations_action = menu.addAction("&Where data and logs live", self.show_locations)
         self.locations_action.setObjectName("helpLocations")
         menu.addSeparator()
         self.about_action = menu.addAction(f"&About {APP_DISPLAY_NAME}", self.show_about)
         self.about_action.setObjectName("helpAbout")
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        menu.aboutToShow.connect(self._add_icons)
+
+    def _add_icons(self) -> None:
+        """Standard icons, fetched when the menu first opens (the style is not needed before)."""
+        from PySide6.QtWidgets import QStyle
+
+        self.menu.aboutToShow.disconnect(self._add_icons)
+        icon = self._window.style().standardIcon
+        self.shortcuts_action.setIcon(icon(QStyle.StandardPixmap.SP_DialogHelpButton))
+        self.locations_action.setIcon(icon(QStyle.StandardPixmap.SP_DirIcon))
 
     def _open(self, dialog: QDialog) -> QDialog:
         if self.dialog is not None:

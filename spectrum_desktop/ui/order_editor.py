@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QScrollArea,
     QSplitter,
-    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -51,7 +50,7 @@ from spectrum_desktop.domain.validation import (
 from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.ui.colour_scheme import error_text_style
 from spectrum_desktop.ui.field_message import FieldWithMessage
-from spectrum_desktop.ui.icons import arrow_icon
+from spectrum_desktop.ui.icons import arrow_icon, text_colour
 from spectrum_desktop.ui.line_items_model import (
     COLUMNS,
     ESSENTIAL_KEYS,
@@ -462,10 +461,10 @@ class OrderEditor(QWidget):
                                           "removeLineItemAction", "Remove the chosen line item")
         self.move_up_action = self._action("Move line item u&p", "Alt+Up", lambda: self.move_line_item(-1),
                                            "moveUpLineItemAction", "Move the chosen line item up",
-                                           arrow_icon(self, QStyle.StandardPixmap.SP_ArrowUp))
+                                           arrow_icon(text_colour(self), "up"))
         self.move_down_action = self._action("Move line item do&wn", "Alt+Down", lambda: self.move_line_item(1),
                                              "moveDownLineItemAction", "Move the chosen line item down",
-                                             arrow_icon(self, QStyle.StandardPixmap.SP_ArrowDown))
+                                             arrow_icon(text_colour(self), "down"))
         self.line_item_actions = [self.add_action, self.duplicate_action, self.remove_action,
                                   self.move_up_action, self.move_down_action]
         self.columns_menu = QMenu("&Columns", self, objectName="columnsMenu")

@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QStyle
+from PySide6.QtWidgets import QMainWindow, QMenu
 
 from spectrum_desktop.domain.endpoints import ENDPOINTS
 from spectrum_desktop.domain.states import SubmissionState
@@ -275,13 +275,11 @@ class WindowTools(QObject):
 
 def _toolbar_icons(window: Any, toolbar: Any, token_action: QAction) -> None:
     """Send and Set token get standard icons, as the History and Bulk buttons do, and keep their words."""
-    style = window.style()
-    send = getattr(window, "send_action", None)
-    icons = [(token_action, QIcon.fromTheme("dialog-password",
-                                            style.standardIcon(QStyle.StandardPixmap.SP_DriveNetIcon)))]
-    if send is not None:
-        from spectrum_desktop.ui.icons import send_icon
+    from spectrum_desktop.ui.icons import key_icon, send_icon, text_colour
 
+    send = getattr(window, "send_action", None)
+    icons = [(token_action, QIcon.fromTheme("dialog-password", key_icon(text_colour(window))))]
+    if send is not None:
         icons.append((send, send_icon(window)))
     for action, icon in icons:
         action.setIcon(icon)
