@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 EXPORT_COLUMNS = [
     "id", "environment", "base_url", "kind", "purchase_orders", "recipe_set_ids", "skus", "state", "reason",
-    "http_status", "message", "attempts", "created_at", "updated_at", "original_id",
+    "http_status", "message", "attempts", "created_at", "updated_at", "original_id", "sent_by",
 ]
 
 
@@ -87,7 +87,7 @@ def export_csv(service: SubmissionService, records: Iterable[SubmissionRecord], 
     for r in records:
         row = [r.id, r.environment_id, r.base_url, r.kind, " ".join(r.purchase_orders), " ".join(r.recipe_set_ids),
                " ".join(r.skus), r.state, r.reason or "", r.http_status or "", r.message, r.attempts,
-               r.created_at.isoformat(), r.updated_at.isoformat(), r.original_id or ""]
+               r.created_at.isoformat(), r.updated_at.isoformat(), r.original_id or "", r.sender or ""]
         if include_personal_data:
             row.append(service.detail(r.id).request_body or "")
         writer.writerow(row)

@@ -1,3 +1,4 @@
+import csv
 import io
 
 from spectrum_desktop.domain.states import SubmissionState
@@ -23,6 +24,8 @@ def test_page_detail_and_export_without_personal_data(journal, server):
     history.export_csv(service(journal), rows, full, include_personal_data=True)
     assert "H-1" in plain.getvalue() and "555 0100" not in plain.getvalue()
     assert "555 0100" in full.getvalue()
+    exported = list(csv.DictReader(io.StringIO(plain.getvalue())))
+    assert [row["sent_by"] for row in exported] == [r.sender or "" for r in rows]
 
 
 def test_connection_check(server):
