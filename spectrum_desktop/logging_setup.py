@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 from spectrum_desktop.store import paths
@@ -74,15 +74,39 @@ def _reason(error: OSError) -> str:
     return (error.strerror or type(error).__name__).lower()
 
 
-class _LogFile(RotatingFileHandler):
-    """A rotating log file that, when a write fails (disk full, folder made read-only), says so once on stderr
-    and stops writing instead of printing a traceback for every later line."""
+class _LogFile(logging.FileHandler):
+    """The log file, begun afresh when the next line would take it past MAX_BYTES (the older ones kept as .1 to
+    .BACKUP_COUNT, as logging.handlers.RotatingFileHandler does; that module's imports, socket, pickle and queue,
+    would cost the window's start-up 5 ms). When a write fails (disk full, folder made read-only) it says so
+    once on stderr and stops writing instead of printing a traceback for every later line."""
 
     broken = False
 
+    def __init__(self, path: Path) -> None:
+        super().__init__(path, mode="a", encoding="utf-8")
+
     def emit(self, record: logging.LogRecord) -> None:
-        if not self.broken:
-            super().emit(record)
+        if self.broken:
+            return
+        try:
+            if self.stream is None:  # closed at some point (logging.shutdown): open again, as FileHandler does
+                self.stream = self._open()
+            line = self.format(record) + self.terminator
+            if self.stream.tell() + len(line.encode("utf-8", "replace")) > MAX_BYTES and self.stream.tell() > 0:
+                self._begin_afresh()
+        except (OSError, ValueError):
+            self.handleError(record)
+            return
+        super().emit(record)
+
+    def _begin_afresh(self) -> None:
+        self.stream.close()
+        base = self.baseFilename
+        for number in range(BACKUP_COUNT - 1, 0, -1):
+            if os.path.exists(f"{base}.{number}"):
+                os.replace(f"{base}.{number}", f"{base}.{number + 1}")
+        os.replace(base, f"{base}.1")
+        self.stream = self._open()
 
     def flush(self) -> None:
         if self.broken:
@@ -125,9 +149,9 @@ def configure_logging(log_dir: Path | None = None, level: int = logging.INFO) ->
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / LOG_FILE_NAME
         for handler in list(root.handlers):
-            if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path:
+            if isinstance(handler, _LogFile) and Path(handler.baseFilename) == path:
                 return path
-        handler = _LogFile(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+        handler = _LogFile(path)
     except OSError as error:
         where = error.filename if error.filename else directory
         _note(f"cannot write the log file in {where} ({_reason(error)}); carrying on without a log.")

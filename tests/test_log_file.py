@@ -102,6 +102,25 @@ def test_a_log_that_fills_up_says_so_once_and_the_program_goes_on(tmp_path, root
     assert "Logging error" not in err and "Traceback" not in err
 
 
+def test_the_log_begins_afresh_at_its_size_limit_and_keeps_three_older_files(tmp_path, root_logging, monkeypatch):
+    from spectrum_desktop import logging_setup
+
+    monkeypatch.setattr(logging_setup, "MAX_BYTES", 2_000)
+    path = configure_logging(tmp_path)
+    log = logging.getLogger("spectrum_desktop.test")
+    for n in range(200):
+        log.warning("line %03d %s", n, "x" * 40)
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == [LOG_FILE_NAME, f"{LOG_FILE_NAME}.1", f"{LOG_FILE_NAME}.2", f"{LOG_FILE_NAME}.3"]
+    sizes = [(tmp_path / name).stat().st_size for name in files]
+    assert all(0 < size <= 2_000 for size in sizes), sizes
+    newest, older = path.read_text(), (tmp_path / f"{LOG_FILE_NAME}.1").read_text()
+    assert "line 199" in newest and "line 000" not in newest + older
+    last_older = int(older.strip().splitlines()[-1].split("line ")[1][:3])
+    first_newest = int(newest.splitlines()[0].split("line ")[1][:3])
+    assert first_newest == last_older + 1, "no line lost between the files"
+
+
 def test_a_full_order_sent_to_the_sandbox_leaves_no_address_in_the_log(tmp_path, root_logging):
     path = configure_logging(tmp_path, level=logging.DEBUG)  # DEBUG: urllib3's request lines too
     with SandboxServer(token="log-token", rate_limit=None) as server, \
