@@ -250,7 +250,8 @@ class MainWindow(QMainWindow):
             errors = result.errors if result else []
             first = f" First: {errors[0].label}: {errors[0].message}." if errors else ""
             self.sender_flow.refuse(ValueError(
-                f"Fix the order first: {counted(len(errors), 'problem')} to fix, listed beside the form.{first}"))
+                f"Fix the order first: {counted(len(errors), 'problem')} to fix, listed beside the form.{first}"),
+                self.active_environment())
             self._refused = True
             return False
         self._refused = False

@@ -173,16 +173,19 @@ class SendFlow(QObject):
         self._panel.show_result(describe(sent.record, environment.name, sent.response_body,
                                          environment.rate_limit_seconds))
 
-    def refuse(self, error: BaseException) -> None:
-        """Show why nothing was sent (e.g. the order is invalid) and say so with not_sent."""
-        self._failed_before_sending(error)
+    def refuse(self, error: BaseException, environment: Environment) -> None:
+        """Show why nothing was sent to `environment` (e.g. the order is invalid) and say so with not_sent."""
+        self._not_sent(error, environment.name)
 
     def _failed_before_sending(self, error: BaseException) -> None:
         self._task = None
-        name = self._environment.name if self._environment else "the server"
+        self._not_sent(error, self._environment.name if self._environment else "the server")
+
+    def _not_sent(self, error: BaseException, environment_name: str) -> None:
         from spectrum_desktop.services.errors import MissingToken
 
-        self._panel.show_result(describe_not_sent(user_message(error), name, isinstance(error, MissingToken)))
+        self._panel.show_result(describe_not_sent(user_message(error), environment_name,
+                                                  isinstance(error, MissingToken)))
         self.not_sent.emit(user_message(error))
 
     # --- follow-ups offered by the result panel ---
