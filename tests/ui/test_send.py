@@ -130,6 +130,22 @@ def test_sending_the_same_order_twice_says_already_submitted_with_its_date(windo
     assert sandbox.accepted_count("PO-TWICE-1") == 1
 
 
+def test_cancelling_the_send_again_question_keeps_the_last_result_and_says_nothing_was_sent(window, qtbot, sandbox):
+    window.load_order(order("PO-KEEP-1", "RS-1"))
+    assert send(window, qtbot).state is SubmissionState.SUCCEEDED
+    accepted = window.results.headline.text()
+    assert accepted.startswith("Sent")
+    qtbot.waitUntil(lambda: window.send_action.isEnabled())
+    window.send_current()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "alreadySentWarning") is not None)
+    warning = window.findChild(QMessageBox, "alreadySentWarning")
+    with qtbot.waitSignal(window.send_not_sent, timeout=SEND_TIMEOUT_MS):
+        warning.reject()
+    assert window.results.headline.text() == accepted, "the success is still shown"
+    assert window.statusBar().currentMessage().startswith("Not sent: you cancelled before sending")
+    assert sandbox.accepted_count("PO-KEEP-1") == 1
+
+
 def test_a_server_error_shows_the_whole_text_and_copies_the_trace_id(window, qtbot):
     window.load_order(order("ERR500-1", "RS-1"))
     record = send(window, qtbot)
