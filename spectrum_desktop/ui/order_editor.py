@@ -651,7 +651,8 @@ class OrderEditor(QWidget):
 
     # --- line items -----------------------------------------------------------------------------------------
     def _table_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self.table)
+        menu = QMenu("Line items (right-click)", self.table)  # the title names it in Help › Keyboard shortcuts
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         for action in self.line_item_actions:
             menu.addAction(action)
         menu.addSeparator()
