@@ -424,8 +424,9 @@ class MainWindow(QMainWindow):
     def show_token_location(self, text: str) -> None:
         self.token_label.setText(f"Token: {text}")
 
-    def show_rate_budget(self, left: int, total: int) -> None:
-        self.rate_label.setText(f"Requests left: {left} of {total}")
+    def show_rate_budget(self, left: int, total: int, what: str = "") -> None:
+        """`what`: which sends the budget is for (the server counts each kind of request apart)."""
+        self.rate_label.setText(f"Requests left{f' for {what}' if what else ''}: {left} of {total}")
 
     def _on_environment_index(self, index: int) -> None:
         if index < 0:
