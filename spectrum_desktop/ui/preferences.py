@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -116,6 +116,8 @@ class EnvironmentForm(QWidget):
             "read_timeout": self.read_timeout,
         }
         self.errors: dict[str, QLabel] = {}
+        self.touched: set[str] | None = None
+        """The fields edited since a new environment was shown (their problems are shown); None: show all."""
         form = QFormLayout(self)
         for field, widget in self.inputs.items():
             widget.setAccessibleName(LABELS[field])
@@ -139,24 +141,31 @@ class EnvironmentForm(QWidget):
                 column.addWidget(widget)
             column.addWidget(message)
             form.addRow(LABELS[field], holder)
-            self._connect(widget)
+            self._connect(field, widget)
 
-    def _connect(self, widget: QWidget) -> None:
+    def _connect(self, field: str, widget: QWidget) -> None:
         if isinstance(widget, QLineEdit):
-            widget.textChanged.connect(self.edited)
+            changed = widget.textChanged
         elif isinstance(widget, QCheckBox):
-            widget.toggled.connect(self.edited)
+            changed = widget.toggled
         elif isinstance(widget, QComboBox):
-            widget.currentIndexChanged.connect(self.edited)
+            changed = widget.currentIndexChanged
         else:
-            widget.valueChanged.connect(self.edited)
+            changed = widget.valueChanged
+        changed.connect(lambda *_: self._touch(field))
+        changed.connect(self.edited)
+
+    def _touch(self, field: str) -> None:
+        if self.touched is not None and not self.signalsBlocked():  # not while load() fills the form
+            self.touched.add(field)
 
     def _choose_colour(self) -> None:
         colour = QColorDialog.getColor(QColor(self.colour.text() or "#1565c0"), self, "Band colour")
         if colour.isValid():
             self.colour.setText(colour.name())
 
-    def load(self, fields: dict[str, Any]) -> None:
+    def load(self, fields: dict[str, Any], fresh: bool = False) -> None:
+        """Fill the form; `fresh` (a new environment): a field's problem shows only once it is edited."""
         defaults = Environment(id="x", name="x", base_url=SANDBOX_URL)
         values = {**defaults.to_fields(), **fields}
         self.blockSignals(True)
@@ -178,6 +187,7 @@ class EnvironmentForm(QWidget):
             self.read_timeout.setValue(float(values["read_timeout"]))
         finally:
             self.blockSignals(False)
+        self.touched = set() if fresh else None
 
     def values(self) -> dict[str, Any]:
         return {
@@ -193,14 +203,18 @@ class EnvironmentForm(QWidget):
             "read_timeout": self.read_timeout.value(),
         }
 
-    def show_messages(self, messages: dict[str, str]) -> None:
+    def show_messages(self, messages: dict[str, str]) -> int:
+        """Show each field's message (only the edited fields' on a fresh form); returns how many are shown."""
+        shown = 0
         for field, label in self.errors.items():
-            text = messages.get(field, "")
+            text = messages.get(field, "") if self.touched is None or field in self.touched else ""
+            shown += bool(text)
             label.setText(text)
             label.setVisible(bool(text))
             widget = self.inputs[field]
             widget.setStyleSheet(error_outline_style(widget) if text and isinstance(widget, QLineEdit) else "")
             self.errors[field].setStyleSheet(error_text_style(self))
+        return shown
 
     def message(self, field: str) -> str:
         return self.errors[field].text()
@@ -321,10 +335,14 @@ class EnvironmentsPage(QWidget):
             Environment(id=self._current_id or NEW_ID, **values)
         except EnvironmentInvalid as error:
             messages = field_messages(error)
-            self.form.show_messages(messages)
+            shown = self.form.show_messages(messages)
             self.save_button.setEnabled(False)
-            self.save_button.setToolTip("Fix the fields marked in red first.")
-            self._say(f"Fix {count(len(messages), 'field')} marked in red before saving.", ok=False)
+            if shown:
+                self.save_button.setToolTip("Fix the fields marked in red first.")
+                self._say(f"Fix {count(shown, 'field')} marked in red before saving.", ok=False)
+            else:  # a new environment nobody has typed into yet
+                self.save_button.setToolTip("Fill in the fields first.")
+                self._say("Give it a name and the server's address (it starts with https://), then save.", ok=True)
             return False
         self.form.show_messages({})
         self.save_button.setEnabled(True)
@@ -339,7 +357,7 @@ class EnvironmentsPage(QWidget):
         self.list.clearSelection()
         self.list.setCurrentRow(-1)
         self.list.blockSignals(False)
-        self.form.load(new_environment_fields())
+        self.form.load(new_environment_fields(), fresh=True)
         self.check()
         self.form.name.setFocus()
         self.form.name.selectAll()
@@ -354,6 +372,7 @@ class EnvironmentsPage(QWidget):
         if question is not None:
             self.not_production_question = question
             question.accepted.connect(lambda: self._write(values))
+            question.finished.connect(lambda result: result == question.MARKED and self._mark_production(values))
             if self._current_id is not None and self._service.get(self._current_id).is_production:
                 question.rejected.connect(lambda: self.form.is_production.setChecked(True))  # Cancel keeps it
             question.open()
@@ -372,7 +391,11 @@ class EnvironmentsPage(QWidget):
         if not (was_production or newly_unmarked_address):
             return None
         return NotProductionQuestion(values["name"], values["base_url"], must_type=at_production_address,
-                                     parent=self)
+                                     was_production=was_production, parent=self)
+
+    def _mark_production(self, values: dict[str, Any]) -> None:
+        self.form.is_production.setChecked(True)
+        self._write({**values, "is_production": True})
 
     def _write(self, values: dict[str, Any]) -> bool:
         try:
@@ -422,20 +445,30 @@ def address(base_url: str) -> str:
 
 
 class NotProductionQuestion(QDialog):
-    """Asks before an environment is saved as "not production": sends to it will no longer ask first.
+    """Asks before an environment is saved as "not production": sends to it will not ask first.
 
-    At one of Spectrum's production addresses the person must also type the environment's name.
+    At one of Spectrum's production addresses the person must also type the environment's name; one that was
+    never marked as production is offered "Mark as production" first (the dialog then ends with MARKED).
     """
 
-    def __init__(self, name: str, base_url: str, must_type: bool, parent: QWidget | None = None) -> None:
+    MARKED = 2
+
+    def __init__(self, name: str, base_url: str, must_type: bool, was_production: bool = True,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("confirmNotProduction")
-        self.setWindowTitle("Stop treating it as production?")
+        where = f"<b>{escape(name)}</b> ({escape(address(base_url))})"
+        if was_production:
+            self.setWindowTitle("Stop treating it as production?")
+            said = (f"<p>{where} will no longer be treated as production.</p><p>Orders sent to it will go out "
+                    "<b>without asking first</b>, and the band will not warn that they are real.</p>")
+        else:
+            self.setWindowTitle("Mark it as production?")
+            said = (f"<p>{where} is one of Spectrum's production addresses, but it is not marked as production."
+                    "</p><p>Unless it is, orders sent to it go out <b>without asking first</b>, and the band does "
+                    "not warn that they are real.</p>")
         self.environment_name = name
-        text = QLabel(
-            f"<p><b>{escape(name)}</b> ({escape(address(base_url))}) will no longer be treated as production.</p>"
-            "<p>Orders sent to it will go out <b>without asking first</b>, and the band will not warn that they "
-            "are real.</p>", objectName="notProductionText")
+        text = QLabel(said, objectName="notProductionText")
         text.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(text)
@@ -453,7 +486,12 @@ class NotProductionQuestion(QDialog):
         self.confirm_button = self.buttons.addButton("Save as not production",
                                                      QDialogButtonBox.ButtonRole.AcceptRole)
         self.confirm_button.setObjectName("confirmNotProductionButton")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+        self.mark_button: QPushButton | None = None
+        if not was_production:
+            self.mark_button = self.buttons.addButton("Mark as production", QDialogButtonBox.ButtonRole.ActionRole)
+            self.mark_button.setObjectName("markProductionButton")
+            self.mark_button.clicked.connect(lambda: self.done(self.MARKED))
+        (self.mark_button or self.buttons.button(QDialogButtonBox.StandardButton.Cancel)).setDefault(True)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -462,11 +500,17 @@ class NotProductionQuestion(QDialog):
         self._update()
         self.setMinimumWidth(460)
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        QTimer.singleShot(0, self, self._update)  # showing picks a default button of its own: ours comes back
+
     def _update(self) -> None:
         ok = not self._must_type or self.typed.text().strip().casefold() == self.environment_name.casefold()
         self.confirm_button.setEnabled(ok)
         if self._must_type:
             self.confirm_button.setDefault(ok)
+            if not ok and self.mark_button is not None:
+                self.mark_button.setDefault(True)
 
 
 class PreferencesDialog(QDialog):

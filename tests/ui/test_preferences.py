@@ -208,6 +208,31 @@ def test_a_new_environment_at_the_production_address_cannot_be_saved_as_not_prod
     assert all(e.name != "Live 2" for e in context.environments.list())
 
 
+def test_a_new_environment_at_the_production_address_is_offered_to_be_marked_as_production(qtbot, page, context):
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(page.form.name, "Live 3")
+    retype(qtbot, page.form.base_url, "https://api.spectrumcustomizer.com")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    question = page.not_production_question
+    said = " ".join(label.text() for label in question.findChildren(QLabel))
+    assert "no longer" not in said, "it never was production"
+    assert "not marked as production" in said and question.windowTitle() == "Mark it as production?"
+    qtbot.waitUntil(question.mark_button.isDefault, timeout=2000)  # Enter marks it: the safe answer
+    qtbot.mouseClick(question.mark_button, Qt.MouseButton.LeftButton)
+    saved = next(e for e in context.environments.list() if e.name == "Live 3")
+    assert saved.is_production and page.form.is_production.isChecked()
+    assert page.summary.text() == "Saved Live 3."
+
+
+def test_a_new_environment_shows_no_problem_before_it_is_typed_into(qtbot, page):
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    assert all(not page.form.message(field) for field in page.form.errors)
+    assert not page.save_button.isEnabled() and "https://" in page.summary.text()
+    retype(qtbot, page.form.base_url, "https:")
+    assert page.form.message("base_url"), "a field shows its problem once edited"
+    assert page.summary.text() == "Fix 1 field marked in red before saving."
+
+
 def test_the_field_count_has_the_right_plural(qtbot, page):
     select(page, "Staging")
     page.form.name.clear()
