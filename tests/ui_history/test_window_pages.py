@@ -237,6 +237,7 @@ def test_a_partial_order_opened_from_history_sends_only_the_failed_recipe_set(qt
     assert server.accepted_recipe_sets("PART-1") == {"R1", "R2", "FAIL-1"}
     assert again.args[0].state == SubmissionState.SUCCEEDED
     assert again.args[0].original_id == original.id  # a new submission, linked to the one it corrects
+    assert window.editor.note() == "PART-1 is complete: Local sandbox accepted R1, R2 before and FAIL-1 now."
 
 
 def test_the_send_button_refuses_a_correction_that_holds_an_accepted_recipe_set(qtbot, window_and_sandbox):
