@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.services.history import SubmissionDetail
 from spectrum_desktop.ui.history_format import (
-    KIND_LABELS, STATE_LABELS, environment_name, local_time, pretty_json, state_label, trace_id,
+    STATE_LABELS, environment_name, local_time, pretty_json, sent_as, state_label, support_lines, trace_id,
 )
 
 NO_ANSWER_STATES = {SubmissionState.QUEUED, SubmissionState.SENDING, SubmissionState.UNKNOWN}
@@ -30,13 +30,13 @@ def no_response(detail: SubmissionDetail) -> str:
 def detail_text(detail: SubmissionDetail, names: Mapping[str, str] | None = None) -> str:
     r = detail.record
     lines = [
-        f"Submission {r.id}: {state_label(r)}",
-        f"Environment: {environment_name(r, names)}   {KIND_LABELS.get(r.kind, str(r.kind))} to {r.endpoint}",
+        state_label(r),
+        f"Environment: {environment_name(r, names)}   {sent_as(r)}",
         f"Purchase order: {', '.join(r.purchase_orders)}",
         f"Created: {local_time(r.created_at)}   Updated: {local_time(r.updated_at)}",
     ]
     if r.original_id is not None:
-        lines.append(f"Resend of submission {r.original_id}")
+        lines.append("Resent from an earlier submission")
     trace = detail_trace_id(detail)
     if trace:
         lines.append(f"Trace ID: {trace}  (give this to Spectrum support)")
@@ -60,6 +60,7 @@ def detail_text(detail: SubmissionDetail, names: Mapping[str, str] | None = None
             lines.append(f"  #{a.number} {local_time(a.started_at)}{ended} {state}{status} {said}".rstrip())
     if detail.notice:
         lines += ["", detail.notice]
+    lines += ["", "Details for support:", *(f"  {line}" for line in support_lines(r))]
     lines += ["", "Request:", pretty_json(detail.request_body) or "(not kept)"]
     lines += ["", "Response:", pretty_json(detail.response_body) or no_response(detail)]
     return "\n".join(lines)

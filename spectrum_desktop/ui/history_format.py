@@ -63,6 +63,13 @@ class HistoryFilter:
         states = (self.states & NEEDS_ATTENTION) if self.states else NEEDS_ATTENTION
         return replace(self, states=frozenset(states), latest_only=True)
 
+    def unknown_only(self) -> HistoryFilter | None:
+        """The same filter narrowed to rows whose outcome is unknown (what "Check in Spectrum" asks about), or None
+        when the filter shows no such rows (another state was chosen)."""
+        if self.states and SubmissionState.UNKNOWN not in self.states:
+            return None
+        return replace(self, states=frozenset({SubmissionState.UNKNOWN}))
+
 
 def local_time(moment: datetime | None) -> str:
     if moment is None:
@@ -81,6 +88,20 @@ def outcome_texts() -> list[str]:
     """Every text the State column can show (for a column that fits them all)."""
     failed = STATE_LABELS[SubmissionState.FAILED]
     return list(STATE_LABELS.values()) + [f"{failed} ({reason})" for reason in REASON_LABELS.values()]
+
+
+def sent_as(record: SubmissionRecord) -> str:
+    """How a row went out, in the words of the Kind column (the endpoint's path is for support only)."""
+    return f"Sent as: {KIND_LABELS.get(record.kind, str(record.kind))}"
+
+
+def support_lines(record: SubmissionRecord) -> list[str]:
+    """The row's technical identity for Spectrum or IT support: its number in the history and the API path it went
+    to (staff read the words above them; these are kept, not shown first)."""
+    number = f"Submission {record.id}"
+    if record.original_id is not None:
+        number += f" (a resend of submission {record.original_id})"
+    return [number, f"Sent to {record.endpoint}"]
 
 
 def line_item_count(record: SubmissionRecord) -> int:

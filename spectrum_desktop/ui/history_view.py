@@ -31,6 +31,7 @@ from spectrum_desktop.ui.history_format import (
     HistoryFilter, export_csv, local_time, outcome_texts, pretty_json,
 )
 from spectrum_desktop.ui.history_model import HistoryModel, Page, PageFetcher
+from spectrum_desktop.ui.status_line import StatusLine
 from spectrum_desktop.ui.task_guard import TaskGuard
 
 NEEDS_ATTENTION_LABEL = "Needs attention"
@@ -43,6 +44,8 @@ ANYONE = "Sent by anyone"
 SENT_BY_ROOM = 140
 """The Sent by column never takes more than this (a longer name is cut; its tooltip shows it whole)."""
 RELOAD_DELAY_MS = 300
+SEARCH_DELAY_MS = 275
+"""The list follows the search box this long after the last key (one read per pause in typing, not per key)."""
 CLOSE_WAIT_SECONDS = 10.0
 LIVE_MS = 500
 COUNTING = "Counting the submissions that need attention…"
@@ -104,6 +107,11 @@ class HistoryView(QWidget):
         """The generation of the read still running off the GUI thread (0: none)."""
         self._reload_again = False
         self._read_problem = ""
+        self._asked = HistoryFilter()
+        """The filter of the latest read asked for (shown, or still being read)."""
+        self._unknown = 0
+        """How many rows of the shown filter have an unknown outcome (what Check in Spectrum checks when no row is
+        selected), read with the filter's first rows."""
         self.model = HistoryModel(source.fetch, colours={e.id: e.colour for e in environments}, parent=self,
                                   names={e.id: e.name for e in environments})
         if source.remote:
@@ -111,6 +119,8 @@ class HistoryView(QWidget):
         self._build(environments)
         self._reload_timer = QTimer(self, singleShot=True, interval=RELOAD_DELAY_MS)
         self._reload_timer.timeout.connect(self._reload_now)
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._search_now)
         self._live = QTimer(self, interval=LIVE_MS)
         self._live.timeout.connect(self._reload_now)
         if lazy:
@@ -142,7 +152,8 @@ class HistoryView(QWidget):
         self.date_from.setAccessibleName("From date")
         self.date_to.setAccessibleName("To date")
         self.search = QLineEdit(placeholderText="Search PO, recipe set or SKU", objectName="historySearch")
-        self.search.setToolTip("Search a purchase order number, a recipeSetId or a SKU (press Enter)")
+        self.search.setToolTip("Search a purchase order number, a recipe set ID or a SKU: the list follows as you "
+                               "type")
         self.search.setAccessibleName("Search")
         self.search.setClearButtonEnabled(True)
         self.sent_by = QComboBox(objectName="historySentBy", editable=True)
@@ -184,8 +195,9 @@ class HistoryView(QWidget):
         for w in (self.resend_button, self.resend_all_button, self.check_button, self.edit_button,
                   self.export_button):
             actions.addWidget(w)
-        self.status = QLabel(objectName="historyStatus")
-        self.status.setWordWrap(True)
+        # One line that never changes the page's height (a long message is cut, whole in its tooltip): the page is
+        # built on its own (tests, other windows) and has no status bar of its own to borrow.
+        self.status = StatusLine(objectName="historyStatus")
         actions.addWidget(self.status, 1)
 
         self.table = QTableView(objectName="historyTable")
@@ -202,9 +214,9 @@ class HistoryView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         self.detail = QPlainTextEdit(readOnly=True, objectName="historyDetail")
         self.detail.setAccessibleName("Submission detail")
-        self.copy_request_button = QPushButton("Copy request JSON")
+        self.copy_request_button = QPushButton("Copy request JSON", objectName="historyCopyRequest")
         self.copy_request_button.clicked.connect(lambda: self._copy("request"))
-        self.copy_response_button = QPushButton("Copy response JSON")
+        self.copy_response_button = QPushButton("Copy response JSON", objectName="historyCopyResponse")
         self.copy_response_button.clicked.connect(lambda: self._copy("response"))
         detail_pane = QWidget()
         detail_layout = QVBoxLayout(detail_pane)
@@ -229,18 +241,20 @@ class HistoryView(QWidget):
 
         self.environment.currentIndexChanged.connect(self.apply_filter)
         self.state.currentIndexChanged.connect(self.apply_filter)
-        self.search.editingFinished.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())  # typing, deleting, its clear button
+        self.search.returnPressed.connect(self._search_now)
         self.sent_by.activated.connect(lambda _index: self.apply_filter())
         self.sent_by.lineEdit().returnPressed.connect(self.apply_filter)
-        self.use_dates.toggled.connect(self.apply_filter)
+        self.use_dates.toggled.connect(self._dates_toggled)
         self.date_from.dateChanged.connect(self._dates_changed)
         self.date_to.dateChanged.connect(self._dates_changed)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show_detail(cur.row()))
         self.table.doubleClicked.connect(lambda _index: self.open_selected_in_editor())
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.model.modelReset.connect(self._update_buttons)
         self.model.modelReset.connect(self._fit_kind)
         self.model.modelReset.connect(lambda: self._fit_sent_by() if self.shared else None)
+        self._dates_toggled(self.use_dates.isChecked(), apply=False)
         self._update_buttons()
 
     def _fit_columns(self, names: Sequence[str]) -> None:
@@ -294,15 +308,48 @@ class HistoryView(QWidget):
         header.resizeSection(SENT_BY, width)
 
     def _update_buttons(self) -> None:
-        """Resend and Open in editor act on the selected rows: enabled only when rows are selected."""
-        chosen = bool(self.table.selectionModel().selectedRows())
-        for button in (self.resend_button, self.edit_button):
-            button.setEnabled(chosen)
-        self.resend_button.setToolTip("Send the selected submissions again" if chosen else
+        """Each action is enabled only when the selection (or, for Check with none selected, the filter) gives it
+        something to act on; its tooltip says why not otherwise."""
+        selected = self.selected_records()
+        chosen = bool(selected)
+        resendable = any(r.state != SubmissionState.SENDING for r in selected)
+        self.resend_button.setEnabled(resendable)
+        self.resend_button.setToolTip("Send the selected submissions again" if resendable else
+                                      "Being sent now: wait for the answer" if chosen else
                                       "Select the submissions to resend first")
+        self.edit_button.setEnabled(chosen)
         self.edit_button.setToolTip("Open the selected order in the editor to correct it and send it again"
                                     if chosen else "Select a submission first (or double-click it)")
         self.export_button.setEnabled(self.model.total > 0)
+        self._update_check(selected)
+        self._update_copy()
+
+    def _update_check(self, selected: list[SubmissionRecord]) -> None:
+        unknown = sum(1 for r in selected if r.state == SubmissionState.UNKNOWN)
+        if self._source.check is None:
+            enabled, tip = False, "Checking is not available for this history"
+        elif selected:
+            enabled = unknown > 0
+            tip = (f"Ask Spectrum whether the selected {_unknown_words(unknown)} arrived. Nothing is sent."
+                   if enabled else "Only a submission whose outcome is unknown can be checked; "
+                                   "none of the selected ones is.")
+        else:
+            enabled = self._unknown > 0
+            tip = (f"Ask Spectrum whether the {_unknown_words(self._unknown)} in this list arrived "
+                   "(or select the ones to check). Nothing is sent." if enabled else
+                   "No submission in this list has an unknown outcome: there is nothing to check.")
+        self.check_button.setEnabled(enabled)
+        self.check_button.setToolTip(tip)
+
+    def _update_copy(self) -> None:
+        """Copy request / response JSON: enabled when the row shown in the detail kept that body."""
+        for button, text, what in ((self.copy_request_button, self._detail and self._detail.request_body, "request"),
+                                   (self.copy_response_button, self._detail and self._detail.response_body,
+                                    "response")):
+            button.setEnabled(bool(text))
+            button.setToolTip(f"Copy the {what} as sent, as JSON, for support" if text else
+                              "Select a submission first" if self._detail is None else
+                              f"The {what} of this submission was not kept")
 
     def _fit_kind(self) -> None:
         """The Kind column as wide as the kinds shown (a long kind in no row takes no room; its tooltip says it)."""
@@ -349,12 +396,20 @@ class HistoryView(QWidget):
         return None if text in ("", ANYONE) else text
 
     def apply_filter(self) -> None:
+        self._search_timer.stop()
         self.show_filter(self.current_filter(), from_widgets=True)
+
+    def _search_now(self) -> None:
+        """The search box paused (or Enter was pressed): read its rows, unless they are the ones asked for already."""
+        self._search_timer.stop()
+        if self.search.text().strip() != self._asked.search:
+            self.apply_filter()
 
     def show_filter(self, history_filter: HistoryFilter, from_widgets: bool = False) -> None:
         """Show rows matching `history_filter`; the filter widgets follow where they can express it. A remote
         source's rows are read off the GUI thread and shown when they come (the latest filter asked for wins)."""
         if not from_widgets:
+            self._search_timer.stop()  # a search typed a moment ago gives way to the filter shown now
             self._set_widgets(history_filter)
         self._request(history_filter, None, self._filter_shown, lambda: self._filter_shown(history_filter, [], 0))
 
@@ -365,8 +420,7 @@ class HistoryView(QWidget):
             self.table.resizeColumnToContents(PURCHASE_ORDER)
             if self.shared:
                 self._fit_sent_by()
-        self._detail = None
-        self.detail.clear()
+        self._clear_detail()
         self._update_count()
 
     def _request(self, history_filter: HistoryFilter, size: int | None,
@@ -377,10 +431,17 @@ class HistoryView(QWidget):
         failure is said in the status line (`not_read` then runs too)."""
         self._generation += 1
         generation = self._generation
-        model = self.model
+        self._asked = history_filter
+        read = self._reader(history_filter, size)
+
+        def show(rows: list[SubmissionRecord], total: int, unknown: int) -> None:
+            self._unknown = unknown
+            shown(history_filter, rows, total)
+            self._update_buttons()
+
         if not self._source.remote:
             self._in_flight = 0
-            shown(history_filter, *model.read(history_filter, size))
+            show(*read())
             return
         self._in_flight = generation
 
@@ -390,10 +451,10 @@ class HistoryView(QWidget):
             self._in_flight = 0
             return True
 
-        def succeeded(page: Page) -> None:
+        def succeeded(found: tuple[list[SubmissionRecord], int, int]) -> None:
             if ended():
                 self._read_worked()
-                shown(history_filter, *page)
+                show(*found)
                 self._reload_if_asked()
 
         def failed(exc: BaseException) -> None:
@@ -403,7 +464,25 @@ class HistoryView(QWidget):
                     not_read()
                 self._reload_if_asked()
 
-        self._run_read(lambda: model.read(history_filter, size), succeeded, failed)
+        self._run_read(read, succeeded, failed)
+
+    def _reader(self, history_filter: HistoryFilter, size: int | None
+                ) -> Callable[[], tuple[list[SubmissionRecord], int, int]]:
+        """A read (safe off the GUI thread) of the filter's first rows, their total and how many have an unknown
+        outcome: counted from the rows when all are read, otherwise in the same read (one more count query)."""
+        model, fetch, unknown_filter = self.model, self._source.fetch, history_filter.unknown_only()
+
+        def read() -> tuple[list[SubmissionRecord], int, int]:
+            rows, total = model.read(history_filter, size)
+            if unknown_filter is None or not total:
+                unknown = 0
+            elif len(rows) >= total:
+                unknown = sum(1 for r in rows if r.state == SubmissionState.UNKNOWN)
+            else:
+                unknown = fetch(unknown_filter, 0, 1)[1]
+            return rows, total, unknown
+
+        return read
 
     def _run_read(self, read: Callable[[], Page], on_success: Callable[[Page], None],
                   on_failure: Callable[[BaseException], None]) -> None:
@@ -458,13 +537,18 @@ class HistoryView(QWidget):
             self.date_to.setDate(QDate(f.until.astimezone().date()))
         for w in widgets:
             w.blockSignals(False)
+        self._dates_toggled(self.use_dates.isChecked(), apply=False)
+
+    def _dates_toggled(self, on: bool, apply: bool = True) -> None:
+        """The date boxes are live only while From is ticked (unticked they would look like a filter that is not)."""
+        self.date_from.setEnabled(on)
+        self.date_to.setEnabled(on)
+        if apply:
+            self.apply_filter()
 
     def _dates_changed(self) -> None:
-        """Choosing a date turns the date filter on (a person who picks a date means it)."""
         if self.use_dates.isChecked():
             self.apply_filter()
-        else:
-            self.use_dates.setChecked(True)  # toggled applies the filter
 
     def show_needs_attention(self) -> None:
         self.state.setCurrentIndex(self.state.findText(NEEDS_ATTENTION_LABEL))
@@ -523,14 +607,28 @@ class HistoryView(QWidget):
         self._request(self.model.filter, self.model.reload_size(), shown)  # failing, the rows stay as they were
 
     # --- detail ---
+    def _selection_changed(self) -> None:
+        """Nothing selected any more (Ctrl+click on the last row): the detail of a row no longer chosen goes."""
+        if not self.table.selectionModel().selectedRows():
+            self._clear_detail()
+        self._update_buttons()
+
+    def _clear_detail(self) -> None:
+        self._detail = None
+        self.detail.clear()
+        self._update_copy()
+
     def _show_detail(self, row: int) -> None:
         if row < 0:
             return
         record_id = self.model.record(row).id
 
         def shown(detail: SubmissionDetail) -> None:
+            if record_id not in {r.id for r in self.selected_records()}:
+                return  # deselected (or another filter shown) while it was read
             self._detail = detail
             self.detail.setPlainText(detail_text(detail, self.model.names()))
+            self._update_copy()
             self.detail_shown.emit(record_id)
 
         tasks.run(self, self.guard.wrap(lambda _report, _cancel: self._source.detail(record_id)), shown,
@@ -538,10 +636,14 @@ class HistoryView(QWidget):
 
     def _copy(self, which: str) -> None:
         if self._detail is None:
+            self._say("Select a submission first: its request and response can then be copied.")
             return
         text = self._detail.request_body if which == "request" else self._detail.response_body
-        if text:
-            QGuiApplication.clipboard().setText(pretty_json(text))
+        if not text:
+            self._say(f"The {which} of this submission was not kept, so there is nothing to copy.")
+            return
+        QGuiApplication.clipboard().setText(pretty_json(text))
+        self._say(f"Copied the {which} JSON to the clipboard.")
 
     # --- actions ---
     def selected_records(self) -> list[SubmissionRecord]:
@@ -665,8 +767,15 @@ class HistoryView(QWidget):
         check = self._source.check
         if check is None:
             return None
-        selected = [r.id for r in self.selected_records() if r.state == SubmissionState.UNKNOWN]
-        history_filter = replace(self.model.filter, states=frozenset({SubmissionState.UNKNOWN}))
+        chosen = self.selected_records()
+        selected = [r.id for r in chosen if r.state == SubmissionState.UNKNOWN]
+        history_filter = self.model.filter.unknown_only()
+        if chosen and not selected:
+            self._say("Only a submission whose outcome is unknown can be checked; none of the selected ones is.")
+            return None
+        if not chosen and (history_filter is None or not self._unknown):
+            self._say("No submission in this list has an unknown outcome: there is nothing to check.")
+            return None
 
         def work(report, cancel):
             ids = selected or [r.id for r in self._all_rows(history_filter)]
@@ -681,8 +790,11 @@ class HistoryView(QWidget):
         def finished(results):
             self._reload_now()
             delivered = sum(1 for r in results if r.delivered)
-            self._say(f"Checked {len(results)}: {delivered} had arrived (now “Already submitted”), "
-                      f"{len(results) - delivered} did not arrive and can be resent safely.")
+            if not results:  # another window checked or resent them meanwhile
+                self._say("No submission in this list has an unknown outcome any more: there was nothing to check.")
+            else:
+                self._say(f"Checked {len(results)}: {delivered} had arrived (now “Already submitted”), "
+                          f"{len(results) - delivered} did not arrive and can be resent safely.")
             self.check_finished.emit(results)
 
         return self._run_live(work, finished, "Checking with Spectrum…")
@@ -741,6 +853,10 @@ class HistoryView(QWidget):
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
+
+
+def _unknown_words(n: int) -> str:
+    return "submission whose outcome is unknown" if n == 1 else f"{n} submissions whose outcome is unknown"
 
 
 def _production_part(production: int, total: int) -> str:

@@ -321,7 +321,8 @@ def test_the_date_filter_names_the_month(qtbot, journal):
 
     month = view.date_from.locale().monthName(11, QLocale.FormatType.ShortFormat)
     assert view.date_from.text() == f"28 {month} 2026"
-    assert view.use_dates.isChecked(), "choosing a date turns the date filter on"
+    assert not view.use_dates.isChecked() and not view.date_from.isEnabled(), \
+        "a date set while From is unticked is kept for later, not applied"
 
 
 def test_a_bulk_sent_order_shows_its_own_part_of_the_answer(qtbot, journal, sandbox):
