@@ -159,8 +159,10 @@ class HistoryPages:
         return view
 
     def _show_problems(self, history_filter: HistoryFilter) -> None:
-        self.history.show_filter(history_filter)
+        """History shown first, then filtered: showing it (first time, or after sends) re-reads its own widgets'
+        filter (whole days), which must not replace the precise one Bulk hands over."""
         self._window.show_page("History")
+        self.history.show_filter(history_filter)
 
 
 class _FinishBeforeClose(QObject):
