@@ -69,8 +69,10 @@ class PartiallyAccepted(Outcome):
     def message(self) -> str:
         details = "; ".join(f"{r.recipe_set_id}: {r.message.strip().rstrip('.')}" if r.message else r.recipe_set_id
                             for r in self.failed)
-        return (f"Order {self.purchase_order_number}: {len(self.failed)} of {len(self.results)} recipe sets were not "
-                f"accepted. {details or 'Spectrum gave no details'}. Correct them and resend the failed ones.")
+        one = len(self.failed) == 1
+        return (f"Order {self.purchase_order_number}: {len(self.failed)} of {len(self.results)} recipe sets "
+                f"{'was' if one else 'were'} not accepted. {details or 'Spectrum gave no details'}. "
+                f"Correct {'it' if one else 'them'} and resend the failed {'one' if one else 'ones'}.")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -118,8 +120,14 @@ class ServerError(Outcome):
 
     @property
     def message(self) -> str:
-        trace = f" Give support this trace ID: {self.trace_id}." if self.trace_id else ""
-        return f"Spectrum had an error (HTTP {self.http_status}): {self.text}.{trace} Try again later."
+        text = self.text.strip().rstrip(".")
+        if not self.trace_id:
+            trace = ""
+        elif self.trace_id in text:  # the server's own text already names it
+            trace = " Give support that trace ID."
+        else:
+            trace = f" Give support this trace ID: {self.trace_id}."
+        return f"Spectrum had an error (HTTP {self.http_status}): {text}.{trace} Try again later."
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QCompleter, QFormLayout, QGroupBox, QLi
 from spectrum_desktop.domain.countries import COUNTRIES
 from spectrum_desktop.domain.fields import FieldInfo, Input, address_fields
 from spectrum_desktop.ui.field_message import FieldWithMessage
+from spectrum_desktop.ui.wheel_guard import guard_wheel
 
 ADDRESS_FIELDS: list[FieldInfo] = address_fields()
 
@@ -40,6 +41,7 @@ class CountryBox(QComboBox):
         self._filled = False
         self.lineEdit().setPlaceholderText("Type a country or its code")
         self.lineEdit().editingFinished.connect(self._settle)
+        guard_wheel(self)
 
     def _fill(self) -> None:
         """The list of countries, made when first needed (the address panels are hidden at start-up)."""

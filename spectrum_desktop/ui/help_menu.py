@@ -38,12 +38,14 @@ def typed(key: QKeySequence) -> bool:
 
 def shortcut_rows(window: QWidget) -> list[tuple[str, str, str]]:
     """(menu, action, keys) for every action of the window that has a shortcut, read from the QActions
-    themselves, so the list is never out of date. Actions in no menu are listed under "Window", and so are
-    QShortcuts that say what they do (whatsThis)."""
+    themselves, so the list is never out of date. Actions in no named menu are listed under "Window", and so
+    are QShortcuts that say what they do (whatsThis)."""
     menus: dict[QAction, str] = {}
-    for menu in window.findChildren(QMenu):
-        for action in menu.actions():
-            menus.setdefault(action, action_text(menu.menuAction()) or "Window")
+    bar = _menu_bar_menus(window)
+    for menu in bar + [m for m in window.findChildren(QMenu) if m not in bar]:  # the menu bar's name wins
+        title = action_text(menu.menuAction())
+        for action in menu.actions() if title else ():
+            menus.setdefault(action, title)
     rows, seen = [], set()
     actions = list(window.actions()) + [a for a in window.findChildren(QAction) if a not in window.actions()]
     for action in actions:

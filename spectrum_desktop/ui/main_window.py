@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from spectrum_desktop import APP_DISPLAY_NAME
 from spectrum_desktop.domain.environment import Environment
+from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.validation import warm_up as warm_up_validation
 from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.ui.environment_band import EnvironmentBand, title_name
@@ -91,7 +92,7 @@ class MainWindow(QMainWindow):
         self.band = EnvironmentBand()
         self.pages = QTabWidget(objectName="pages")
         self.editor = OrderEditor()
-        self.add_page(self.editor, "Order", "Ctrl+1")
+        self.order_page_action = self.add_page(self.editor, "Order", "Ctrl+1")
         self.results = ResultPanel()
         self.sender_flow = SendFlow(self, context, self.results)
         self.sender_flow.finished.connect(self._on_send_done)
@@ -174,9 +175,9 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.environment_combo)
         self.addToolBar(toolbar)
         self.toolbar = toolbar
-        focus = QAction("Choose environment", self, shortcut=QKeySequence("Ctrl+E"))
-        focus.triggered.connect(self._focus_environment)
-        self.addAction(focus)
+        self.choose_environment_action = QAction("Choose &environment", self, shortcut=QKeySequence("Ctrl+E"))
+        self.choose_environment_action.triggered.connect(self._focus_environment)
+        self.addAction(self.choose_environment_action)
 
     def _focus_environment(self) -> None:
         self.environment_combo.setFocus()
@@ -191,6 +192,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self.quit_action = file_menu.addAction("&Quit", QKeySequence.StandardKey.Quit, self.close)
         order_menu = self.menuBar().addMenu("&Order")
+        order_menu.addAction(self.choose_environment_action)
         self.send_action = order_menu.addAction("Sen&d", QKeySequence("Ctrl+Return"), self.send_current)
         self.send_action.setObjectName("sendAction")
         self.send_action.setEnabled(False)
@@ -208,6 +210,7 @@ class MainWindow(QMainWindow):
             "&Preferences…", QKeySequence.StandardKey.Preferences, self._not_yet
         )
         self.view_menu = self.menuBar().addMenu("&View")
+        self.view_menu.addAction(self.order_page_action)  # made before the menu; History and Bulk join it later
         from spectrum_desktop.ui.help_menu import install_help_menu
 
         self.help = install_help_menu(self)
@@ -250,7 +253,8 @@ class MainWindow(QMainWindow):
             errors = result.errors if result else []
             first = f" First: {errors[0].label}: {errors[0].message}." if errors else ""
             self.sender_flow.refuse(ValueError(
-                f"Fix the order first: {counted(len(errors), 'problem')} to fix, listed beside the form.{first}"))
+                f"Fix the order first: {counted(len(errors), 'problem')} to fix, listed beside the form.{first}"),
+                self.active_environment())
             self._refused = True
             return False
         self._refused = False
@@ -269,6 +273,13 @@ class MainWindow(QMainWindow):
 
     def _on_send_done(self, record) -> None:
         self._on_validated()
+        correction = self._correction
+        if correction is not None and correction.accepted and record.original_id == correction.original_id \
+                and record.state is SubmissionState.SUCCEEDED:
+            where = self._environment_name(correction.environment_id)
+            self.editor.show_note(f"{correction.purchase_order} is complete: {where} accepted "
+                                  f"{', '.join(correction.accepted)} before and "
+                                  f"{', '.join(r.recipe_set_id for r in record.results)} now.")
         self.send_finished.emit(record)
 
     def _on_not_sent(self, reason: str) -> None:
@@ -372,11 +383,13 @@ class MainWindow(QMainWindow):
         if correction is None or not correction.accepted:
             self.editor.show_note("")
             return
-        names = {e.id: e.name for e in self._environments}
-        where = names.get(correction.environment_id, "Spectrum")
+        where = self._environment_name(correction.environment_id)
         accepted = ", ".join(correction.accepted)
         self.editor.show_note(f"Already accepted by {where}: {accepted} — not sent again. "
                               "Only the recipe sets below, which failed, are sent.")
+
+    def _environment_name(self, environment_id: str) -> str:
+        return next((e.name for e in self._environments if e.id == environment_id), "Spectrum")
 
     def current_order(self) -> dict[str, Any]:
         return self.editor.order()
@@ -411,8 +424,9 @@ class MainWindow(QMainWindow):
     def show_token_location(self, text: str) -> None:
         self.token_label.setText(f"Token: {text}")
 
-    def show_rate_budget(self, left: int, total: int) -> None:
-        self.rate_label.setText(f"Requests left: {left} of {total}")
+    def show_rate_budget(self, left: int, total: int, what: str = "") -> None:
+        """`what`: which sends the budget is for (the server counts each kind of request apart)."""
+        self.rate_label.setText(f"Requests left{f' for {what}' if what else ''}: {left} of {total}")
 
     def _on_environment_index(self, index: int) -> None:
         if index < 0:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import QDateTimeEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from spectrum_desktop.domain.dates import is_iso_date, normalise_date
+from spectrum_desktop.ui.wheel_guard import guard_wheel
 
 PICKER_FORMAT = "yyyy-MM-dd HH:mm:ss"
 
@@ -47,6 +48,7 @@ class OrderDateField(QWidget):
         # sections and the button (both stay a click away; the text takes any spelling of a date).
         self.picker.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.now_button.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        guard_wheel(self.picker)
         self.setFocusProxy(self.edit)
         self.hint = QLabel(objectName="orderDateHint")
         self.hint.setWordWrap(True)

@@ -62,6 +62,7 @@ from spectrum_desktop.ui.line_items_model import (
 )
 from spectrum_desktop.ui.order_date import OrderDateField
 from spectrum_desktop.ui.sku_quantities import SKU_KEYS, SkuQuantitiesPanel
+from spectrum_desktop.ui.wheel_guard import guard_wheel
 
 if TYPE_CHECKING:  # the address panels' module loads when they are built (see _address_section)
     from spectrum_desktop.ui.address_panel import AddressPanel
@@ -156,6 +157,7 @@ def choice_box(key: str, label: str) -> QComboBox:  # noqa: D103
     box.addItem(NOT_SET, "")
     for value in CHOICES[key]:
         box.addItem(value, value)
+    guard_wheel(box)
     return box
 
 
@@ -243,6 +245,7 @@ class OrderEditor(QWidget):
         self.kind_combo.setAccessibleName("Kind of request")
         for kind, label in KIND_LABELS.items():
             self.kind_combo.addItem(label, kind)
+        guard_wheel(self.kind_combo)
         self.fields: dict[str, QLineEdit | QComboBox] = {}
         self._rows: dict[str, FieldWithMessage] = {}
         self.order_date = OrderDateField()
@@ -648,7 +651,8 @@ class OrderEditor(QWidget):
 
     # --- line items -----------------------------------------------------------------------------------------
     def _table_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self.table)
+        menu = QMenu("Line items (right-click)", self.table)  # the title names it in Help › Keyboard shortcuts
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         for action in self.line_item_actions:
             menu.addAction(action)
         menu.addSeparator()

@@ -32,6 +32,7 @@ from spectrum_desktop.domain.endpoints import is_production_address
 from spectrum_desktop.domain.environment import SANDBOX_URL, Environment, EnvironmentInvalid, RequestFormat
 from spectrum_desktop.domain.words import count
 from spectrum_desktop.ui.colour_scheme import error_outline_style, error_text_style
+from spectrum_desktop.ui.wheel_guard import guard_wheel
 from spectrum_desktop.ui.errors import user_message
 
 
@@ -100,6 +101,8 @@ class EnvironmentForm(QWidget):
         self.connect_timeout = QDoubleSpinBox(objectName="environmentConnectTimeout", minimum=0, maximum=600,
                                               decimals=1)
         self.read_timeout = QDoubleSpinBox(objectName="environmentReadTimeout", minimum=0, maximum=3600, decimals=1)
+        guard_wheel(self.request_format, self.rate_limit_requests, self.rate_limit_seconds, self.batch_size,
+                    self.connect_timeout, self.read_timeout)
         self.inputs: dict[str, QWidget] = {
             "name": self.name,
             "base_url": self.base_url,

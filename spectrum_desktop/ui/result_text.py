@@ -96,8 +96,8 @@ def describe(
         return ResultText(
             Tone.PARTIAL,
             f"Partly accepted: {failed} of {counted(len(rows), 'recipe set')} of {po} failed.",
-            f"{CORRECT_LABEL} opens only those in the form (History's Open in editor does too); the accepted ones "
-            "are never sent again.",
+            f"Press {CORRECT_LABEL} to fix {'it' if failed == 1 else 'them'} in the form and send "
+            f"{'it' if failed == 1 else 'them'} again; the accepted ones are never sent again.",
             rows, actions=(Action.CORRECT,),
         )
     if state is SubmissionState.ALREADY_SUBMITTED:

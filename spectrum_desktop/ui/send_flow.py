@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMainWindow
 
 from spectrum_desktop.domain.environment import Environment
 from spectrum_desktop.domain.states import OrderKind, SubmissionState
@@ -26,6 +26,10 @@ if TYPE_CHECKING:  # the services (requests, keyring, SQLite) load on the first 
 
     from spectrum_desktop.domain.submission import SubmissionRecord
     from spectrum_desktop.services.submission import CheckedOrder, Target
+
+
+CANCELLED_BEFORE_SENDING = "Not sent: you cancelled before sending. Nothing left this computer."
+CANCELLED_MESSAGE_MS = 10_000
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class SendFlow(QObject):
     correction_ready = Signal(object)
     """A services.submission.Correction of the last send (its failed recipe sets), asked for from the panel."""
 
-    def __init__(self, parent: QWidget, context: Any, panel: ResultPanel) -> None:
+    def __init__(self, parent: QMainWindow, context: Any, panel: ResultPanel) -> None:
         super().__init__(parent)
         self._window = parent
         self._context = context
@@ -53,6 +57,7 @@ class SendFlow(QObject):
         self._last_target: Target | None = None
         self._cancelled = False
         self._resend_of: int | None = None
+        self._previous: ResultText | None = None
         self.question: QMessageBox | None = None
         panel.cancel_requested.connect(self.cancel)
         panel.check_requested.connect(self.check_last)
@@ -71,6 +76,7 @@ class SendFlow(QObject):
         self._cancelled = False
         self._resend_of = resend_of
         self._environment = environment
+        self._previous = self._panel.shown  # back on the panel if the person cancels before anything is sent
         context = self._context
 
         def check(_report, _cancel) -> CheckedOrder:
@@ -94,9 +100,7 @@ class SendFlow(QObject):
         self._task = None
         self._panel.idle()
         if self._cancelled:
-            self._panel.show_result(ResultText(Tone.NOTICE, "Not sent: you cancelled before sending.",
-                                               "Nothing left this computer."))
-            self.not_sent.emit("cancelled by the user")
+            self._cancelled_before_sending()
             return
         environment = self._environment
         po = checked.order.purchase_order
@@ -133,12 +137,22 @@ class SendFlow(QObject):
             if box.clickedButton() is yes:
                 self._ask(steps[1:], then)
             else:
-                self._panel.show_result(ResultText(Tone.NOTICE, "Not sent: you cancelled before sending.",
-                                                   "Nothing left this computer."))
-                self.not_sent.emit("cancelled by the user")
+                self._cancelled_before_sending()
 
         box.finished.connect(answered)
         box.open()
+
+    def _cancelled_before_sending(self) -> None:
+        """Nothing left the computer. The panel says so, or, when it showed an earlier result, shows that again
+        (the answer to a send must not vanish because a repeat was called off) and the status bar says so."""
+        self._panel.idle()
+        if self._previous is not None:
+            self._panel.show_result(self._previous)
+        else:
+            self._panel.show_result(ResultText(Tone.NOTICE, "Not sent: you cancelled before sending.",
+                                               "Nothing left this computer."))
+        self._window.statusBar().showMessage(CANCELLED_BEFORE_SENDING, CANCELLED_MESSAGE_MS)
+        self.not_sent.emit("cancelled by the user")
 
     # --- the send itself ---
     def _send(self, checked: CheckedOrder) -> None:
@@ -173,16 +187,19 @@ class SendFlow(QObject):
         self._panel.show_result(describe(sent.record, environment.name, sent.response_body,
                                          environment.rate_limit_seconds))
 
-    def refuse(self, error: BaseException) -> None:
-        """Show why nothing was sent (e.g. the order is invalid) and say so with not_sent."""
-        self._failed_before_sending(error)
+    def refuse(self, error: BaseException, environment: Environment) -> None:
+        """Show why nothing was sent to `environment` (e.g. the order is invalid) and say so with not_sent."""
+        self._not_sent(error, environment.name)
 
     def _failed_before_sending(self, error: BaseException) -> None:
         self._task = None
-        name = self._environment.name if self._environment else "the server"
+        self._not_sent(error, self._environment.name if self._environment else "the server")
+
+    def _not_sent(self, error: BaseException, environment_name: str) -> None:
         from spectrum_desktop.services.errors import MissingToken
 
-        self._panel.show_result(describe_not_sent(user_message(error), name, isinstance(error, MissingToken)))
+        self._panel.show_result(describe_not_sent(user_message(error), environment_name,
+                                                  isinstance(error, MissingToken)))
         self.not_sent.emit(user_message(error))
 
     # --- follow-ups offered by the result panel ---

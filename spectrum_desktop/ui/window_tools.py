@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
-from spectrum_desktop.domain.endpoints import ENDPOINTS
+from spectrum_desktop.domain.endpoints import ACK_PATH, ACKS_PATH, ENDPOINTS, ORDER_PATH
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.services.drafts import DraftKeeper
@@ -21,6 +21,8 @@ from spectrum_desktop.ui.draft_recovery import DraftAutosave, could_not_read_dra
 from spectrum_desktop.ui.errors import user_message
 
 RATE_REFRESH_MS = 1000
+BUDGET_NAMES = {ACK_PATH: "acknowledgements", ACKS_PATH: "bulk sends", ORDER_PATH: "full orders"}
+"""What each endpoint's budget is called in the status bar."""
 DRAFT_CHECK_WAIT_MS = 5000
 BACKGROUND_DELAY_MS = 400
 DELIVERED = {SubmissionState.SUCCEEDED, SubmissionState.ALREADY_SUBMITTED}
@@ -93,6 +95,7 @@ class WindowTools(QObject):
         window.environment_changed.connect(self._follow_request_format)
         window.send_finished.connect(self._on_sent)
         window.send_finished.connect(lambda _record: self.refresh_rate_budget())
+        window.pages.currentChanged.connect(lambda _index: self.refresh_rate_budget())
         window.installEventFilter(self)
         self._rate_timer = QTimer(self)
         self._rate_timer.setInterval(RATE_REFRESH_MS)
@@ -260,12 +263,15 @@ class WindowTools(QObject):
                                       done, failed, progress=None)
 
     def _endpoint(self) -> str:
-        """The budget shown is the one the Send button uses: the single-order endpoint of the form's kind (the rate
-        limit is per endpoint; a bulk run uses the multiple endpoint and says so on its page)."""
+        """The budget shown is the one the visible page sends with (the rate limit is per endpoint): on Bulk the
+        multiple-acknowledgements endpoint, elsewhere the single-order endpoint of the form's kind."""
+        pages = self._window.pages
+        if pages.tabText(pages.currentIndex()) == "Bulk":
+            return ACKS_PATH
         return ENDPOINTS[self._window.editor.kind()]
 
     def _show_budget(self, budget: Any) -> None:
-        self._window.show_rate_budget(budget.left, budget.total)
+        self._window.show_rate_budget(budget.left, budget.total, BUDGET_NAMES.get(self._endpoint(), ""))
         self._window.rate_label.setToolTip(
             f"The server allows {counted(budget.total, 'request')} every {budget.seconds:g} "
             f"second{'' if budget.seconds == 1 else 's'}; "

@@ -74,7 +74,14 @@ def test_server_error_keeps_text_trace_id_and_api_version_after_bounded_retries(
     assert outcome.api_version and outcome.last_modification
     assert outcome.reason is FailureReason.SERVER_ERROR
     assert outcome.attempts == FAST_RETRY.max_attempts == len(posts(sandbox, "ERR500-1"))
-    assert outcome.trace_id in outcome.message
+    assert outcome.message.count(outcome.trace_id) == 1, "the trace ID is named once"
+    assert "Give support that trace ID." in outcome.message and ".." not in outcome.message
+
+
+def test_a_server_error_without_the_trace_id_in_its_text_names_it_once():
+    outcome = ServerError(http_status=500, attempts=1, text="Database unavailable.", trace_id="abc123")
+    assert outcome.message == ("Spectrum had an error (HTTP 500): Database unavailable. "
+                               "Give support this trace ID: abc123. Try again later.")
 
 
 def test_total_time_bounds_retries(sandbox):
@@ -231,4 +238,17 @@ def test_a_partial_answer_reads_as_one_sentence_per_part():
         RecipeSetResult("FAIL-2", False, "RecipeSet could not be processed (sandbox FAIL value)."),
     ))
     assert ").)" not in outcome.message and ".." not in outcome.message
-    assert "FAIL-2: RecipeSet could not be processed (sandbox FAIL value). Correct them" in outcome.message
+    assert "FAIL-2: RecipeSet could not be processed (sandbox FAIL value). Correct it" in outcome.message
+
+
+def test_a_partial_answer_counts_its_failed_recipe_sets_in_good_english():
+    from spectrum_desktop.api.outcomes import PartiallyAccepted
+    from spectrum_desktop.domain.submission import RecipeSetResult
+
+    def answer(*failed_ids):
+        results = (RecipeSetResult("R1", True),) + tuple(RecipeSetResult(r, False, "Unknown SKU") for r in failed_ids)
+        return PartiallyAccepted(purchase_order_number="PO-1", results=results).message
+
+    assert answer("R2").startswith("Order PO-1: 1 of 2 recipe sets was not accepted. R2: Unknown SKU. Correct it ")
+    assert answer("R2", "R3").startswith("Order PO-1: 2 of 3 recipe sets were not accepted.")
+    assert answer("R2", "R3").endswith("Correct them and resend the failed ones.")

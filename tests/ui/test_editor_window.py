@@ -97,7 +97,7 @@ def test_a_delivered_order_drops_its_draft(window, qtbot):
 def test_status_bar_says_where_the_token_is_and_the_budget_left(window, qtbot):
     qtbot.waitUntil(lambda: "sandbox" in window.token_label.text(), timeout=10_000)
     assert window.token_label.text() == "Token: not needed for the local sandbox"
-    assert window.rate_label.text().startswith("Requests left: ")
+    assert window.rate_label.text().startswith("Requests left for acknowledgements: ")
     window.set_environment("staging")
     qtbot.waitUntil(lambda: "none saved" in window.token_label.text(), timeout=10_000)
     assert "GNOME Keyring" in window.token_label.text()

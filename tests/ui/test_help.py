@@ -3,7 +3,8 @@ sandbox's test values are the README's, and Where data and logs live shows the r
 
 import pytest
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMenu, QTableWidget
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QTableWidget
 
 from spectrum_desktop import __version__
 from spectrum_desktop.sandbox.magic import MAGIC_VALUES
@@ -78,6 +79,20 @@ def test_keyboard_shortcuts_lists_every_action_with_keys_as_the_actions_have_the
     rows = table_rows(trigger(window, "helpShortcuts").findChild(QTableWidget, "shortcutsTable"))
     assert any(r[1] == "Practise something" for r in rows)
     assert any(r[1] == "Add a line item" for r in rows)
+
+
+def test_every_listed_shortcut_is_in_a_menu_of_the_menu_bar_even_after_a_right_click_menu(qtbot, window):
+    table = window.editor.table
+    window.editor.add_line_item()
+    table.customContextMenuRequested.emit(QPoint(5, 5))  # a right-click menu, as a person opens it
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None, timeout=2000)
+    QApplication.activePopupWidget().close()
+    rows = table_rows(trigger(window, "helpShortcuts").findChild(QTableWidget, "shortcutsTable"))
+    bar = [a.text().replace("&", "") for a in window.menuBar().actions()]
+    menus = {action: menu for menu, action, _keys in rows}
+    assert menus["Add line item"] == "Order" and menus["Order"] == "View" and menus["Choose environment"] == "Order"
+    assert menus["Paste rows from a spreadsheet"] == "Line items (right-click)"
+    assert {menu for menu, _action, _keys in rows} <= set(bar) | {"Line items (right-click)"}, "no 'Window' group"
 
 
 def test_sandbox_test_values_are_the_readme_table(qtbot, window):

@@ -3,7 +3,8 @@
 import json
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QMenu, QPlainTextEdit
 
 from spectrum_desktop.sandbox import SandboxServer
@@ -390,6 +391,39 @@ def test_typing_a_country_name_with_spaces_chooses_it(window, qtbot):
     tab(qtbot)
     assert country.currentData() == "US" and country.currentText() == "United States (US)"
     assert window.current_order()["customerAddress"]["country"] == "US"
+
+
+def wheel_down(widget):
+    """One notch of the mouse wheel with the pointer over the widget."""
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(centre, QPointF(widget.mapToGlobal(widget.rect().center())), QPoint(0, 0), QPoint(0, -120),
+                        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_mouse_wheel_scrolls_the_form_and_changes_no_choice_it_passes(qtbot, home, sandbox):
+    window = open_window(qtbot, sandbox, (1024, 700))
+    editor = window.editor
+    editor.kind_combo.setCurrentIndex(editor.kind_combo.findData("full"))
+    editor.set_more_fields_shown(True)
+    editor.customer.country.setCurrentIndex(editor.customer.country.findData("US"))
+    qtbot.wait(50)
+    editor.fields["purchaseOrderNumber"].setFocus()
+    scroll = editor.header_scroll.verticalScrollBar()
+    assert scroll.maximum() > 0, "the full order's header scrolls at 1024x700"
+    boxes = [editor.kind_combo, editor.fields["priority"], editor.customer.country]
+    before = [box.currentIndex() for box in boxes], editor.order_date.picker.dateTime()
+    order_before = window.current_order()
+    for box in boxes + [editor.order_date.picker]:
+        scroll.setValue(0)
+        wheel_down(box)
+        assert scroll.value() > 0, f"the wheel over {box.objectName()} scrolls the form"
+    assert ([box.currentIndex() for box in boxes], editor.order_date.picker.dateTime()) == before
+    assert window.current_order() == order_before
+    priority = editor.fields["priority"]
+    priority.setFocus()  # Tab or a click: the person works in it now
+    wheel_down(priority)
+    assert priority.currentIndex() != before[0][1], "a box the person works in still takes the wheel"
 
 
 def test_the_json_preview_never_breaks_a_value(window):

@@ -130,6 +130,22 @@ def test_sending_the_same_order_twice_says_already_submitted_with_its_date(windo
     assert sandbox.accepted_count("PO-TWICE-1") == 1
 
 
+def test_cancelling_the_send_again_question_keeps_the_last_result_and_says_nothing_was_sent(window, qtbot, sandbox):
+    window.load_order(order("PO-KEEP-1", "RS-1"))
+    assert send(window, qtbot).state is SubmissionState.SUCCEEDED
+    accepted = window.results.headline.text()
+    assert accepted.startswith("Sent")
+    qtbot.waitUntil(lambda: window.send_action.isEnabled())
+    window.send_current()
+    qtbot.waitUntil(lambda: window.findChild(QMessageBox, "alreadySentWarning") is not None)
+    warning = window.findChild(QMessageBox, "alreadySentWarning")
+    with qtbot.waitSignal(window.send_not_sent, timeout=SEND_TIMEOUT_MS):
+        warning.reject()
+    assert window.results.headline.text() == accepted, "the success is still shown"
+    assert window.statusBar().currentMessage().startswith("Not sent: you cancelled before sending")
+    assert sandbox.accepted_count("PO-KEEP-1") == 1
+
+
 def test_a_server_error_shows_the_whole_text_and_copies_the_trace_id(window, qtbot):
     window.load_order(order("ERR500-1", "RS-1"))
     record = send(window, qtbot)
@@ -276,6 +292,27 @@ def test_unauthorized_offers_to_set_the_token(qtbot, home, sandbox, tmp_path, mo
     with qtbot.waitSignal(win.token_requested) as asked:
         button.click()
     assert asked.args == ["staging"]
+
+
+def test_an_invalid_order_names_the_environment_chosen_now_not_the_last_one_sent_to(qtbot, home, sandbox, tmp_path,
+                                                                                     monkeypatch):
+    environments = {
+        "environments": [{"id": "first", "name": "First test server", "base_url": sandbox.url},
+                         {"id": "second", "name": "Second test server", "base_url": sandbox.url}],
+        "active_id": "first",
+    }
+    (tmp_path / "config").mkdir(exist_ok=True)
+    (tmp_path / "config" / "environments.json").write_text(json.dumps(environments))
+    monkeypatch.setenv("SPECTRUM_API_TOKEN", sandbox.token)
+    win = build_main_window(context_on(sandbox))
+    qtbot.addWidget(win)
+    win.load_order(order("PO-ENV-1", "RS-1"))
+    assert send(win, qtbot).state is SubmissionState.SUCCEEDED  # the last send went to the first server
+    win.environment_combo.setCurrentIndex(win.environment_combo.findData("second"))
+    win.load_order(dict(order("PO-ENV-2", "RS-1"), lineItems=[{"recipeSetId": "RS-1", "sku": "S", "quantity": 0}]))
+    with qtbot.waitSignal(win.send_not_sent, timeout=SEND_TIMEOUT_MS):
+        assert win.send_current() is False
+    assert win.results.headline.text() == "Not sent to Second test server."
 
 
 def test_rate_limited_says_to_wait(window, qtbot):

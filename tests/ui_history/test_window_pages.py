@@ -1,5 +1,7 @@
 """History and Bulk inside the real main window, sending to the Local sandbox environment (a loopback SandboxServer)."""
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -163,13 +165,23 @@ def test_a_history_resend_replaces_the_older_result_under_the_order(qtbot, windo
     assert window.results.headline.text().startswith("Sent")
 
 
-def test_requests_left_goes_down_after_a_single_send(qtbot, window):
-    qtbot.waitUntil(lambda: window.rate_label.text().startswith("Requests left"), timeout=5000)
-    before = int(window.rate_label.text().split()[2])
+def requests_left(window) -> tuple[str, int]:
+    """(what the budget is for, requests left) as the status bar says it."""
+    found = re.fullmatch(r"Requests left for ([a-z ]+): (\d+) of \d+", window.rate_label.text())
+    return (found.group(1), int(found.group(2))) if found else ("", -1)
+
+
+def test_requests_left_goes_down_after_a_single_send_and_names_the_budget_it_shows(qtbot, window):
+    qtbot.waitUntil(lambda: requests_left(window)[0] == "acknowledgements", timeout=5000)
+    before = requests_left(window)[1]
     window.load_order(order("RL-1", "RS-1"))
     with qtbot.waitSignal(window.send_finished, timeout=10_000):
         assert window.send_current()
-    qtbot.waitUntil(lambda: int(window.rate_label.text().split()[2]) == before - 1, timeout=3000)
+    qtbot.waitUntil(lambda: requests_left(window) == ("acknowledgements", before - 1), timeout=3000)
+    window.editor.kind_combo.setCurrentIndex(window.editor.kind_combo.findData("full"))
+    qtbot.waitUntil(lambda: requests_left(window)[0] == "full orders", timeout=3000)  # counted apart by the server
+    trigger_shortcut(window, "Ctrl+B")
+    qtbot.waitUntil(lambda: requests_left(window)[0] == "bulk sends", timeout=3000)
 
 
 def test_a_new_send_does_not_show_the_previous_error_while_it_runs(qtbot, window):
@@ -237,6 +249,7 @@ def test_a_partial_order_opened_from_history_sends_only_the_failed_recipe_set(qt
     assert server.accepted_recipe_sets("PART-1") == {"R1", "R2", "FAIL-1"}
     assert again.args[0].state == SubmissionState.SUCCEEDED
     assert again.args[0].original_id == original.id  # a new submission, linked to the one it corrects
+    assert window.editor.note() == "PART-1 is complete: Local sandbox accepted R1, R2 before and FAIL-1 now."
 
 
 def test_the_send_button_refuses_a_correction_that_holds_an_accepted_recipe_set(qtbot, window_and_sandbox):
