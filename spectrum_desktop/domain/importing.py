@@ -7,6 +7,7 @@ import io
 import json
 import sys
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from spectrum_desktop.domain.fields import csv_columns
@@ -147,9 +148,36 @@ def csv_template() -> str:
     return out.getvalue()
 
 
-def load_csv_text(data: str | bytes, source: str | None = None, *, recipe_sets: bool = False) -> list[dict]:
-    """Group rows by purchaseOrderNumber and lineItems.recipeSetId into orders.
+@dataclass
+class CsvProblem:
+    """Something a CSV file's rows say that no order can hold (a value given twice, differently), found where
+    the person reads it: the file line and the column's name in the header."""
 
+    line: int
+    column: str
+    message: str
+
+
+@dataclass
+class CsvOrder:
+    """One order read from a CSV file, with where it came from in the file."""
+
+    order: dict
+    lines: list[int] = field(default_factory=list)
+    """The file line of each of its rows, in file order."""
+    item_lines: list[int] = field(default_factory=list)
+    """The file line each of its line items (recipe sets) starts on, in the order of the order's items."""
+    problems: list[CsvProblem] = field(default_factory=list)
+
+
+def read_csv(data: str | bytes, source: str | None = None, *, recipe_sets: bool = False) -> list[CsvOrder]:
+    """Group rows by purchaseOrderNumber and lineItems.recipeSetId into orders, keeping each order's file lines.
+
+    Only a file that cannot be read as orders at all (not UTF-8, not CSV, unknown or missing columns, a row
+    longer than the header) raises OrderImportError. A row whose values are wrong still makes an order, for
+    validation to judge: a row without a purchase order number is an order of its own, a row without a recipe
+    set ID is a line item of its own (validation says what is missing), and a value that differs from the one
+    given earlier for the same order or line item is kept first and listed in the order's `problems`.
     With `recipe_sets` the line items are written as the deprecated format's `recipeSets`.
     """
     text = _decode(data, source)
@@ -164,7 +192,9 @@ def load_csv_text(data: str | bytes, source: str | None = None, *, recipe_sets: 
                                    row=1, column=column, source=source)
     if "purchaseOrderNumber" not in header:
         raise OrderImportError("row 1: the column purchaseOrderNumber is missing", row=1, source=source)
-    orders: dict[str, dict] = {}
+    items_key = "recipeSets" if recipe_sets else "lineItems"
+    orders: dict[str, CsvOrder] = {}
+    found: list[CsvOrder] = []
     items: dict[tuple[str, str], dict] = {}
     for row_number, cells in numbered[1:]:
         if len(cells) > len(header):
@@ -172,33 +202,48 @@ def load_csv_text(data: str | bytes, source: str | None = None, *, recipe_sets: 
                                    row=row_number, source=source)
         values = {name: cell for name, cell in zip(header, cells) if cell.strip()}
         number = values.get("purchaseOrderNumber", "").strip()
-        if not number:
-            raise OrderImportError(f"row {row_number}, column purchaseOrderNumber: is empty; every row needs the order's number",
-                                   row=row_number, column=header.index("purchaseOrderNumber") + 1, source=source)
-        order = orders.setdefault(number, {})
+        entry = orders.get(number) if number else None
+        if entry is None:
+            entry = CsvOrder({})
+            found.append(entry)
+            if number:
+                orders[number] = entry
+        entry.lines.append(row_number)
+        order = entry.order
         for name, cell in values.items():
             if "." in name and not name.startswith("lineItems."):
                 group, part = name.split(".", 1)
-                _merge(order.setdefault(group, {}), part, cell, row_number, name, source)
+                _merge(order.setdefault(group, {}), part, cell, row_number, name, entry)
             elif "." not in name:
-                _merge(order, name, cell, row_number, name, source)
+                _merge(order, name, cell, row_number, name, entry)
         recipe = values.get("lineItems.recipeSetId", "").strip()
         line_values = {n.split(".", 1)[1]: c for n, c in values.items() if n.startswith("lineItems.") and n.count(".") == 1}
         pair = {n.rsplit(".", 1)[1]: c for n, c in values.items() if n.startswith("lineItems.skuQuantities.")}
-        if not recipe:
-            if line_values or pair:
-                raise OrderImportError(f"row {row_number}, column lineItems.recipeSetId: is empty; line item columns need a recipe set ID",
-                                       row=row_number, source=source)
+        if not line_values and not pair:
             continue
-        item = items.get((number, recipe))
-        if item is None:
-            item = items[(number, recipe)] = {}
-            order.setdefault("recipeSets" if recipe_sets else "lineItems", []).append(item)
+        item = items.get((number, recipe)) if number and recipe else None
+        if item is None:  # a new recipe set, or a row without a recipe set ID or order number: an item of its own
+            item = {}
+            if number and recipe:
+                items[(number, recipe)] = item
+            order.setdefault(items_key, []).append(item)
+            entry.item_lines.append(row_number)
         for part, cell in line_values.items():
-            _merge(item, part, cell, row_number, f"lineItems.{part}", source)
+            _merge(item, part, cell, row_number, f"lineItems.{part}", entry)
         if pair:
             item.setdefault("skuQuantities", []).append(pair)
-    return list(orders.values())
+    return found
+
+
+def load_csv_text(data: str | bytes, source: str | None = None, *, recipe_sets: bool = False) -> list[dict]:
+    """The orders of a CSV file (see `read_csv`); a value given twice differently for the same order or line item
+    is an OrderImportError naming its row and column, since there is no order to show it on."""
+    found = read_csv(data, source, recipe_sets=recipe_sets)
+    for entry in found:
+        for problem in entry.problems:
+            raise OrderImportError(f"row {problem.line}, column {problem.column}: {problem.message}",
+                                   row=problem.line, source=source)
+    return [entry.order for entry in found]
 
 
 def _numbered_rows(text: str, source: str | None) -> list[tuple[int, list[str]]]:
@@ -217,33 +262,12 @@ def _numbered_rows(text: str, source: str | None) -> list[tuple[int, list[str]]]
     return numbered
 
 
-def csv_lines(data: str | bytes) -> dict[str, list[tuple[int, str]]]:
-    """For each purchase order of a CSV, the (file line, recipeSetId) of its rows in file order; {} when the
-    CSV cannot be read. Lets a table of imported orders say where in the file each order and line item is."""
-    try:
-        numbered = _numbered_rows(_decode(data, None), None)
-    except OrderImportError:
-        return {}
-    if not numbered:
-        return {}
-    header = [h.strip() for h in numbered[0][1]]
-    if "purchaseOrderNumber" not in header:
-        return {}
-    po_at, recipe_at = header.index("purchaseOrderNumber"), (
-        header.index("lineItems.recipeSetId") if "lineItems.recipeSetId" in header else None)
-    lines: dict[str, list[tuple[int, str]]] = {}
-    for line, cells in numbered[1:]:
-        po = cells[po_at].strip() if po_at < len(cells) else ""
-        recipe = cells[recipe_at].strip() if recipe_at is not None and recipe_at < len(cells) else ""
-        lines.setdefault(po, []).append((line, recipe))
-    return lines
-
-
-def _merge(target: dict, key: str, cell: str, row: int, column: str, source: str | None) -> None:
+def _merge(target: dict, key: str, cell: str, row: int, column: str, entry: CsvOrder) -> None:
     if key in target and target[key] != cell:
-        raise OrderImportError(
-            f"row {row}, column {column}: {cell!r} differs from {target[key]!r} given earlier for the same order or line item",
-            row=row, source=source)
+        entry.problems.append(CsvProblem(
+            row, column, f"{cell!r} differs from {target[key]!r} given earlier for the same order or line item; "
+            "give it the same value on every row of that order or line item"))
+        return
     target[key] = cell
 
 

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from spectrum_desktop.domain.importing import CsvOrder, CsvProblem
 from spectrum_desktop.domain.fields import address_fields, line_item_fields, order_fields, sku_quantity_fields
-from spectrum_desktop.domain.states import OrderKind
+from spectrum_desktop.domain.states import OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.errors import InvalidOrder
 from spectrum_desktop.services.submission import prepare
 from spectrum_desktop.ui.badges import BADGE_ROLE, INVALID_COLOUR, STATE_COLOURS
-from spectrum_desktop.ui.history_format import state_label
+from spectrum_desktop.ui.history_format import MESSAGE, cell, state_label
 
 COLUMNS = ("Source", "Purchase order", "Valid", "Outcome", "Problems")
 SOURCE, PURCHASE_ORDER, VALID, OUTCOME, PROBLEMS = range(len(COLUMNS))
@@ -21,6 +22,8 @@ INVALID_TEXT = "Invalid – not sent"
 SENT_FROM_EDITOR = "Fixed in the editor"
 Index = QModelIndex | QPersistentModelIndex
 ITEM_PREFIXES = ("Line item ", "Recipe set ")
+QUIET_STATES = frozenset({SubmissionState.SUCCEEDED, SubmissionState.QUEUED, SubmissionState.SENDING})
+"""Outcomes whose row needs no words in the Problems column."""
 
 
 @dataclass
@@ -36,6 +39,14 @@ class BulkRow:
     @property
     def valid(self) -> bool:
         return not self.problems
+
+    @property
+    def outcome_problem(self) -> str:
+        """Why a sent order did not simply succeed, in History's words (its Message column): the recipe sets
+        Spectrum refused and what it said, the failure, the trace ID; "" when it succeeded or is not sent."""
+        if self.outcome is None or self.outcome.state in QUIET_STATES:
+            return ""
+        return cell(self.outcome, MESSAGE)
 
 
 def _csv_columns() -> dict[str, str]:
@@ -69,28 +80,21 @@ def csv_place(problem: str, order_line: int | None, item_lines: Sequence[int]) -
     return f"Line {line}, column {column}: " if column else f"Line {line}: "
 
 
-def check(raw: object, source: str = "", order_line: int | None = None, item_lines: Sequence[int] = ()) -> BulkRow:
+def check(raw: object, source: str = "", order_line: int | None = None, item_lines: Sequence[int] = (),
+          csv_problems: Sequence[CsvProblem] = ()) -> BulkRow:
     po = str(raw.get("purchaseOrderNumber", "")) if isinstance(raw, dict) else ""
     if not isinstance(raw, dict):
         return BulkRow({}, po, source, ["This entry is not an order (expected a JSON object)."])
+    problems = [f"Line {p.line}, column {p.column}: {p.message}" for p in csv_problems]
     try:
         prepare(raw)
     except InvalidOrder as exc:
-        return BulkRow(raw, po, source, [csv_place(p, order_line, item_lines) + p for p in exc.problems])
-    return BulkRow(raw, po, source)
+        problems += [csv_place(p, order_line, item_lines) + p for p in exc.problems]
+    return BulkRow(raw, po, source, problems)
 
 
-def _item_lines(rows: Sequence[tuple[int, str]]) -> list[int]:
-    """The file line of each line item (its first row), in the order the importer builds them."""
-    seen: dict[str, int] = {}
-    for line, recipe in rows:
-        if recipe and recipe not in seen:
-            seen[recipe] = line
-    return list(seen.values())
-
-
-def _lines_text(rows: Sequence[tuple[int, str]]) -> str:
-    first, last = rows[0][0], rows[-1][0]
+def _lines_text(lines: Sequence[int]) -> str:
+    first, last = lines[0], lines[-1]
     return f"line {first}" if first == last else f"lines {first}–{last}"
 
 
@@ -100,26 +104,25 @@ class BulkModel(QAbstractTableModel):
         self.rows: list[BulkRow] = []
         self._by_po: dict[str, list[int]] = {}
 
-    def load(self, raws: list[object], source: str = "",
-             lines: Mapping[str, Sequence[tuple[int, str]]] | None = None) -> None:
-        """Replace the table with these orders (`source` names the file; `lines`, for a CSV file, gives each
-        purchase order's file lines, so rows and problems name the line; otherwise orders are numbered from 1)."""
+    def load(self, entries: Sequence[object], source: str = "") -> None:
+        """Replace the table with these orders (`source` names the file; see `append`)."""
         self.beginResetModel()
         self.rows = []
         self._by_po = {}
         self.endResetModel()
-        self.append(raws, source, lines)
+        self.append(entries, source)
 
-    def append(self, raws: list[object], source: str = "",
-               lines: Mapping[str, Sequence[tuple[int, str]]] | None = None) -> None:
+    def append(self, entries: Sequence[object], source: str = "") -> None:
+        """Add orders: raw orders (from JSON, numbered from 1) or CsvOrders read from a CSV file, whose rows and
+        problems name the file's lines and columns."""
         rows = []
-        for n, raw in enumerate(raws, 1):
-            po = str(raw.get("purchaseOrderNumber", "")).strip() if isinstance(raw, dict) else ""
-            found = (lines or {}).get(po)
-            if found:
-                where = f"{source}, {_lines_text(found)}" if source else _lines_text(found)
-                rows.append(check(raw, where, found[0][0], _item_lines(found)))
+        for n, entry in enumerate(entries, 1):
+            if isinstance(entry, CsvOrder) and entry.lines:
+                where = _lines_text(entry.lines)
+                rows.append(check(entry.order, f"{source}, {where}" if source else where, entry.lines[0],
+                                  entry.item_lines, entry.problems))
             else:
+                raw = entry.order if isinstance(entry, CsvOrder) else entry
                 rows.append(check(raw, f"{source}, order {n}" if source else f"order {n}"))
         if not rows:
             return
@@ -152,7 +155,7 @@ class BulkModel(QAbstractTableModel):
                 target = next((n for n in indexes if self.rows[n].outcome.id == record.id), None)
             if target is not None:
                 self.rows[target].outcome = record
-                self.dataChanged.emit(self.index(target, OUTCOME), self.index(target, OUTCOME))
+                self._changed(target)
 
     def apply_sent_elsewhere(self, record: SubmissionRecord, opened_row: int | None = None) -> int | None:
         """An order was sent from the editor or History: show its outcome on the row it came from (same purchase
@@ -217,7 +220,7 @@ class BulkModel(QAbstractTableModel):
             return state_label(row.outcome) if row.outcome is not None else ""
         if row.sent_elsewhere and not row.valid:
             return "Corrected and sent from the editor."
-        return "; ".join(row.problems)
+        return "; ".join(row.problems) or row.outcome_problem
 
     @staticmethod
     def _tooltip(row: BulkRow, column: int) -> str | None:
@@ -230,6 +233,8 @@ class BulkModel(QAbstractTableModel):
             return row.outcome.message or state_label(row.outcome)
         if column == PROBLEMS and row.problems and not row.sent_elsewhere:
             return "\n".join(f"• {p}" for p in row.problems)
+        if column == PROBLEMS and row.outcome_problem:
+            return row.outcome_problem
         if column in (SOURCE, PURCHASE_ORDER):
             return (row.source if column == SOURCE else row.purchase_order) or None
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import math
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton, QStyle, QSystemTrayIcon, QTableView, QVBoxLayout, QWidget,
 )
 
-from spectrum_desktop.domain.importing import OrderImportError, csv_lines, csv_template, load_orders
+from spectrum_desktop.domain.importing import OrderImportError, csv_template, load_orders, read_csv
 from spectrum_desktop.domain.states import NEEDS_ATTENTION, SubmissionState
 from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.services.progress import Progress, ProgressCallback
@@ -33,6 +34,8 @@ from spectrum_desktop.ui.history_format import HistoryFilter
 from spectrum_desktop.ui.task_guard import TaskGuard
 
 DRAIN_MS = 100
+QUEUED_MARGIN = timedelta(minutes=1)
+SENDING_TIP = "Orders are being sent: wait until the run ends, or press Cancel to stop it."
 CLOSE_WAIT_SECONDS = 40.0
 SUMMARY_STATES = (
     (SubmissionState.SUCCEEDED, "succeeded"),
@@ -95,7 +98,11 @@ class BulkView(QWidget):
         self._plan: SendPlan | None = None
         self._queued_ids: list[int] = []
         self._run_started: datetime | None = None
+        self._send_started = 0.0
+        """time.monotonic() when the send running now (or last) began: the pace so far gives the time left."""
         self._run_environment: str | None = None
+        self._run_records: dict[int, object] = {}
+        """The submissions this run (a send and its resumes) created, by id, as they came back."""
         self._last_outcome = None
         self._tray: QSystemTrayIcon | None = None
         self._opened_row: int | None = None
@@ -192,6 +199,7 @@ class BulkView(QWidget):
         layout.addLayout(summary_row)
         self._poll = QTimer(self, interval=DRAIN_MS)
         self._poll.timeout.connect(self._drain)
+        self._idle_tips = {b: b.toolTip() for b in (self.open_button, self.clear_button, self.edit_button)}
         self._update_summary()
         self._update_buttons()
 
@@ -203,17 +211,17 @@ class BulkView(QWidget):
         loaded = False
         recipe_sets = self._source.plan().recipe_sets
         for path in paths:
-            try:
-                raws = load_orders(path, recipe_sets=recipe_sets)
-                lines = csv_lines(Path(path).read_bytes()) if path.lower().endswith(".csv") else None
+            try:  # a CSV row with a wrong value loads as an invalid row; only an unreadable file is refused
+                entries: list = (read_csv(Path(path).read_bytes(), path, recipe_sets=recipe_sets)
+                                 if path.lower().endswith(".csv") else load_orders(path, recipe_sets=recipe_sets))
             except (OrderImportError, OSError) as exc:
                 show_error(self, exc, f"Could not open {Path(path).name}")
                 continue
             if not self.model.rows or self._all_done():
                 self._reset_run()
-                self.model.load(raws, Path(path).name, lines)
+                self.model.load(entries, Path(path).name)
             else:
-                self.model.append(raws, Path(path).name, lines)
+                self.model.append(entries, Path(path).name)
             loaded = True
         if loaded:
             for column in (SOURCE, PURCHASE_ORDER):
@@ -248,6 +256,7 @@ class BulkView(QWidget):
         self._last_outcome = None
         self._queued_ids = []
         self._run_started = None
+        self._run_records = {}
         self._delivered_skipped = []
         self._accepted_skipped = set()
         self.problems_button.setVisible(False)
@@ -257,7 +266,7 @@ class BulkView(QWidget):
         Path(path).write_text(csv_template(), encoding="utf-8")
 
     def open_row_in_editor(self, row: int) -> None:
-        if 0 <= row < len(self.model.rows) and self.model.rows[row].raw:
+        if self._task is None and 0 <= row < len(self.model.rows) and self.model.rows[row].raw:
             self._opened_row = row
             self.open_in_editor.emit(self.model.rows[row].raw)
 
@@ -311,6 +320,7 @@ class BulkView(QWidget):
         if self._run_started is None or not resume:
             self._run_started = datetime.now(timezone.utc)
             self._run_environment = plan.environment_id
+            self._run_records = {}
         updates = self._updates
         source = self._source
         raws = [r.raw for r in rows]
@@ -326,15 +336,16 @@ class BulkView(QWidget):
 
         self.progress.setRange(0, count)
         self.progress.setValue(0)
+        self._send_started = time.monotonic()
         self._show_time_left(0, count)
         self.problems_button.setVisible(False)
         self.summary.setText(f"Sending {counted(count, 'order')} to {plan.environment_name}…")
         if delivered_anyway:
             self._delivered_skipped = []
         self.send_delivered_button.setVisible(False)
-        self._set_sending(True)
         self._poll.start()
         self._task = tasks.run(self, self.guard.wrap(work), self._finished, self._failed, progress=None)
+        self._set_sending(True)  # after the task exists: every button but Cancel is off while it runs
         return self._task
 
     def cancel(self) -> None:
@@ -353,7 +364,7 @@ class BulkView(QWidget):
         to_send = len(self._queued_ids) if self._queued_ids else len(self._to_send())
         self.send_button.setEnabled(not sending and to_send > 0)
         if sending:
-            self.send_button.setToolTip("Orders are being sent.")
+            self.send_button.setToolTip(SENDING_TIP)
         elif to_send:
             self.send_button.setToolTip(f"Send {counted(to_send, 'valid order')} not sent yet"
                                         + (" (resumes the cancelled run)" if self._queued_ids else ""))
@@ -362,9 +373,12 @@ class BulkView(QWidget):
         else:
             self.send_button.setToolTip("Open a JSON or CSV file of orders first.")
         selected = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
-        self.edit_button.setEnabled(bool(selected))
+        self.edit_button.setEnabled(not sending and bool(selected))
         self.open_button.setEnabled(not sending)
         self.clear_button.setEnabled(not sending and bool(self.model.rows))
+        self.send_delivered_button.setEnabled(not sending)
+        for button, idle_tip in self._idle_tips.items():
+            button.setToolTip(SENDING_TIP if sending else idle_tip)
 
     def _drain(self) -> None:
         changed = False
@@ -372,6 +386,7 @@ class BulkView(QWidget):
             p = self._updates.popleft()
             for record in p.records or ((p.latest,) if p.latest is not None else ()):
                 self.model.apply_outcome(record)  # every row of a finished batch, not only its last
+                self._run_records[record.id] = record
             self.progress.setValue(min(p.done, self.progress.maximum()))
             self._show_time_left(p.done, p.total)
             changed = True
@@ -380,18 +395,31 @@ class BulkView(QWidget):
             self.progressed.emit()
 
     def _show_time_left(self, done: int, total: int) -> None:
+        """Nothing is promised before the first batch has come back (there is no measurement yet); then the pace so
+        far, never faster than the rate limit allows."""
         if self._plan is None:
             return
-        seconds = self._plan.seconds_for(max(total - done, 0), fresh=done == 0)
-        self.time_left.setText(f"about {_duration(seconds)} left" if done < total else "done")
-        self.time_left.setToolTip(f"Estimated from the rate limit of {self._plan.rate_requests} requests per "
-                                  f"{self._plan.rate_seconds:g} s and batches of {self._plan.batch_size}")
+        limit = (f"the rate limit of {self._plan.rate_requests} requests per {self._plan.rate_seconds:g} s and "
+                 f"batches of {self._plan.batch_size}")
+        if done >= total:
+            self.time_left.setText("done")
+        elif done <= 0:
+            self.time_left.setText("estimating…")
+            self.time_left.setToolTip("The time left is shown once the first batch has been answered.")
+            return
+        else:
+            left = total - done
+            paced = (time.monotonic() - self._send_started) * left / done
+            seconds = max(paced, self._plan.seconds_for(left))
+            self.time_left.setText(f"about {_duration(seconds)} left")
+        self.time_left.setToolTip(f"Estimated from the pace so far and {limit}")
 
     def _finished(self, outcome) -> None:
         self._drain()
         self._poll.stop()
         for record in outcome.records:
             self.model.apply_outcome(record)
+            self._run_records[record.id] = record
         self._task = None
         self._queued_ids = list(outcome.queued_ids)
         self._delivered_skipped += [po for po in getattr(outcome, "skipped_delivered", ())
@@ -414,12 +442,23 @@ class BulkView(QWidget):
 
     # --- summary ---
     def run_problems_filter(self) -> HistoryFilter | None:
-        """History filter for this run's rows that need attention (None before a run)."""
+        """History filter for this run's rows that need attention (None before a run): the span from the first to
+        the last submission the run created, by the journal's own times (a shared history's server clock), so
+        older or later sends are not in it; rows a cancel left queued were journaled with the run's first ones,
+        a little later than the last one sent, hence the margin then. Only this run's sender's rows."""
         if self._run_started is None:
             return None
+        records = list(self._run_records.values())
+        if records:
+            since = min(r.created_at for r in records)
+            margin = QUEUED_MARGIN if self._queued_ids else timedelta(milliseconds=1)
+            until = max(r.created_at for r in records) + margin
+        else:  # nothing came back yet: the run's time on this computer's clock
+            since, until = self._run_started, datetime.now(timezone.utc) + QUEUED_MARGIN
+        senders = {r.sender for r in records}
+        sender = senders.pop() if len(senders) == 1 else None
         return HistoryFilter(environment_id=self._run_environment, states=NEEDS_ATTENTION, latest_only=True,
-                             since=self._run_started,
-                             until=datetime.now(timezone.utc) + timedelta(minutes=1))
+                             since=since, until=until, sender=sender or None)
 
     def _show_problems(self) -> None:
         history_filter = self.run_problems_filter()
@@ -516,7 +555,7 @@ class BulkView(QWidget):
         return box
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if event.mimeData().hasUrls():
+        if event.mimeData().hasUrls() and self._task is None:
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override

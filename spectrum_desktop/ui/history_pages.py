@@ -159,8 +159,13 @@ class HistoryPages:
         return view
 
     def _show_problems(self, history_filter: HistoryFilter) -> None:
-        self.history.show_filter(history_filter)
+        """History shown first, then filtered: being shown (the first time, or after sends) it re-reads its own
+        widgets' filter (whole days), which must come before the precise one Bulk hands over, not replace it. A
+        page built just now would be shown on the next turn of the event loop: it is shown at once."""
         self._window.show_page("History")
+        view = self.history
+        view.show()
+        view.show_filter(history_filter)
 
 
 class _FinishBeforeClose(QObject):

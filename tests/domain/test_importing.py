@@ -5,7 +5,9 @@ import io
 
 import pytest
 
-from spectrum_desktop.domain.importing import CSV_COLUMNS, OrderImportError, csv_template, load_csv_text, load_json_text
+from spectrum_desktop.domain.importing import (
+    CSV_COLUMNS, OrderImportError, csv_template, load_csv_text, load_json_text, read_csv,
+)
 from spectrum_desktop.domain.validation import validate_many
 
 REFERENCE_MISTAKE = '{\n  "purchaseOrderNumber": "42015953",\n  "priority" "normal",\n  "lineItems": []\n}'
@@ -82,8 +84,48 @@ def test_csv_errors_name_row_and_column():
         load_csv_text(_csv({"purchaseOrderNumber": "1", "orderDate": "2022-01-01"},
                            {"purchaseOrderNumber": "1", "orderDate": "2022-01-02"}))
     assert caught.value.row == 3
-    with pytest.raises(OrderImportError, match="row 2, column purchaseOrderNumber"):
-        load_csv_text(_csv({"orderDate": "2022-01-01"}))
+
+
+def test_csv_rows_with_wrong_values_load_as_orders_that_validation_refuses_with_their_lines():
+    """Only a file that is not readable CSV is refused as a whole; a blank recipe set ID or order number, a bad
+    quantity or date, or a value given twice differently makes an order with its problem, on its file lines."""
+    text = _csv(
+        {"purchaseOrderNumber": "1", "orderDate": "2022-01-01", "lineItems.recipeSetId": "A",
+         "lineItems.sku": "S", "lineItems.quantity": "1"},
+        {"purchaseOrderNumber": "1", "lineItems.sku": "T", "lineItems.quantity": "2"},  # line 3: no recipe set ID
+        {"purchaseOrderNumber": "2", "orderDate": "2022-01-01", "lineItems.recipeSetId": "A",
+         "lineItems.sku": "S", "lineItems.quantity": "two"},
+        {"orderDate": "2022-01-01", "lineItems.recipeSetId": "A", "lineItems.sku": "S",
+         "lineItems.quantity": "1"},  # line 5: no order number
+        {"purchaseOrderNumber": "3", "orderDate": "last tuesday", "lineItems.recipeSetId": "A",
+         "lineItems.sku": "S", "lineItems.quantity": "1"},
+        {"purchaseOrderNumber": "3", "orderDate": "2022-01-02", "lineItems.recipeSetId": "B",
+         "lineItems.sku": "S", "lineItems.quantity": "1"},  # line 7: a second, different date for order 3
+    )
+    found = read_csv(text)
+    assert [(e.lines, e.item_lines) for e in found] == [([2, 3], [2, 3]), ([4], [4]), ([5], [5]), ([6, 7], [6, 7])]
+    assert found[0].order["lineItems"][1] == {"sku": "T", "quantity": "2"}
+    assert [(p.line, p.column) for p in found[3].problems] == [(7, "orderDate")]
+    assert "'2022-01-02' differs from 'last tuesday'" in found[3].problems[0].message
+    results = validate_many([e.order for e in found])
+    assert not any(r.ok for r in results)
+    assert [p.path for p in results[0].errors] == ["lineItems[1].recipeSetId"]
+    assert [p.path for p in results[1].errors] == ["lineItems[0].quantity"]
+    assert [p.path for p in results[2].errors] == ["purchaseOrderNumber"]
+    assert [p.path for p in results[3].errors] == ["orderDate"]
+    with pytest.raises(OrderImportError, match="row 7, column orderDate"):  # the command line has no row to show it
+        load_csv_text(text)
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    ("purchaseOrderNumber,quantity\n1,2\n", "unknown column 'quantity'"),
+    ("orderDate\n2022-01-01\n", "column purchaseOrderNumber is missing"),
+    ("purchaseOrderNumber\n1,2\n", "row 2 has 2 cells but the header has 1 columns"),
+    ("purchaseOrderNumber\n1\n".encode("utf-16"), "not UTF-8"),
+])
+def test_a_file_that_is_not_readable_csv_is_refused_as_a_whole(data, words):
+    with pytest.raises(OrderImportError, match=words):
+        read_csv(data)
 
 
 def test_csv_template_has_every_column_and_a_valid_example():

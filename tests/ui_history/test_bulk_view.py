@@ -253,3 +253,94 @@ def test_bulk_skips_delivered_orders_until_asked_and_never_resends_accepted_reci
     assert forced.args[0].records[0].state is SubmissionState.ALREADY_SUBMITTED
     assert len(posted("BD-DONE")) == 2 and view.send_delivered_button.isHidden()
     assert "already delivered" not in view.summary.text()
+
+
+def test_while_a_run_goes_only_cancel_is_enabled_and_the_time_left_waits_for_a_measurement(
+        qtbot, journal, sandbox, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text(orders_csv(15, prefix="RUN"))
+    view = make_view(qtbot, journal, sandbox, plan(rate=(1, 0.8), batch_size=5))  # a batch every 0.8 s
+    view.open_path(str(path))
+    view.table.selectRow(0)
+    idle = (view.open_button, view.clear_button, view.edit_button, view.send_button)
+    assert all(b.isEnabled() for b in idle) and not view.cancel_button.isEnabled()
+    with qtbot.waitSignal(view.send_finished, timeout=15_000):
+        qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
+        assert view.is_sending()
+        assert [b.objectName() for b in idle if b.isEnabled()] == []
+        assert view.cancel_button.isEnabled()
+        assert view.time_left.text() == "estimating…"  # nothing measured yet: no "about 0 s left"
+        assert "Cancel" in view.send_button.toolTip()
+        assert view.send_valid() is None and not view.open_path(str(path))  # nor by code, a drop or a double-click
+        with qtbot.assertNotEmitted(view.open_in_editor):
+            view.open_row_in_editor(0)
+        qtbot.waitUntil(lambda: view.progress.value() >= 5, timeout=5000)
+        assert view.is_sending() and not view.send_button.isEnabled() and not view.open_button.isEnabled()
+        left = view.time_left.text()
+        assert left.startswith("about ") and left.endswith(" left") and left != "about 0 s left", left
+    assert view.time_left.text() == "done"
+    assert not view.cancel_button.isEnabled()
+    assert view.open_button.isEnabled() and view.clear_button.isEnabled() and view.edit_button.isEnabled()
+    assert "Cancel" not in view.open_button.toolTip()
+    assert len(view.model.rows) == 15 and all(r.outcome is not None for r in view.model.rows)
+
+
+def test_a_csv_row_with_a_blank_recipe_set_id_loads_as_an_invalid_row_naming_line_and_column(
+        qtbot, journal, sandbox, tmp_path):
+    from spectrum_desktop.ui.bulk_model import PROBLEMS
+
+    path = tmp_path / "orders.csv"
+    path.write_text("purchaseOrderNumber,orderDate,lineItems.recipeSetId,lineItems.sku,lineItems.quantity\n"
+                    "B-1,2024-05-01,R1,100003-0001-S,1\n"
+                    "B-1,2024-05-01,R2,100003-0001-S,1\n"
+                    "B-2,2024-05-01,,100003-0001-S,1\n"
+                    "B-3,2024-05-01,R1,100003-0001-S,two\n"
+                    "B-4,2024-05-01,R1,100003-0001-S,1\n")
+    view = make_view(qtbot, journal, sandbox, plan())
+    assert view.open_path(str(path))  # no dialog: the file is read, its bad rows shown as such
+    assert [(r.purchase_order, r.source, r.valid) for r in view.model.rows] == [
+        ("B-1", "orders.csv, lines 2–3", True), ("B-2", "orders.csv, line 4", False),
+        ("B-3", "orders.csv, line 5", False), ("B-4", "orders.csv, line 6", True)]
+    blank = view.model.data(view.model.index(1, PROBLEMS))
+    assert blank.startswith("Line 4, column lineItems.recipeSetId: "), blank
+    assert "Recipe set ID" in blank and "[" not in blank  # the header's name, not a JSON path
+    assert view.model.data(view.model.index(2, PROBLEMS)).startswith("Line 5, column lineItems.quantity: ")
+    assert "2 invalid" in view.summary.text()
+    with qtbot.waitSignal(view.send_finished, timeout=5000) as done:
+        view.send_valid()
+    assert sorted(p for r in done.args[0].records for p in r.purchase_orders) == ["B-1", "B-4"]
+
+
+def test_a_failed_row_shows_the_servers_reason_in_historys_words(qtbot, journal, sandbox, tmp_path):
+    from spectrum_desktop.ui.bulk_model import PROBLEMS
+    from spectrum_desktop.ui.history_format import MESSAGE, cell
+
+    (tmp_path / "o.json").write_text(json.dumps([order("F-1"), order("F-2", "FAIL-7"), order("F-3", "R1", "FAIL-8")]))
+    view = make_view(qtbot, journal, sandbox, plan())
+    view.open_path(str(tmp_path / "o.json"))
+    with qtbot.waitSignal(view.send_finished, timeout=5000):
+        view.send_valid()
+    states = [r.outcome.state for r in view.model.rows]
+    assert states == [SubmissionState.SUCCEEDED, SubmissionState.FAILED, SubmissionState.PARTIAL]
+    problems = [view.model.data(view.model.index(n, PROBLEMS)) for n in range(3)]
+    assert problems[0] == ""
+    assert "FAIL-7" in problems[1] and "FAIL-8" in problems[2] and "R1:" not in problems[2]
+    assert problems[1:] == [cell(r.outcome, MESSAGE) for r in view.model.rows[1:]]  # as History's Message column
+    assert view.model.data(view.model.index(1, PROBLEMS), Qt.ItemDataRole.ToolTipRole) == problems[1]
+
+
+def test_this_runs_problems_are_only_the_rows_this_run_created(qtbot, journal, sandbox, tmp_path):
+    (tmp_path / "first.json").write_text(json.dumps([order("ONE-1", "FAIL-1"), order("ONE-2")]))
+    (tmp_path / "second.json").write_text(json.dumps([order("TWO-1", "FAIL-2"), order("TWO-2", "R1", "FAIL-3"),
+                                                      order("TWO-3")]))
+    view = make_view(qtbot, journal, sandbox, plan())
+    history = HistoryView(history_source(service(journal, lambda _r: target(sandbox))))
+    qtbot.addWidget(history)
+    view.show_problems.connect(history.show_filter)
+    for name in ("first.json", "second.json"):  # two runs of the same day, a moment apart
+        view.open_path(str(tmp_path / name))
+        with qtbot.waitSignal(view.send_finished, timeout=5000):
+            view.send_valid()
+    qtbot.mouseClick(view.problems_button, Qt.MouseButton.LeftButton)
+    shown = sorted(history.model.record(r).purchase_orders[0] for r in range(history.model.rowCount()))
+    assert shown == ["TWO-1", "TWO-2"]

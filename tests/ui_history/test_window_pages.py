@@ -311,3 +311,40 @@ def test_sending_the_whole_partial_order_again_is_refused_before_anything_leaves
         window.send_action.trigger()
     assert "already accepted R1 of PART-5" in refused.args[0]
     assert len(posted(server, "PART-5")) == 1
+
+
+def test_show_this_runs_problems_in_history_lists_only_this_runs_rows(qtbot, window, tmp_path):
+    """History, shown after sends, re-reads its own (whole-day) filter: that must not replace the run's."""
+    import json
+
+    (tmp_path / "first.json").write_text(json.dumps([order("OLD-1", "FAIL-1")]))
+    (tmp_path / "second.json").write_text(json.dumps([order("NEW-1", "FAIL-2"), order("NEW-2")]))
+    bulk = page(window, BulkView)  # History not built yet: it is built by the click, as a person meets it
+    trigger_shortcut(window, "Ctrl+B")
+    for name in ("first.json", "second.json"):  # two runs the same day
+        assert bulk.open_path(str(tmp_path / name))
+        with qtbot.waitSignal(bulk.send_finished, timeout=10_000):
+            bulk.send_valid()
+    bulk.problems_button.click()
+    history = window.pages.currentWidget().findChild(HistoryView)
+    qtbot.wait(400)  # any read History schedules on being built and shown
+    qtbot.waitUntil(lambda: history.model.total > 0, timeout=3000)
+    assert history_pos(history) == ["NEW-1"]
+
+
+def test_this_runs_problems_stay_precise_when_history_was_shown_before(qtbot, window, tmp_path):
+    import json
+
+    (tmp_path / "first.json").write_text(json.dumps([order("OLD-1", "FAIL-1")]))
+    (tmp_path / "second.json").write_text(json.dumps([order("NEW-1", "FAIL-2")]))
+    bulk, history = page(window, BulkView), page(window, HistoryView)  # built, then hidden: sends make it re-read
+    trigger_shortcut(window, "Ctrl+B")
+    for name in ("first.json", "second.json"):
+        assert bulk.open_path(str(tmp_path / name))
+        with qtbot.waitSignal(bulk.send_finished, timeout=10_000):
+            bulk.send_valid()
+    bulk.problems_button.click()
+    assert window.pages.currentWidget().findChild(HistoryView) is history
+    qtbot.wait(400)
+    qtbot.waitUntil(lambda: history.model.total > 0, timeout=3000)
+    assert history_pos(history) == ["NEW-1"]
