@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from spectrum_desktop.ui.colour_scheme import tone
 from spectrum_desktop.ui.result_text import CHECK_LABEL, CORRECT_LABEL, SEND_AGAIN_LABEL, Action, ResultText, Tone
+from spectrum_desktop.ui.status_line import StatusLine
 
 PROGRESS_DELAY_MS = 300
 TONE_NAMES = {  # the colour_scheme tone (text) and "<tone>_fill" (background) of each kind of result
@@ -44,7 +45,7 @@ class ResultPanel(QWidget):
         self.shown: ResultText | None = None
 
         self.progress_row = QWidget(objectName="sendProgressRow")
-        self.progress_label = QLabel(objectName="sendProgressLabel")
+        self.progress_label = StatusLine(objectName="sendProgressLabel")  # a long PO never widens the panel
         self.progress_bar = QProgressBar(objectName="sendProgress")
         self.progress_bar.setRange(0, 0)
         self.progress_bar.setAccessibleName("Sending")

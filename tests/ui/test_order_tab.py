@@ -426,6 +426,22 @@ def test_the_mouse_wheel_scrolls_the_form_and_changes_no_choice_it_passes(qtbot,
     assert priority.currentIndex() != before[0][1], "a box the person works in still takes the wheel"
 
 
+def test_the_progress_of_a_send_never_moves_the_form(qtbot, home):
+    with SandboxServer(rate_limit=None, slow_delay=3.0) as slow:
+        window = open_window(qtbot, slow, (1024, 700))
+        window.load_order({"purchaseOrderNumber": "SLOW-" + "7" * 40, "orderDate": "2024-05-01T10:00:00+02:00",
+                           "lineItems": [{"recipeSetId": "RS-1", "sku": "S", "quantity": 1}]})
+        qtbot.wait(50)
+        before = window.editor.splitter.sizes()
+        with qtbot.waitSignal(window.send_finished, timeout=SEND_TIMEOUT_MS):
+            assert window.send_current()
+            qtbot.waitUntil(window.results.progress_row.isVisible, timeout=3000)
+            qtbot.wait(50)
+            assert window.editor.splitter.sizes() == before, "the long progress text is cut, not given room"
+            assert window.results.progress_label.is_cut()
+            window.results.cancel_button.click()
+
+
 def test_the_json_preview_never_breaks_a_value(window):
     assert window.editor.preview.lineWrapMode() == QPlainTextEdit.LineWrapMode.NoWrap
     window.load_order({"purchaseOrderNumber": "PO-" + "X" * 300, "lineItems": []})
