@@ -49,6 +49,8 @@ SEARCH_DELAY_MS = 275
 CLOSE_WAIT_SECONDS = 10.0
 LIVE_MS = 500
 COUNTING = "Counting the submissions that need attention…"
+RESEND_SAFETY = ("Nothing accepted is sent twice: a partly accepted order goes with its failed recipe sets only, "
+                 "and one whose outcome is unknown is checked in Spectrum first.")
 
 log = logging.getLogger(__name__)
 
@@ -703,6 +705,7 @@ class HistoryView(QWidget):
         question = f"Resend {count(total, 'submission')} that need{'s' if total == 1 else ''} attention?"
         if production:
             question += " " + _production_part(production, total)
+        question += " " + RESEND_SAFETY
         if not self._confirm(question):
             return None
         return self.resend_needing_attention()

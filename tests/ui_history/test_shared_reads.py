@@ -15,7 +15,7 @@ from spectrum_desktop.services.team import open_shared
 from spectrum_desktop.store.shared_url import parse_journal_url
 from spectrum_desktop.ui.history_format import PURCHASE_ORDER, STATE_LABELS, HistoryFilter
 from spectrum_desktop.ui.history_sources import history_source
-from spectrum_desktop.ui.history_view import HistoryView
+from spectrum_desktop.ui.history_view import RESEND_SAFETY, HistoryView
 from tests.ui_history.test_history_view import ENVIRONMENTS
 
 CONNECT_TIMEOUT = 5.0  # PgDatabase's default
@@ -110,7 +110,7 @@ def test_resend_all_counts_off_the_gui_thread_then_asks(qtbot, shared):
     view = shared_view(qtbot, shared, confirm=lambda question: asked.append(question) or False)
     qtbot.waitUntil(lambda: view.model.total == 3, timeout=10000)
     assert view.confirm_resend_all() is None
-    qtbot.waitUntil(lambda: asked == ["Resend 3 submissions that need attention?"], timeout=10000)
+    qtbot.waitUntil(lambda: asked == ["Resend 3 submissions that need attention? " + RESEND_SAFETY], timeout=10000)
 
 
 def test_the_windows_history_reads_off_the_gui_thread_exactly_when_it_is_the_shared_one():
