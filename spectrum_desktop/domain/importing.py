@@ -135,10 +135,14 @@ CSV_COLUMNS = csv_columns()
 _KNOWN = set(CSV_COLUMNS)
 
 
+TEMPLATE_EXAMPLE_PO = "EXAMPLE-DELETE-THIS-ROW"
+"""The template's example row's purchase order number: a file that still holds it is not sent by mistake."""
+
+
 def csv_template() -> str:
-    """A CSV header with every column, plus one example row."""
+    """A CSV header with every column, plus one example row (which is never sent: see TEMPLATE_EXAMPLE_PO)."""
     example = {
-        "purchaseOrderNumber": "42015953", "orderDate": "2022-01-31T13:15:05-05:00",
+        "purchaseOrderNumber": TEMPLATE_EXAMPLE_PO, "orderDate": "2022-01-31T13:15:05-05:00",
         "lineItems.recipeSetId": "ABCD1234", "lineItems.sku": "100003-0001-S", "lineItems.quantity": "2",
     }
     out = io.StringIO()
@@ -209,6 +213,9 @@ def read_csv(data: str | bytes, source: str | None = None, *, recipe_sets: bool 
             if number:
                 orders[number] = entry
         entry.lines.append(row_number)
+        if number == TEMPLATE_EXAMPLE_PO and len(entry.lines) == 1:
+            entry.problems.append(CsvProblem(row_number, "purchaseOrderNumber", "this is the template's example "
+                                             "row: delete it, or put a real order in its place"))
         order = entry.order
         for name, cell in values.items():
             if "." in name and not name.startswith("lineItems."):

@@ -240,7 +240,8 @@ class BulkView(QWidget):
             self._update_summary()
 
     def _all_done(self) -> bool:
-        return not self._to_send() and not self._queued_ids
+        """A run went and nothing of it is left: the next file starts a new table."""
+        return self._run_started is not None and not self._to_send() and not self._queued_ids
 
     def _to_send(self, delivered: bool = False) -> list:
         """Valid rows not sent yet, without those this run skipped on purpose (or, with `delivered`, only the

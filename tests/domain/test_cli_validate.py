@@ -61,6 +61,9 @@ def test_csv_template_round_trips_through_validate(home, tmp_path):
     assert template.returncode == 0
     path = tmp_path / "orders.csv"
     path.write_text(template.stdout)
+    refused = _run(str(path), home=home)
+    assert refused.returncode == 2 and "example row" in refused.stdout + refused.stderr
+    path.write_text(template.stdout.replace("EXAMPLE-DELETE-THIS-ROW", "42015953"))
     done = _run(str(path), home=home)
     assert done.returncode == 0, done.stdout
     assert "order 1 (42015953, ack): valid" in done.stdout

@@ -6,7 +6,7 @@ import io
 import pytest
 
 from spectrum_desktop.domain.importing import (
-    CSV_COLUMNS, OrderImportError, csv_template, load_csv_text, load_json_text, read_csv,
+    CSV_COLUMNS, TEMPLATE_EXAMPLE_PO, OrderImportError, csv_template, load_csv_text, load_json_text, read_csv,
 )
 from spectrum_desktop.domain.validation import validate_many
 
@@ -128,10 +128,15 @@ def test_a_file_that_is_not_readable_csv_is_refused_as_a_whole(data, words):
         read_csv(data)
 
 
-def test_csv_template_has_every_column_and_a_valid_example():
-    (order,) = load_csv_text(csv_template())
+def test_csv_template_has_every_column_and_an_example_that_is_never_sent_by_mistake():
     assert csv_template().splitlines()[0].split(",") == CSV_COLUMNS
-    assert validate_many([order])[0].ok
+    (example,) = read_csv(csv_template())
+    assert [p.message for p in example.problems] == [
+        "this is the template's example row: delete it, or put a real order in its place"]
+    with pytest.raises(OrderImportError, match="example row"):
+        load_csv_text(csv_template())
+    (order,) = load_csv_text(csv_template().replace(TEMPLATE_EXAMPLE_PO, "PO-REAL-1"))
+    assert validate_many([order])[0].ok, "the example shows a valid order"
 
 
 def test_csv_full_order_with_addresses_repeated_on_each_row():

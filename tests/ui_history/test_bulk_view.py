@@ -129,7 +129,8 @@ def test_template_several_files_drop_and_invalid_row_opens_in_editor(qtbot, jour
     view.save_template(str(tmp_path / "t.csv"))
     (tmp_path / "more.json").write_text(json.dumps([order("J-1"), {**order("J-2"), "orderDate": "yesterday-ish"}]))
     assert view.open_paths([str(tmp_path / "t.csv"), str(tmp_path / "more.json")])
-    assert [r.valid for r in view.model.rows] == [True, True, False]
+    assert [r.valid for r in view.model.rows] == [False, True, False], "the template's example row is never sent"
+    assert "example row" in " ".join(view.model.rows[0].problems)
     assert view.model.rows[2].source == "more.json, order 2"
     with qtbot.waitSignal(view.open_in_editor, timeout=1000) as opened:
         view.open_row_in_editor(2)
