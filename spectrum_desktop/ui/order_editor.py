@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut, QTextCursor
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -163,7 +163,11 @@ def choice_box(key: str, label: str) -> QComboBox:  # noqa: D103
 
 class LineItemsTable(QTableView):
     """The line items. Tab walks the cells and, from the last cell, goes on to the next field (Shift+Tab from the
-    first cell goes back); Ctrl+Tab and Ctrl+Shift+Tab leave the table from any cell, as in other Qt text areas."""
+    first cell goes back); Ctrl+Tab and Ctrl+Shift+Tab leave the table from any cell, as in other Qt text areas.
+    Empty, it says how to add one, and Enter or Space in it adds one (`add_requested`)."""
+
+    add_requested = Signal()
+    EMPTY_TEXT = "No line items yet. Add one with the Add button, Ctrl+Shift+Return from any field, or Enter here."
 
     def _edge(self, forward: bool) -> bool:
         """True when Tab (forward) or Shift+Tab would leave the table from the current cell."""
@@ -185,7 +189,22 @@ class LineItemsTable(QTableView):
             return QWidget.focusNextPrevChild(self, forward)
         return super().focusNextPrevChild(forward)
 
+    def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if self.model() is not None and self.model().rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().placeholderText().color())
+            area = self.viewport().rect().adjusted(12, 12, -12, -12)
+            painter.drawText(area, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+                                       | Qt.TextFlag.TextWordWrap), self.EMPTY_TEXT)
+            painter.end()
+
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.model() is not None and self.model().rowCount() == 0 and event.key() in (
+                Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) and not event.modifiers():
+            self.add_requested.emit()
+            event.accept()
+            return
         control = event.modifiers() & Qt.KeyboardModifier.ControlModifier
         if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and control:
             forward = event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
@@ -419,6 +438,7 @@ class OrderEditor(QWidget):
     def _build_line_items(self) -> None:
         self.model = LineItemsModel(self)
         self.table = LineItemsTable(objectName="lineItems")
+        self.table.add_requested.connect(self.add_line_item)
         self.table.setAccessibleName("Line items")
         self.table.setToolTip("")
         self.table.setWhatsThis("Tab moves from cell to cell and, from the last cell, to the next field; "

@@ -118,6 +118,25 @@ def test_three_line_items_by_button_and_by_shortcut_from_any_field(window, qtbot
     assert editor.model.rowCount() == 3
 
 
+def test_an_empty_line_items_table_says_how_to_add_one_and_enter_there_adds_it(window, qtbot):
+    table = window.editor.table
+    assert window.editor.model.rowCount() == 0
+
+    def colours_in_corner():
+        image = table.viewport().grab().toImage()
+        return {image.pixel(x, y) for x in range(0, 300, 2) for y in range(0, 40, 2)}
+
+    assert len(colours_in_corner()) > 1, "the empty table shows its hint"
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Return)
+    assert window.editor.model.rowCount() == 1
+    assert table.state() == QAbstractItemView.State.EditingState  # typing goes into the Recipe set ID
+    type_text(qtbot, "RS-ENTER")
+    enter_cell(qtbot, table)
+    assert window.current_order()["lineItems"][0]["recipeSetId"] == "RS-ENTER"
+    assert window.editor.model.rowCount() == 1, "Return in a filled table does not add another"
+
+
 def test_the_right_click_menu_offers_the_line_item_actions(window, qtbot):
     editor = window.editor
     window.load_order({"purchaseOrderNumber": "PO-1", "lineItems": [{"recipeSetId": "A", "sku": "S", "quantity": 1}]})
