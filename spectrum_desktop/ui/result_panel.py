@@ -153,6 +153,7 @@ class ResultPanel(QWidget):
         self.detail.setVisible(bool(result.detail))
         for action, button in self._buttons.items():
             button.setVisible(action in result.actions)
+            button.setEnabled(True)
         self.table.setRowCount(len(result.rows))
         for index, row in enumerate(result.rows):
             cells = (row.recipe_set_id, "Succeeded" if row.success else "Failed", row.message)
@@ -167,6 +168,10 @@ class ResultPanel(QWidget):
             self._fitting = True
             self.table.resizeColumnToContents(0)
             self._fitting = False
+
+    def correction_opened(self) -> None:
+        """The failed recipe sets are in the form now: opening them again would undo what was typed since."""
+        self.correct_button.setEnabled(False)
 
     def _paint_colours(self) -> None:
         """The headline's and rows' colours for the current scheme (again when the system scheme changes)."""

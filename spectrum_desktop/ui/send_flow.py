@@ -250,6 +250,7 @@ class SendFlow(QObject):
                 failed(BodyNotKept(record.id, record.purchase_orders))
                 return
             self.correction_ready.emit(found)
+            self._panel.correction_opened()
 
         def failed(error: BaseException) -> None:
             self._task = None

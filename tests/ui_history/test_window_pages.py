@@ -294,6 +294,7 @@ def test_the_result_panel_opens_the_failed_recipe_sets_of_a_partial_send(qtbot, 
     qtbot.waitUntil(lambda: window.editor.note() != "", timeout=3000)
     assert [i["recipeSetId"] for i in window.current_order()["lineItems"]] == ["FAIL-1"]
     assert "R1, R2" in window.editor.note()
+    assert not window.results.correct_button.isEnabled(), "a second click would undo what is typed next"
     server.set_accept_failures(True)
     with qtbot.waitSignal(window.send_finished, timeout=10_000) as again:
         window.send_action.trigger()
