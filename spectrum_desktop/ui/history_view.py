@@ -42,6 +42,13 @@ DETAIL_ROOM = 480
 ALL_ENVIRONMENTS = "All environments"
 ANYONE = "Sent by anyone"
 SENT_BY_ROOM = 140
+PURCHASE_ORDER_ROOM = 150
+"""The purchase order column fits its orders up to this width (a longer one is cut, with its tooltip)."""
+MESSAGE_KEPT = 100
+"""The room Message keeps when the Sent by names are fitted (they are cut first)."""
+LAST_COLUMN_LEAST = 40
+"""How narrow Message may get before the table scrolls sideways: at 1024 wide a cut message (with its tooltip, and
+whole in the detail) is better than a scroll bar over the last row."""
 """The Sent by column never takes more than this (a longer name is cut; its tooltip shows it whole)."""
 RELOAD_DELAY_MS = 300
 SEARCH_DELAY_MS = 275
@@ -211,6 +218,9 @@ class HistoryView(QWidget):
         self.table.setWordWrap(False)
         self.table.setItemDelegateForColumn(STATE, BadgeDelegate(self.table))
         header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(LAST_COLUMN_LEAST)
+        # Before stretching: the stretched last section never gets narrower than its size when stretching began.
+        header.setDefaultSectionSize(LAST_COLUMN_LEAST)
         header.setStretchLastSection(True)
         self._fit_columns([e.name for e in environments])
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
@@ -298,7 +308,7 @@ class HistoryView(QWidget):
         header = self.table.horizontalHeader()
         others = sum(header.sectionSize(c) for c in range(header.count())
                      if c not in (SENT_BY, MESSAGE) and not header.isSectionHidden(c))
-        need = others + width + header.defaultSectionSize() - self.table.viewport().width()  # Message keeps that much
+        need = others + width + MESSAGE_KEPT - self.table.viewport().width()
         if self.isVisible() and need > 0:
             # No sideways scrolling for it: a long name is cut first (down to the heading), then Kind gives the
             # room (a cut name or kind has its tooltip).
@@ -420,6 +430,8 @@ class HistoryView(QWidget):
         if not self._sized and self.model.rowCount():
             self._sized = True
             self.table.resizeColumnToContents(PURCHASE_ORDER)
+            header = self.table.horizontalHeader()
+            header.resizeSection(PURCHASE_ORDER, min(header.sectionSize(PURCHASE_ORDER), PURCHASE_ORDER_ROOM))
             if self.shared:
                 self._fit_sent_by()
         self._clear_detail()

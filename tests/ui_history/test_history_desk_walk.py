@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QToolButton
 
 from spectrum_desktop.domain.states import OrderKind, SubmissionState
 from spectrum_desktop.ui.history_sources import history_source
+from spectrum_desktop.ui.history_format import PURCHASE_ORDER
 from spectrum_desktop.ui.history_view import SEARCH_DELAY_MS, HistoryView
 from tests.services.orders import service, submit
 from tests.ui_history.helpers import order, select_row, target
@@ -222,3 +223,18 @@ def test_the_detail_speaks_words_and_keeps_ids_and_paths_for_support(qtbot, jour
     assert "/api/" not in staff and "Submission " not in staff and f"submission {first.id}" not in staff
     assert f"Submission {again.id} (a resend of submission {first.id})" in support
     assert "Sent to /api/order/acknowledgement" in support.split("\nRequest:")[0]
+
+
+# --- 5. no sideways scrolling at 1024 wide ---
+
+def test_at_1024_wide_a_full_page_of_long_orders_needs_no_sideways_scrolling(qtbot, journal):
+    fill(journal, 40, prefix="A-VERY-LONG-PURCHASE-ORDER-NUMBER")
+    view, _reads = shown_view(qtbot, journal)
+    table = view.table
+    qtbot.waitUntil(lambda: table.verticalScrollBar().isVisible(), timeout=3000)
+    qtbot.wait(50)
+    assert not table.horizontalScrollBar().isVisible(), "a cut message beats a scroll bar over the last row"
+    cell = view.model.index(0, PURCHASE_ORDER)
+    assert table.horizontalHeader().sectionSize(PURCHASE_ORDER) < table.fontMetrics().horizontalAdvance(
+        view.model.data(cell)), "the long number is cut"
+    assert view.model.data(cell, Qt.ItemDataRole.ToolTipRole), "and whole in its tooltip"
