@@ -387,9 +387,15 @@ class SubmissionService:
         if body is None:
             return None
         record = self.record(submission_id)
-        accepted = tuple(r.recipe_set_id for r in record.results if r.success) \
-            if record.state == SubmissionState.PARTIAL else ()
         po = record.purchase_orders[0] if record.purchase_orders else str(body.get("purchaseOrderNumber", ""))
+        accepted: tuple[str, ...] = ()
+        if record.state == SubmissionState.PARTIAL:
+            # Accepted then, or by a later correction of it: neither is offered again.
+            since = self._journal.accepted_recipe_sets(record.environment_id, po)
+            then = [r.recipe_set_id for r in record.results if r.success]
+            accepted = tuple(then + sorted(since - set(then)))
+            failed = {r.recipe_set_id for r in record.results if not r.success}
+            body = only_failed_recipe_sets(body, failed - since)
         return Correction(submission_id, record.environment_id, po, body, accepted)
 
     def submit(self, raw: object, target: Target, kind: OrderKind | None = None,

@@ -103,10 +103,10 @@ class HistoryPages:
             self._lazy_service = LazyService(self._context)
         return self._lazy_service
 
-    def _edit(self, order: dict, correction: Any = None) -> None:
+    def _edit(self, order: dict, correction: Any = None, keep_result: bool = False) -> None:
         """Open an order from History or Bulk in the editor; from History it carries its Correction (the
         recipeSets accepted already are shown, never sent again)."""
-        self._window.load_order(order, correction)
+        self._window.load_order(order, correction, keep_result)
         self._window.show_page("Order")
 
     def _environments(self) -> list:
@@ -206,7 +206,7 @@ def install_history_pages(window: Any, context: Any) -> HistoryPages:
     window.add_page(pages.bulk_tab, "Bulk", "Ctrl+B")
     flow = getattr(window, "sender_flow", None)
     if flow is not None:  # the result panel's "Correct the failed ones" opens like History's Open in editor
-        flow.correction_ready.connect(lambda correction: pages._edit(correction.body, correction))
+        flow.correction_ready.connect(lambda correction: pages._edit(correction.body, correction, keep_result=True))
     sent = getattr(window, "send_finished", None)
     if sent is not None:
         sent.connect(pages.notify_changed)

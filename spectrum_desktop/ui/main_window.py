@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.editor.show_requested.connect(lambda: self.show_page("Order"))
         self._refused = False
         self.editor.changed.connect(self._forget_refusal)
+        self.editor.fields["purchaseOrderNumber"].textChanged.connect(self._follow_purchase_order)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -372,11 +373,15 @@ class MainWindow(QMainWindow):
         if not self.sender_flow.busy():
             self.results.clear()  # the last order's result is in History; it must not read as the new one's
 
-    def load_order(self, order: dict[str, Any], correction: Any = None) -> None:
+    def load_order(self, order: dict[str, Any], correction: Any = None, keep_result: bool = False) -> None:
         """Fill the editor. `correction` (services.submission.Correction, from History's Open in editor): the
-        order corrects that row; its accepted recipe sets are shown above the line items and never sent again."""
+        order corrects that row; its accepted recipe sets are shown above the line items and never sent again.
+        The last send's result goes (it must not read as this order's) unless `keep_result`: the result panel
+        opened this very order's failed recipe sets."""
         self.editor.load(order)
         self._set_correction(correction)
+        if not keep_result and not self.sender_flow.busy():
+            self.results.clear()
 
     def _set_correction(self, correction: Any) -> None:
         self._correction = correction
@@ -385,8 +390,17 @@ class MainWindow(QMainWindow):
             return
         where = self._environment_name(correction.environment_id)
         accepted = ", ".join(correction.accepted)
+        if not (correction.body.get("lineItems") or correction.body.get("recipeSets")):
+            self.editor.show_note(f"{correction.purchase_order} is complete: {where} has accepted all its recipe "
+                                  f"sets ({accepted}). Nothing is left to correct.")
+            return
         self.editor.show_note(f"Already accepted by {where}: {accepted} — not sent again. "
                               "Only the recipe sets below, which failed, are sent.")
+
+    def _follow_purchase_order(self, text: str) -> None:
+        """Another purchase order typed over a correction's: it is a new order now, and the note goes."""
+        if self._correction is not None and text.strip() != self._correction.purchase_order:
+            self._set_correction(None)
 
     def _environment_name(self, environment_id: str) -> str:
         return next((e.name for e in self._environments if e.id == environment_id), "Spectrum")

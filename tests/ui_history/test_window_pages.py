@@ -251,6 +251,15 @@ def test_a_partial_order_opened_from_history_sends_only_the_failed_recipe_set(qt
     assert again.args[0].original_id == original.id  # a new submission, linked to the one it corrects
     assert window.editor.note() == "PART-1 is complete: Local sandbox accepted R1, R2 before and FAIL-1 now."
 
+    trigger_shortcut(window, "Ctrl+H")  # the partial row, opened again later
+    qtbot.waitUntil(lambda: history.model.total == 2, timeout=3000)
+    row = next(r for r in range(history.model.rowCount()) if history.model.record(r).id == original.id)
+    history.table.selectRow(row)
+    with qtbot.waitSignal(history.open_in_editor, timeout=3000):
+        history.edit_button.click()
+    assert window.current_order()["lineItems"] == [], "nothing is offered again"
+    assert window.editor.note().startswith("PART-1 is complete: Local sandbox has accepted all its recipe sets")
+
 
 def test_the_send_button_refuses_a_correction_that_holds_an_accepted_recipe_set(qtbot, window_and_sandbox):
     window, server = window_and_sandbox
@@ -278,10 +287,24 @@ def test_new_order_forgets_the_correction_note(qtbot, window_and_sandbox):
     assert window.editor.note() == ""
     from spectrum_desktop.services.submission import Correction
 
-    window.load_order(order("PART-3", "FAIL-1"), Correction(1, "local-sandbox", "PART-3", {}, ("R1",)))
+    correction = Correction(1, "local-sandbox", "PART-3", order("PART-3", "FAIL-1"), ("R1",))
+    window.load_order(order("PART-3", "FAIL-1"), correction)
     assert "R1" in window.editor.note()
     window.new_order()
     assert window.editor.note() == ""
+    window.load_order(order("PART-3", "FAIL-1"), correction)
+    window.editor.fields["purchaseOrderNumber"].setText("OTHER-3")  # another order typed over it
+    assert window.editor.note() == ""
+
+
+def test_an_order_opened_in_the_editor_does_not_show_the_last_send_s_result(qtbot, window_and_sandbox):
+    window, _server = window_and_sandbox
+    window.load_order(order("SHOWN-1", "R1"))
+    with qtbot.waitSignal(window.send_finished, timeout=10_000):
+        window.send_action.trigger()
+    assert window.results.headline.text().startswith("Sent")
+    window.load_order(order("OTHER-2", "R1"))
+    assert window.results.shown is None and not window.results.headline.isVisible()
 
 
 def test_the_result_panel_opens_the_failed_recipe_sets_of_a_partial_send(qtbot, window_and_sandbox):
