@@ -1,19 +1,14 @@
-"""The mouse wheel scrolls a form; it changes a value only in the field the person is working in.
+"""The mouse wheel scrolls a form and never changes a value.
 
-Qt's choice boxes, spin boxes and date editors take the wheel from under the pointer, so scrolling down a long
-order would quietly change its priority or country on the way. A guarded widget hands a wheel it receives
-without having the focus to the scroll area around it.
+Qt's choice boxes, spin boxes and date editors take the wheel from under the pointer (and keep taking it once
+clicked), so scrolling down a long order would quietly change its priority or country on the way. A guarded widget
+hands the wheel to the scroll area around it; its value changes by the keyboard or its list, which a person sees.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
-
-
-def _working_in(widget: QWidget) -> bool:
-    focused = QApplication.focusWidget()
-    return focused is not None and (focused is widget or widget.isAncestorOf(focused))  # an editable box's text
 
 
 def _scroll_area_around(widget: QWidget) -> QAbstractScrollArea | None:
@@ -25,7 +20,7 @@ def _scroll_area_around(widget: QWidget) -> QAbstractScrollArea | None:
 
 class _WheelGuard(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() != QEvent.Type.Wheel or not isinstance(watched, QWidget) or _working_in(watched):
+        if event.type() != QEvent.Type.Wheel or not isinstance(watched, QWidget):
             return False
         area = _scroll_area_around(watched)
         if area is not None:
@@ -36,7 +31,7 @@ class _WheelGuard(QObject):
 
 
 def guard_wheel(*widgets: QWidget) -> None:
-    """Let the wheel change these widgets only while the person works in them (a click or Tab gives the focus)."""
+    """The wheel over these widgets scrolls what holds them instead of changing them."""
     for widget in widgets:
         if widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
             widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # the wheel no longer takes the focus by itself
