@@ -227,8 +227,9 @@ class MainWindow(QMainWindow):
             return  # an empty form is not validated for this (a fresh one is validated on its first edit)
         result = self.editor.result if result is None else result
         if result is None or not result.ok:
-            count = len(result.errors) if result is not None else 0
-            first = f" First: {result.errors[0].label}: {result.errors[0].message}." if count else ""
+            errors = self.editor.errors_to_fix(result) if result is not None else []
+            count = len(errors)
+            first = f" First: {errors[0].label}: {errors[0].message}." if count else ""
             self.send_action.setToolTip(f"Fix {counted(count, 'problem')} before sending.{first} "
                                         "Send shows them all and sends nothing.")
             self.send_action.setEnabled(not busy)
@@ -251,7 +252,7 @@ class MainWindow(QMainWindow):
             self.show_page("Order")
             self.editor.reveal_problems()
             self.editor.first_problem()
-            errors = result.errors if result else []
+            errors = self.editor.errors_to_fix(result) if result else []
             first = f" First: {errors[0].label}: {errors[0].message}." if errors else ""
             self.sender_flow.refuse(ValueError(
                 f"Fix the order first: {counted(len(errors), 'problem')} to fix, listed beside the form.{first}"),

@@ -1072,10 +1072,19 @@ class OrderEditor(QWidget):
             prefix = panel.key + "."
             panel.mark({p[len(prefix):]: "; ".join(t) for p, t in messages.items() if p.startswith(prefix)})
 
+    def errors_to_fix(self, result: ValidationResult) -> list:
+        """The errors a person has to fix: not those of a greyed-out part (the shipping address while it is the
+        same as the customer's, whose problems are the customer's)."""
+        return [e for e in result.errors if not self._greyed_out(e.path)]
+
+    def _greyed_out(self, path: str) -> bool:
+        head = path.split(".", 1)[0].split("[", 1)[0]
+        return head == "shippingAddress" and self.same_as_customer.isChecked()
+
     def _problem_shown(self, path: str) -> bool:
         """Quiet until asked: may this problem be shown yet?"""
         head = path.split(".", 1)[0].split("[", 1)[0]
-        if head == "shippingAddress" and self.same_as_customer.isChecked():
+        if self._greyed_out(path):
             return False  # greyed out: the customer's address is sent, its problems are the customer's
         if self._reveal_all:
             return True

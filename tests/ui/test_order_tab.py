@@ -259,6 +259,10 @@ def test_disabled_shipping_fields_show_no_problem(window, qtbot):
     texts = problem_texts(editor)
     assert any("Customer" in t for t in texts) and not any("Shipping" in t for t in texts)
     assert not [name for name in marked_fields(editor) if name.startswith("shippingAddress")]
+    window.send_current()  # the count said in the result is the list's, not doubled by the greyed-out copy
+    listed = len(problem_texts(editor))
+    assert window.results.detail.text().startswith(f"Fix the order first: {listed} problems to fix")
+    assert f"Fix {listed} problems" in window.send_action.toolTip()
     editor.same_as_customer.setChecked(False)
     assert any("Shipping" in t for t in problem_texts(editor))
 
