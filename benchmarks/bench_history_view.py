@@ -99,7 +99,7 @@ def main() -> int:
         view.state.setCurrentIndex(0)
         app.processEvents()
         start = time.perf_counter()
-        view.search.setText("PO-77777")
+        view.search.setText("77777")  # part of a number: found anywhere in it
         view.apply_filter()
         app.processEvents()
         search = time.perf_counter() - start
@@ -112,7 +112,7 @@ def main() -> int:
         print(f"baseline: bare journal query of 'needs attention': {attention_baseline * 1000:.1f} ms")
         print(f"filter 'needs attention' ({needing} rows): {attention * 1000:.1f} ms (target < 150 ms)"
               f" ratio vs baseline {attention / attention_baseline:.1f}x")
-        print(f"filter search PO-77777 ({view.model.total} rows): {search * 1000:.1f} ms (target < 150 ms)")
+        print(f"filter search 77777, anywhere in the number ({view.model.total} rows): {search * 1000:.1f} ms (target < 150 ms)")
         ok = first_page < 0.3 and attention < 0.15 and search < 0.15
         print("PASS" if ok else "FAIL")
         view.close()

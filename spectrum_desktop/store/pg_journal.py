@@ -650,9 +650,9 @@ class PgJournal:
             where.append("sender = %s")
             params.append(sender)
         if query.search.strip():
-            # A purchase order, recipeSet id or SKU that starts with the search text (indexed prefix search).
+            # A purchase order, recipeSet id or SKU that holds the search text anywhere ("1002" finds PO-1002).
             where.append("s.id IN (SELECT k.submission_id FROM submission_search AS k WHERE k.value LIKE %s)")
-            params.append(_escape_like(query.search.strip()) + "%")
+            params.append("%" + _escape_like(query.search.strip()) + "%")
         if query.latest_only:
             where.append(
                 "NOT EXISTS (SELECT 1 FROM submissions AS later WHERE later.environment_id = s.environment_id"

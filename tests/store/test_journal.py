@@ -149,6 +149,15 @@ def test_search_wildcards_are_literal(journal):
     assert journal.history(HistoryQuery(search="%")).total == 0
 
 
+def test_search_finds_a_number_by_any_part_of_it_on_both_backends(journal):
+    wanted = _record(journal, "PO-1002")
+    _record(journal, "PO-2001")
+    for part in ("1002", "PO-10", "-1002", "RS-PO-1002", "KU-PO-100"):
+        found = journal.history(HistoryQuery(search=part))
+        assert [r.id for r in found.rows] == [wanted], part
+    assert journal.history(HistoryQuery(search="PO-")).total == 2
+
+
 def test_succeeded_before_matches_whole_po_in_same_environment(journal):
     sid = _record(journal, "PO-7")
     journal.mark_sending(sid)
