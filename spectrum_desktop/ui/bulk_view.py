@@ -86,6 +86,8 @@ class BulkView(QWidget):
     progressed = Signal()
     open_in_editor = Signal(dict)
     show_problems = Signal(object)
+    sending_changed = Signal(bool)
+    """A run started (True) or ended (False): the window keeps its environment while one goes."""
 
     def __init__(self, source: BulkSource, confirm: Callable[[int, str], bool] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -358,6 +360,7 @@ class BulkView(QWidget):
     def _set_sending(self, sending: bool) -> None:
         self.cancel_button.setEnabled(sending)
         self._update_buttons()
+        self.sending_changed.emit(sending)
 
     def _update_buttons(self) -> None:
         """Each button is enabled only when it has something to act on, and its tooltip says why not."""

@@ -156,6 +156,7 @@ class HistoryPages:
         view.open_in_editor.connect(self._edit)
         view.progressed.connect(self.notify_changed)
         view.show_problems.connect(self._show_problems)
+        view.sending_changed.connect(window.set_bulk_sending)
         return view
 
     def _show_problems(self, history_filter: HistoryFilter) -> None:

@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
     """The user asked to set the token of this environment id (the result panel's "Set token…")."""
 
     _correction: Any = None
+    _bulk_sending = False
     """The History row the order in the editor corrects (set by load_order), or None."""
 
     def __init__(self, context: Any, settings: QSettings) -> None:
@@ -216,8 +217,13 @@ class MainWindow(QMainWindow):
 
         self.help = install_help_menu(self)
 
+    def set_bulk_sending(self, sending: bool) -> None:
+        """A bulk run goes to the environment it started with: no switching (nor single sends) while it does."""
+        self._bulk_sending = sending
+        self._on_validated()
+
     def _on_validated(self, result=None) -> None:
-        busy = hasattr(self, "sender_flow") and self.sender_flow.busy()
+        busy = (hasattr(self, "sender_flow") and self.sender_flow.busy()) or self._bulk_sending
         self.environment_combo.setEnabled(not busy)
         self.environment_combo.setToolTip(
             "Wait for the send to finish before switching environment." if busy else "Active environment (Ctrl+E)")

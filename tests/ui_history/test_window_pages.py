@@ -65,7 +65,10 @@ def test_bulk_run_fills_history_live_and_a_problem_opens_in_the_editor(qtbot, wi
     assert len(bulk.model.invalid_rows()) == 1
     with qtbot.waitSignal(bulk.send_finished, timeout=15_000):
         bulk.send_valid()
+        assert not window.environment_combo.isEnabled(), "the run keeps its environment: no switching meanwhile"
+        assert not window.send_action.isEnabled()
     assert {r.outcome.state for r in bulk.model.valid_rows()} == {SubmissionState.SUCCEEDED, SubmissionState.PARTIAL}
+    assert window.environment_combo.isEnabled()
 
     bulk.problems_button.click()
     assert window.pages.currentWidget().findChild(HistoryView) is history
