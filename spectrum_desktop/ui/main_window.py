@@ -447,7 +447,12 @@ class MainWindow(QMainWindow):
 
     def show_rate_budget(self, left: int, total: int, what: str = "") -> None:
         """`what`: which sends the budget is for (the server counts each kind of request apart)."""
-        self.rate_label.setText(f"Requests left{f' for {what}' if what else ''}: {left} of {total}")
+        label = f"Requests left{f' for {what}' if what else ''}: "
+        self.rate_label.setText(f"{label}{left} of {total}")
+        # As wide as with every request left, so counting down never shifts the status bar.
+        widest = self.rate_label.fontMetrics().horizontalAdvance(f"{label}{total} of {total}")
+        self.rate_label.setMinimumWidth(widest + self.rate_label.contentsMargins().left()
+                                        + self.rate_label.contentsMargins().right())
 
     def _on_environment_index(self, index: int) -> None:
         if index < 0:
