@@ -73,7 +73,7 @@ def _describe(error: Exception) -> str:
     if isinstance(error, requests.ConnectTimeout):
         return "the server did not answer the connection in time"
     if isinstance(error, requests.ReadTimeout):
-        return "no answer within the read timeout"
+        return "the server did not answer in time"
     cause = error.args[0] if error.args else None
     if isinstance(cause, MaxRetryError):
         cause = cause.reason

@@ -515,7 +515,7 @@ class SubmissionService:
                 return Reconciliation(current, True, list(items))  # its live sender records the answer
             self._journal.finish(
                 submission_id, SubmissionState.ALREADY_SUBMITTED, http_status=200,
-                message=f"Delivered: Spectrum has this order ({len(items)} line items). Nothing more to send.",
+                message=f"Delivered: Spectrum has this order ({count(len(items), 'line item')}). Nothing more to send.",
                 response_body=outcome.response_text or None, results=record.results,
             )
             return Reconciliation(self._journal.get(submission_id), True, list(items))
