@@ -38,7 +38,7 @@ def preferences_shortcuts() -> list[QKeySequence]:
 def token_status(location: Any) -> str:
     """What the status bar says about the active environment's token."""
     if not location.needed:
-        return "not needed for the local sandbox"
+        return "not needed here"  # the tooltip says why (the Local sandbox needs none); the status bar is narrow
     if location.overridden:
         return "set for this session by the app's start-up settings (it overrides the saved one)"
     if not location.has_token:

@@ -216,7 +216,9 @@ def test_purchase_orders_with_separators_and_wildcards_round_trip(make):
     assert not ann.succeeded_before("staging", "LOSTA")
     assert ann.succeeded_before("staging", "LOSTA|Z")
     assert ann.history(HistoryQuery(search="50%")).total == 1
-    assert ann.history(HistoryQuery(search="%")).total == 0
+    literal = ann.history(HistoryQuery(search="%"))  # a literal "%" anywhere in the number, not a wildcard
+    assert [r.purchase_orders for r in literal.rows] == [("50% off",)]
+    assert ann.history(HistoryQuery(search="_")).total == 0
 
 
 def test_an_unreachable_server_is_a_typed_error_naming_no_password(pg_cluster):

@@ -95,8 +95,9 @@ def test_a_delivered_order_drops_its_draft(window, qtbot):
 
 
 def test_status_bar_says_where_the_token_is_and_the_budget_left(window, qtbot):
-    qtbot.waitUntil(lambda: "sandbox" in window.token_label.text(), timeout=10_000)
-    assert window.token_label.text() == "Token: not needed for the local sandbox"
+    qtbot.waitUntil(lambda: "not needed" in window.token_label.text(), timeout=10_000)
+    assert window.token_label.text() == "Token: not needed here"
+    assert "needs no token" in window.token_label.toolTip()
     assert window.rate_label.text().startswith("Requests left for acknowledgements: ")
     window.set_environment("staging")
     qtbot.waitUntil(lambda: "none saved" in window.token_label.text(), timeout=10_000)
