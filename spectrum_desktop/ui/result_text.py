@@ -15,12 +15,13 @@ from spectrum_desktop.domain.words import count as counted
 if TYPE_CHECKING:  # annotations only: the records' module is loaded when a send or the History needs it
     from spectrum_desktop.domain.submission import RecipeSetResult, SubmissionRecord
 
-TRACE_ID = re.compile(r"trace\s*(?:log\s*)?id\s*[:=#]?\s*([A-Za-z0-9][A-Za-z0-9._-]{3,})", re.IGNORECASE)
+# Patterns as text: `re` compiles (and caches) them on first use, not while the window is being built.
+TRACE_ID = r"(?i)trace\s*(?:log\s*)?id\s*[:=#]?\s*([A-Za-z0-9][A-Za-z0-9._-]{3,})"
 CHECK_LABEL = "Check in Spectrum"
 SEND_AGAIN_LABEL = "Send again"
 CORRECT_LABEL = "Correct the failed ones"
 """The result panel's buttons, named here so the texts name them as they are labelled."""
-WAIT = re.compile(r"wait\s+(?:about\s+|up\s+to\s+)?(\d+(?:\.\d+)?)\s*s", re.IGNORECASE)
+WAIT = r"(?i)wait\s+(?:about\s+|up\s+to\s+)?(\d+(?:\.\d+)?)\s*s"
 
 
 class Tone(StrEnum):
@@ -50,7 +51,7 @@ class ResultText:
 
 
 def trace_id_in(text: str) -> str:
-    match = TRACE_ID.search(text or "")
+    match = re.search(TRACE_ID, text or "")
     return match.group(1).rstrip(".") if match else ""
 
 
@@ -75,7 +76,7 @@ def wait_seconds(record: SubmissionRecord) -> float | None:
     value = getattr(record, "retry_after", None)
     if isinstance(value, (int, float)) and value > 0:
         return float(value)
-    match = WAIT.search(record.message or "")
+    match = re.search(WAIT, record.message or "")
     return float(match.group(1)) if match else None
 
 
@@ -157,7 +158,7 @@ def _failure(
         else:
             how_long = "Wait a minute, then send again."
         return ResultText(Tone.FAILURE, f"Not sent: too many requests to {environment_name} (rate limit).",
-                          how_long + (f" The server said: {message}" if message and not WAIT.search(message) else ""),
+                          how_long + (f" The server said: {message}" if message and not re.search(WAIT, message) else ""),
                           rows,
                           actions=(Action.SEND_AGAIN,))
     if reason is FailureReason.UNREACHABLE:
