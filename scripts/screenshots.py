@@ -234,6 +234,7 @@ def one_pass(app, out: Path, size: tuple[int, int], scheme: str) -> None:
         app.processEvents()
         window.set_environment("local-sandbox")
         window.close()
+        window.deleteLater()  # its timers must not outlive this pass's data folder
         app.processEvents()
 
 

@@ -67,6 +67,7 @@ class WindowTools(QObject):
         self.recovery = None
         self._status_task: tasks.Task | None = None
         self._budget_task: tasks.Task | None = None
+        self._closed = False
         self._rebind(window.save_action, self.save_draft)
         self._rebind(window.preferences_action, self.open_preferences)
         window.preferences_action.setShortcuts(preferences_shortcuts())
@@ -101,7 +102,6 @@ class WindowTools(QObject):
         self._rate_timer.setInterval(RATE_REFRESH_MS)
         self._rate_timer.timeout.connect(self.refresh_rate_budget)
         self._follow_request_format()
-        self._closed = False
         self._draft_task: tasks.Task | None = None
         # The keyring, the HTTP client and the database are not needed to show the window: read them once it is up.
         QTimer.singleShot(BACKGROUND_DELAY_MS, self, self._start_background_checks)
@@ -247,8 +247,8 @@ class WindowTools(QObject):
 
     def refresh_rate_budget(self) -> None:
         """The budget is machine-wide and kept in the database: read it off the GUI thread."""
-        if self._budget_task is not None:
-            return
+        if self._budget_task is not None or self._closed:
+            return  # closed: the database is closed too (pages torn down after closing still signal a change)
         context, environment, endpoint = self._context, self._window.active_environment(), self._endpoint()
 
         def done(budget: Any) -> None:

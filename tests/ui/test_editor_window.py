@@ -227,3 +227,12 @@ def test_closing_before_the_background_checks_start_skips_them(home, qtbot):
     qtbot.wait(700)
     assert not window.tools.draft_check_started()
     assert window.token_label.text() == ""
+
+
+def test_a_closed_window_reads_no_more_from_its_closed_data(window, qtbot):
+    qtbot.waitUntil(lambda: window.rate_label.text().startswith("Requests left"), timeout=10_000)
+    qtbot.waitUntil(lambda: window.tools._budget_task is None, timeout=5000)
+    window.close()
+    window.pages.setCurrentIndex(1)  # pages torn down after closing still say their page changed
+    window.tools.refresh_rate_budget()
+    assert window.tools._budget_task is None, "no read of the rate budget after the database was closed"
