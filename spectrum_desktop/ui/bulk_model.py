@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from spectrum_desktop.domain.importing import CsvOrder, CsvProblem
 from spectrum_desktop.domain.fields import address_fields, line_item_fields, order_fields, sku_quantity_fields
+from spectrum_desktop.domain.importing import CsvOrder, CsvProblem
 from spectrum_desktop.domain.states import OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.errors import InvalidOrder
