@@ -38,3 +38,5 @@ class FailureReason(StrEnum):
 NEEDS_ATTENTION = frozenset(
     {SubmissionState.FAILED, SubmissionState.PARTIAL, SubmissionState.UNKNOWN, SubmissionState.QUEUED}
 )
+DELIVERED = frozenset({SubmissionState.SUCCEEDED, SubmissionState.ALREADY_SUBMITTED})
+"""Spectrum has the order: there is nothing more to send."""

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from spectrum_desktop.domain.errors import NotInHistory
-from spectrum_desktop.domain.states import FailureReason, OrderKind, SubmissionState
+from spectrum_desktop.domain.states import DELIVERED, FailureReason, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import AttemptRecord, RecipeSetResult, SubmissionRecord
 from spectrum_desktop.store.crypto import BodyCipher
 from spectrum_desktop.store.database import Database
@@ -27,7 +27,6 @@ _COLUMNS = (
     " http_status, message, attempts, created_at, updated_at, original_id, owner, lease_until"
 )
 PO, RECIPE_SET, SKU = "po", "recipe_set", "sku"
-DELIVERED = (SubmissionState.SUCCEEDED, SubmissionState.ALREADY_SUBMITTED)
 RESENDABLE = (SubmissionState.FAILED, SubmissionState.PARTIAL, SubmissionState.UNKNOWN, SubmissionState.QUEUED)
 
 

@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from spectrum_desktop.domain.states import DELIVERED as DELIVERED_STATES
 from spectrum_desktop.domain.states import FailureReason, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import AttemptRecord, RecipeSetResult, SubmissionRecord
 from spectrum_desktop.store.crypto import BodyCipher, BodyUnreadable
@@ -152,7 +153,7 @@ _COLUMNS = (
     " http_status, message, attempts, created_at, updated_at, original_id, sender, owner"
 )
 _CHECK_TEXT = "spectrum-desktop team key"
-DELIVERED = ("succeeded", "already_submitted")
+DELIVERED = tuple(sorted(state.value for state in DELIVERED_STATES))
 RESENDABLE = ("failed", "partial", "unknown", "queued")
 
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from spectrum_desktop.domain.environment import Environment
-from spectrum_desktop.domain.states import NEEDS_ATTENTION, OrderKind, SubmissionState
+from spectrum_desktop.domain.states import DELIVERED, NEEDS_ATTENTION, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.services.history import SubmissionDetail
 from spectrum_desktop.ui import tasks
@@ -670,8 +670,10 @@ class HistoryView(QWidget):
             self._say("Select the rows to resend first.")
             return None
         production = sum(1 for r in records if r.environment_id in self._production)
-        if production and not self._confirm(
-                f"Resend {count(len(records), 'submission')}? {_production_part(production, len(records))}"):
+        delivered = sum(1 for r in records if r.state in DELIVERED)
+        warnings = ([_production_part(production, len(records))] if production else []) + \
+            ([_delivered_part(delivered, len(records))] if delivered else [])
+        if warnings and not self._confirm(f"Resend {count(len(records), 'submission')}? {' '.join(warnings)}"):
             return None
         ids = [r.id for r in records]
         return self._resend(lambda: ids)
@@ -872,6 +874,15 @@ class HistoryView(QWidget):
 
 def _unknown_words(n: int) -> str:
     return "submission whose outcome is unknown" if n == 1 else f"{n} submissions whose outcome is unknown"
+
+
+def _delivered_part(delivered: int, total: int) -> str:
+    """The warning part of a resend question: how many of the rows Spectrum has already (as the editor asks)."""
+    if delivered == total:
+        which = "It was" if total == 1 else "They were all"
+    else:
+        which = f"{delivered} of them {'was' if delivered == 1 else 'were'}"
+    return f"{which} already delivered: Spectrum will most likely answer “already submitted”."
 
 
 def _production_part(production: int, total: int) -> str:

@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from spectrum_desktop.domain.endpoints import ACK_PATH, ACKS_PATH, ENDPOINTS, ORDER_PATH
-from spectrum_desktop.domain.states import SubmissionState
+from spectrum_desktop.domain.states import DELIVERED
 from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.services.drafts import DraftKeeper
 from spectrum_desktop.ui import tasks
@@ -25,7 +25,6 @@ BUDGET_NAMES = {ACK_PATH: "acknowledgements", ACKS_PATH: "bulk sends", ORDER_PAT
 """What each endpoint's budget is called in the status bar."""
 DRAFT_CHECK_WAIT_MS = 5000
 BACKGROUND_DELAY_MS = 400
-DELIVERED = {SubmissionState.SUCCEEDED, SubmissionState.ALREADY_SUBMITTED}
 
 
 def preferences_shortcuts() -> list[QKeySequence]:

@@ -137,7 +137,9 @@ def test_resend_all_needing_attention_after_sandbox_accepts_then_resend_of_deliv
     view.state.setCurrentIndex(0)
     select_row(view, view.model.row_of(next(r.id for r in resent.args[0] if r.purchase_orders[0] == "PO-DOWN")))
     with qtbot.waitSignal(view.resend_finished, timeout=5000) as again:
-        view.resend_selected()
+        view.resend_selected()  # a delivered row: asked first, as the editor asks
+    assert asked[-1] == ("Resend 1 submission? It was already delivered: Spectrum will most likely answer "
+                         "“already submitted”.")
     assert [r.state for r in again.args[0]] == [SubmissionState.ALREADY_SUBMITTED]
     assert sandbox.accepted_count("PO-DOWN") == sandbox.accepted_count("PO-PART") == 1
 
