@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from spectrum_desktop.domain.errors import NotInHistory
-from spectrum_desktop.domain.states import DELIVERED, FailureReason, OrderKind, SubmissionState
+from spectrum_desktop.domain.states import DELIVERED, NEEDS_ATTENTION, FailureReason, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import AttemptRecord, RecipeSetResult, SubmissionRecord
 from spectrum_desktop.store.crypto import BodyCipher
 from spectrum_desktop.store.database import Database
@@ -27,7 +27,7 @@ _COLUMNS = (
     " http_status, message, attempts, created_at, updated_at, original_id, owner, lease_until"
 )
 PO, RECIPE_SET, SKU = "po", "recipe_set", "sku"
-RESENDABLE = (SubmissionState.FAILED, SubmissionState.PARTIAL, SubmissionState.UNKNOWN, SubmissionState.QUEUED)
+RESENDABLE = NEEDS_ATTENTION  # the states a resend may claim a row in
 
 
 class SubmissionNotFound(NotInHistory):

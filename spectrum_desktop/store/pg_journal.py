@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from spectrum_desktop.domain.states import DELIVERED as DELIVERED_STATES
+from spectrum_desktop.domain.states import NEEDS_ATTENTION
 from spectrum_desktop.domain.states import FailureReason, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import AttemptRecord, RecipeSetResult, SubmissionRecord
 from spectrum_desktop.store.crypto import BodyCipher, BodyUnreadable
@@ -154,7 +155,7 @@ _COLUMNS = (
 )
 _CHECK_TEXT = "spectrum-desktop team key"
 DELIVERED = tuple(sorted(state.value for state in DELIVERED_STATES))
-RESENDABLE = ("failed", "partial", "unknown", "queued")
+RESENDABLE = tuple(sorted(state.value for state in NEEDS_ATTENTION))
 
 
 class SharedHistoryUnavailable(SharedHistoryError):
