@@ -16,6 +16,12 @@ SEND_TIMEOUT_MS = 10_000
 HELD_ANSWER_S = 8.0  # longer than any wait for the progress row; the sandbox stops waiting when it stops
 
 
+def use_environments(home, environments: dict) -> None:
+    """The environments the next window opens with (its config/environments.json)."""
+    (home / "config").mkdir(exist_ok=True)
+    (home / "config" / "environments.json").write_text(json.dumps(environments))
+
+
 def context_on(server: SandboxServer) -> AppContext:
     return AppContext(sandbox=server)
 
@@ -169,8 +175,7 @@ def test_production_asks_and_cancel_sends_nothing(qtbot, home, sandbox, tmp_path
         ],
         "active_id": "live-copy",
     }
-    (tmp_path / "config").mkdir(exist_ok=True)
-    (tmp_path / "config" / "environments.json").write_text(json.dumps(environments))
+    use_environments(tmp_path, environments)
     win = build_main_window(context_on(sandbox))
     qtbot.addWidget(win)
     win.show()
@@ -204,8 +209,7 @@ def test_switching_environment_changes_band_and_target(qtbot, home, sandbox, tmp
             ],
             "active_id": "local-sandbox",
         }
-        (tmp_path / "config").mkdir(exist_ok=True)
-        (tmp_path / "config" / "environments.json").write_text(json.dumps(environments))
+        use_environments(tmp_path, environments)
         monkeypatch.setenv("SPECTRUM_API_TOKEN", other.token)
         win = build_main_window(context_on(sandbox))
         qtbot.addWidget(win)
@@ -280,8 +284,7 @@ def test_unauthorized_offers_to_set_the_token(qtbot, home, sandbox, tmp_path, mo
         "environments": [{"id": "staging", "name": "Staging", "base_url": sandbox.url}],
         "active_id": "staging",
     }
-    (tmp_path / "config").mkdir(exist_ok=True)
-    (tmp_path / "config" / "environments.json").write_text(json.dumps(environments))
+    use_environments(tmp_path, environments)
     monkeypatch.setenv("SPECTRUM_API_TOKEN", "not-the-right-token")
     win = build_main_window(context_on(sandbox))
     qtbot.addWidget(win)
@@ -301,8 +304,7 @@ def test_an_invalid_order_names_the_environment_chosen_now_not_the_last_one_sent
                          {"id": "second", "name": "Second test server", "base_url": sandbox.url}],
         "active_id": "first",
     }
-    (tmp_path / "config").mkdir(exist_ok=True)
-    (tmp_path / "config" / "environments.json").write_text(json.dumps(environments))
+    use_environments(tmp_path, environments)
     monkeypatch.setenv("SPECTRUM_API_TOKEN", sandbox.token)
     win = build_main_window(context_on(sandbox))
     qtbot.addWidget(win)
@@ -333,8 +335,7 @@ def test_an_unreachable_server_says_nothing_arrived_and_send_again_works_once_it
         "environments": [{"id": "gone", "name": "Gone", "base_url": url}],
         "active_id": "gone",
     }
-    (tmp_path / "config").mkdir(exist_ok=True)
-    (tmp_path / "config" / "environments.json").write_text(json.dumps(environments))
+    use_environments(tmp_path, environments)
     monkeypatch.setenv("SPECTRUM_API_TOKEN", "token-for-gone")
     win = build_main_window(context_on(sandbox))
     qtbot.addWidget(win)
@@ -358,8 +359,7 @@ def test_a_missing_token_is_shown_before_anything_is_sent(qtbot, home, sandbox, 
         "environments": [{"id": "staging", "name": "Staging", "base_url": sandbox.url}],
         "active_id": "staging",
     }
-    (tmp_path / "config").mkdir(exist_ok=True)
-    (tmp_path / "config" / "environments.json").write_text(json.dumps(environments))
+    use_environments(tmp_path, environments)
     win = build_main_window(context_on(sandbox))
     qtbot.addWidget(win)
     win.load_order(order("PO-NOTOKEN-1", "RS-1"))
