@@ -217,7 +217,14 @@ class WindowTools(QObject):
         endpoint = self._endpoint()
 
         def read(report, cancel):
-            return context.credentials.location(environment), context.rate_budget(environment, endpoint)
+            from spectrum_desktop.services.team import SharedHistoryError
+
+            location = context.credentials.location(environment)
+            try:
+                budget = context.rate_budget(environment, endpoint)
+            except SharedHistoryError as error:  # the team's budget is in the shared history, and it is away
+                budget = error
+            return location, budget
 
         self._status_task = tasks.run(
             window, read, lambda found: self._show_status(environment.id, *found), self._status_failed,
@@ -256,7 +263,7 @@ class WindowTools(QObject):
 
         def failed(error: BaseException) -> None:  # the status bar must not break the window
             self._budget_task = None
-            self._window.rate_label.setText(user_message(error))
+            self._show_budget(error)
 
         self._budget_task = tasks.run(self._window, lambda report, cancel: context.rate_budget(environment, endpoint),
                                       done, failed, progress=None)
@@ -270,12 +277,26 @@ class WindowTools(QObject):
         return ENDPOINTS[self._window.editor.kind()]
 
     def _show_budget(self, budget: Any) -> None:
+        if isinstance(budget, BaseException):
+            self._budget_unknown(budget)
+            return
         self._window.show_rate_budget(budget.left, budget.total, BUDGET_NAMES.get(self._endpoint(), ""))
         self._window.rate_label.setToolTip(
             f"The server allows {counted(budget.total, 'request')} every {budget.seconds:g} "
             f"second{'' if budget.seconds == 1 else 's'}; "
             "sending waits when none are left."
         )
+
+    def _budget_unknown(self, error: BaseException) -> None:
+        """The budget could not be read: a few words in the status bar (the whole message would be cut off there),
+        the whole of it in the tooltip."""
+        from spectrum_desktop.services.team import SharedHistoryError
+
+        label = self._window.rate_label
+        label.setMinimumWidth(0)
+        label.setText("Shared history not available: nothing can be sent" if isinstance(error, SharedHistoryError)
+                      else "Requests left: unknown")
+        label.setToolTip(user_message(error))
 
 
 def _toolbar_icons(window: Any, toolbar: Any, token_action: QAction) -> None:

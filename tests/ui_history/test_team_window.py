@@ -60,3 +60,27 @@ def test_a_row_sent_from_home_a_appears_in_bs_open_history_within_3_seconds(qtbo
         assert history.table.horizontalScrollBar().maximum() == 0
         window.close()
     assert window.history_pages.live._listener is None  # closing the window ended the listener
+
+
+def test_an_unreachable_shared_history_is_said_in_the_status_bar_not_as_the_tokens_place(qtbot, tmp_path,
+                                                                                         monkeypatch):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on: the database refuses at once
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", f"postgresql://ann@127.0.0.1:{port}/team")
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    monkeypatch.delenv("SPECTRUM_API_TOKEN", raising=False)
+    window = build_main_window(AppContext())
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: "Shared history" in window.rate_label.text(), timeout=10000)
+    assert window.token_label.text() == "Token: not needed here"  # the token's place is still known
+    assert window.rate_label.text() == "Shared history not available: nothing can be sent"
+    assert "cannot be reached" in window.rate_label.toolTip()
+    bar = window.statusBar()
+    assert window.rate_label.geometry().right() <= bar.width()  # the words fit at 1024 wide
+    window.close()
