@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -25,6 +25,21 @@ from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.colour_scheme import error_text_style
 from spectrum_desktop.ui.errors import user_message
 
+
+class _EnterDoes(QObject):
+    """Enter in a field does that field's action (Test, Save, Keep team key), not whichever button the dialog
+    happens to hold as its default (it was Keep team key, which then asked for a key nobody had typed)."""
+
+    def __init__(self, field: QLineEdit, action) -> None:
+        super().__init__(field)
+        self._action = action
+        field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._action()
+            return True
+        return False
 
 
 class SharedHistoryPage(QWidget):
@@ -103,6 +118,9 @@ class SharedHistoryPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.key_button.clicked.connect(self.keep_key)
         self.copy_button.clicked.connect(self.copy_history)
+        for field, action in ((self.address, self.test), (self.password, self.test), (self.display_name, self.save),
+                              (self.team_key, self.keep_key)):
+            _EnterDoes(field, action)
 
     # -- actions -------------------------------------------------------------------------------------------------
 

@@ -94,3 +94,16 @@ def test_an_address_set_by_the_administrator_is_shown_and_cannot_be_changed(qtbo
 def test_without_an_administrator_address_the_address_is_editable(qtbot, page):
     assert not page.address.isReadOnly()
     assert page.set_by_administrator.isHidden()
+
+
+def test_enter_in_a_field_does_that_fields_action_and_keeps_the_dialog_open(qtbot, page):
+    page.address.setText("postgresql://ann@db.example.com/team")  # another computer without TLS: Test refuses it
+    qtbot.keyClick(page.address, Qt.Key.Key_Return)
+    assert "encrypted connection" in _answer(qtbot, page)  # Test ran (not Keep team key, not Close)
+    page.address.clear()
+    page.team_key.setText("a-key-from-a-colleague")
+    qtbot.keyClick(page.team_key, Qt.Key.Key_Return)
+    assert page.status.text() == "Enter the address and paste the team key first."  # Keep team key ran
+    qtbot.keyClick(page.password, Qt.Key.Key_Return)
+    assert page.status.text() == "Enter the address your team was given, then Test."
+    assert page.window().isVisible()
