@@ -179,7 +179,7 @@ class ExportResult:
     copied: int
     already_there: int
     bodies_left_out: int
-    """Rows whose contents could not be copied (kept only for their session locally, or no team key)."""
+    """Rows copied this time whose contents could not be (kept only for their session locally, or no team key)."""
 
 
 def export_history(local, shared: PgJournal, progress: Callable[[int, int], None] | None = None) -> ExportResult:
@@ -205,8 +205,6 @@ def export_history(local, shared: PgJournal, progress: Callable[[int, int], None
             request, response = local.request_body(row.id), local.response_body(row.id)
         except BodyUnreadable:
             request = response = None
-        if request is None or not shared.bodies_persistent:
-            left_out += 1
         origin = "local:" + hashlib.sha256("\x1f".join(
             [record.environment_id, record.created_at.isoformat(), record.endpoint, *record.purchase_orders]
         ).encode("utf-8")).hexdigest()
@@ -215,6 +213,8 @@ def export_history(local, shared: PgJournal, progress: Callable[[int, int], None
                                              record.sender or shared.sender)
         mapping[row.id] = new_id
         copied, already = copied + fresh, already + (not fresh)
+        # Only a row copied now can have left its contents out now (one copied before was counted then).
+        left_out += fresh and (request is None or not shared.bodies_persistent)
         if progress:
             progress(n, len(rows))
     return ExportResult(copied, already, left_out)

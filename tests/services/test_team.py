@@ -178,3 +178,25 @@ def test_sending_does_not_make_a_team_key_nobody_is_shown(secret_service, home, 
         assert check_connection(pg_url).has_team_key is False
     finally:
         context.close()
+
+
+def test_copying_again_does_not_count_contents_left_out_the_first_time(home, pg_url, monkeypatch):
+    from spectrum_desktop.store.crypto import BodyCipher
+    from spectrum_desktop.store.database import Database
+
+    db = Database()
+    session_only = Journal(db, BodyCipher(None), sender="ann")  # no keyring: contents kept for this session only
+    _send_one(session_only, "PO-1")
+    db.close()
+    db = Database()
+    local = Journal(db, BodyCipher(None), sender="ann")  # the next start: that row's contents are gone
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
+    shared = open_shared(pg_url, "ann")
+    try:
+        first = export_history(local, shared.journal)
+        assert (first.copied, first.already_there, first.bodies_left_out) == (1, 0, 1)
+        second = export_history(local, shared.journal)
+        assert (second.copied, second.already_there, second.bodies_left_out) == (0, 1, 0)
+    finally:
+        shared.journal.close()
+        db.close()
