@@ -139,7 +139,7 @@ def shared_history_message(error: BaseException) -> str:
                 "password in ~/.pgpass, PGPASSWORD or the keyring (Preferences › Shared history).")
     if isinstance(error, t.JournalNeedsTls):
         return (f"the shared history on {error.host} must be reached over TLS: add ?sslmode=require (or "
-                "verify-full) to SPECTRUM_DESKTOP_JOURNAL_URL.")
+                "verify-full) to its address.")  # wherever it came from: the variable, --export-to, Preferences
     if isinstance(error, t.InvalidJournalUrl):
         return f"{error.url!r} is not a shared history address (postgresql://user@host:port/dbname)."
     return ""

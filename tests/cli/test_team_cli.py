@@ -62,6 +62,13 @@ def test_history_with_a_password_in_the_address_is_refused_in_words(tmp_path, se
     assert "Traceback" not in result.stderr and "pw123" not in result.stderr
 
 
+def test_an_address_without_tls_is_refused_pointing_at_the_address_given(tmp_path, monkeypatch):
+    monkeypatch.delenv("SPECTRUM_DESKTOP_JOURNAL_URL", raising=False)
+    result = run_cli(tmp_path, "history", "--export-to", "postgresql://ann@db.example.com/team")
+    assert result.returncode == 2 and "sslmode=require" in result.stderr and "to its address" in result.stderr
+    assert "SPECTRUM_DESKTOP_JOURNAL_URL" not in result.stderr  # it was not set: the address came from --export-to
+
+
 def test_an_unreachable_shared_history_sends_nothing(tmp_path, server, pg_cluster, monkeypatch):
     monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", f"postgresql://ann@127.0.0.1:{pg_cluster.port + 1}/team")
     orders = write_orders(tmp_path / "o.json", [order("DOWN-1")])
