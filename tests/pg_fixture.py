@@ -95,6 +95,24 @@ class Cluster:
     def stop(self) -> None:
         self.run(str(self.bin_dir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
+    def password_role(self, name: str, password: str) -> str:
+        """A role that must log in with `password` over TCP (every other role keeps trust); returns a fresh database
+        it owns, as an address without the password."""
+        import psycopg
+
+        hba = self.data / "pg_hba.conf"
+        line = f"host all {name} 127.0.0.1/32 scram-sha-256\n"
+        text = hba.read_text()
+        if line not in text:
+            hba.write_text(line + text)  # first match wins: this role only
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f"CREATE ROLE {name} LOGIN PASSWORD '{password}'")
+            conn.execute("SELECT pg_reload_conf()")
+        dbname = self.create_database().rsplit("/", 1)[1]
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'ALTER DATABASE "{dbname}" OWNER TO {name}')
+        return self.url(dbname, user=name)
+
     def create_database(self) -> str:
         import psycopg
 

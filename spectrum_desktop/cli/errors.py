@@ -122,6 +122,10 @@ def shared_history_message(error: BaseException) -> str:
     """The shared history's (team mode's) typed errors, for the command line."""
     from spectrum_desktop.services import team as t
 
+    if isinstance(error, t.SharedHistoryUnavailable) and error.login_refused:
+        return (f"the shared history ({error.where}) refused the login: its password is missing or wrong, so "
+                "nothing was sent. Keep the password in ~/.pgpass or PGPASSWORD, or enter it in the window "
+                "(Preferences › Shared history).")
     if isinstance(error, t.SharedHistoryUnavailable):
         return (f"the shared history ({error.where}) cannot be reached, so nothing was sent (every order is "
                 "written to the history before it leaves). Try again when the database is back.")

@@ -161,10 +161,12 @@ RESENDABLE = tuple(sorted(state.value for state in NEEDS_ATTENTION))
 class SharedHistoryUnavailable(SharedHistoryError):
     """The database server cannot be reached or refused the login; nothing was sent."""
 
-    def __init__(self, where: str, detail: str = "") -> None:
+    def __init__(self, where: str, detail: str = "", login_refused: bool = False) -> None:
         self.where = where
         """Database and host, e.g. 'team on db.example.com' (never a password)."""
         self.detail = detail  # the driver's first line, for the log only
+        self.login_refused = login_refused
+        """The server answered but wanted a password that was not given, or refused the one given."""
         super().__init__(where)
 
 
@@ -205,7 +207,12 @@ def _unavailable(where: str):
 
         def __exit__(self, kind, error, tb):
             if error is not None and isinstance(error, psycopg.OperationalError):
-                raise SharedHistoryUnavailable(where, str(error).splitlines()[0] if str(error) else "") from None
+                # libpq's own answer (not the server's words, which may be in any language): did it ask for a
+                # password, or use one, on a connection that then failed?
+                pgconn = getattr(error, "pgconn", None)
+                refused = bool(pgconn is not None and (pgconn.needs_password or pgconn.used_password))
+                raise SharedHistoryUnavailable(where, str(error).splitlines()[0] if str(error) else "",
+                                               login_refused=refused) from None
             return False
 
     return _Guard()

@@ -146,6 +146,10 @@ def _shared_history_message(exc: BaseException) -> str:
     """The shared history's (team mode's) typed errors, for the window."""
     from spectrum_desktop.services import team as t
 
+    if isinstance(exc, t.SharedHistoryUnavailable) and exc.login_refused:
+        return (f"The shared history ({exc.where}) refused the login: its password is missing or wrong, so nothing "
+                "can be sent now. Enter the password under Password in Preferences › Shared history (it is kept in "
+                "the keyring) and Test again, or ask whoever runs the database.")
     if isinstance(exc, t.SharedHistoryUnavailable):
         return (f"The shared history ({exc.where}) cannot be reached, so nothing can be sent now (every order is "
                 "written to the history before it leaves). Editing and drafts still work; try again when the "

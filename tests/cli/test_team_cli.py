@@ -1,6 +1,7 @@
 """Two homes (two "machines") on one shared history (real PostgreSQL) sending to the real sandbox."""
 
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -67,6 +68,21 @@ def test_an_address_without_tls_is_refused_pointing_at_the_address_given(tmp_pat
     result = run_cli(tmp_path, "history", "--export-to", "postgresql://ann@db.example.com/team")
     assert result.returncode == 2 and "sslmode=require" in result.stderr and "to its address" in result.stderr
     assert "SPECTRUM_DESKTOP_JOURNAL_URL" not in result.stderr  # it was not set: the address came from --export-to
+
+
+def test_a_shared_history_that_refuses_the_login_says_so_and_sends_nothing(tmp_path, server, pg_cluster,
+                                                                           monkeypatch):
+    url = pg_cluster.password_role(f"pwcli_{os.getpid()}", "right-pass")
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", url)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    orders = write_orders(tmp_path / "o.json", [order("LOGIN-1")])
+    result = run_cli(tmp_path, "send", orders, "--base-url", server.url)
+    assert result.returncode == 3 and "refused the login" in result.stderr and "PGPASSWORD" in result.stderr
+    assert "cannot be reached" not in result.stderr and "Traceback" not in result.stderr
+    assert server.received() == []
+    monkeypatch.setenv("PGPASSWORD", "right-pass")  # libpq's own means
+    assert run_cli(tmp_path, "history").returncode == 0
 
 
 def test_an_unreachable_shared_history_sends_nothing(tmp_path, server, pg_cluster, monkeypatch):

@@ -1,6 +1,9 @@
 """Team mode in the services: which history AppContext opens, senders, the team key, moving a history over.
 Real PostgreSQL (tests/pg_fixture.py) and, where a keyring is needed, the real Secret Service fixture."""
 
+import itertools
+import os
+
 import keyring
 import pytest
 from cryptography.fernet import Fernet
@@ -200,3 +203,26 @@ def test_copying_again_does_not_count_contents_left_out_the_first_time(home, pg_
     finally:
         shared.journal.close()
         db.close()
+
+
+
+def test_a_missing_or_wrong_database_password_is_said_as_such_not_as_a_server_away(home, pg_cluster, monkeypatch):
+    from spectrum_desktop.store.pg_journal import SharedHistoryUnavailable
+    from spectrum_desktop.ui.errors import user_message
+
+    role = f"pw_{os.getpid()}_{next(_roles)}"
+    url = pg_cluster.password_role(role, "right-pass")
+    monkeypatch.setenv("PGPASSFILE", str(home / "no-pgpass"))  # nothing of this machine's own
+    for typed in ("", "wrong-pass"):
+        with pytest.raises(SharedHistoryUnavailable) as caught:
+            check_connection(url, typed)
+        assert caught.value.login_refused, typed
+        words = user_message(caught.value)
+        assert "refused the login" in words and "Password" in words and "wrong-pass" not in words
+    assert check_connection(url, "right-pass").rows == 0
+    with pytest.raises(SharedHistoryUnavailable) as away:
+        check_connection(f"postgresql://{role}@127.0.0.1:{pg_cluster.port + 1}/x", "right-pass")
+    assert not away.value.login_refused and "cannot be reached" in user_message(away.value)
+
+
+_roles = itertools.count(1)
