@@ -88,6 +88,7 @@ RENAMES = {
         'customer_address: Address = Field(title="Buyer\'s address"',
     'title="Line items", json_schema_extra={"part": "items"}': 'title="Order lines", json_schema_extra={"part": "items"}',
     'placeholder="name@example.com"': 'placeholder="someone@shop.example"',
+    'model_config = ConfigDict(title="Line item")': 'model_config = ConfigDict(title="Order line")',
 }
 
 PARTS_PROBE = r"""
@@ -97,23 +98,34 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 from spectrum_desktop.domain.states import OrderKind
 from spectrum_desktop.ui.order_editor import OrderEditor
+from spectrum_desktop.ui.bulk_model import check
 editor = OrderEditor()
 editor.kind_combo.setCurrentIndex(editor.kind_combo.findData(OrderKind.FULL))
+address = {"firstName": "A", "lastName": "B", "address1": "1 St", "city": "", "state": "OR", "postalCode": "1",
+           "country": "US"}
+order = {"purchaseOrderNumber": "1", "orderDate": "2022-01-01", "customerAddress": address, "shippingAddress": address,
+         "lineItems": [{"recipeSetId": "R1", "sku": "S", "quantity": 1}, {"recipeSetId": "R2", "sku": "S", "quantity": 0}]}
 print(json.dumps({
     "package": spectrum_desktop.__file__,
     "customer": editor.customer.title(),
     "items": editor.items_title.text(),
     "email": editor.fields["emailAddress"].placeholderText(),
+    "bulk": [p.split(": ")[0] for p in check(order, "orders.csv", order_line=2, item_lines=[2, 5]).problems],
 }))
 """
 
 
-def test_the_form_names_the_order_parts_and_hints_as_the_schema_does(tmp_path):
-    """The address panels' and the line items' titles and the e-mail hint are the schema's: renamed there, renamed
-    in the form (no second copy of them in the editor)."""
+def test_the_form_and_bulk_name_the_order_parts_as_the_schema_does(tmp_path):
+    """The address panels' and the line items' titles and the e-mail hint are the schema's, and Bulk finds a
+    problem's CSV line and column whatever the parts are called: renamed in the schema, the form follows and
+    Bulk still places each problem (no second copy of the labels in the editor or in Bulk)."""
+    places = ["Line 2, column customerAddress.city", "Line 2, column shippingAddress.city",
+              "Line 5, column lineItems.quantity"]
     control = _probe(tmp_path, edit=False, probe=PARTS_PROBE)
     assert (control["customer"], control["items"], control["email"]) == (
         "Customer address", "Line items", "name@example.com")
+    assert sorted(control["bulk"]) == places
     edited = _probe(tmp_path, edit=True, edits=RENAMES, probe=PARTS_PROBE)
     assert (edited["customer"], edited["items"], edited["email"]) == (
         "Buyer's address", "Order lines", "someone@shop.example")
+    assert sorted(edited["bulk"]) == places
