@@ -30,7 +30,7 @@ class Problem:
     severity: Severity
 
     def __str__(self) -> str:
-        where = f"{self.label} ({self.path})" if self.path else self.label
+        where = f"{self.label} ({self.path})" if self.path and self.path != self.label else self.label
         return f"{self.severity}: {where}: {self.message}"
 
 
