@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from spectrum_desktop.domain.choices import PRIORITY_SPELLINGS, PROOF_STATUS_SPELLINGS
 from spectrum_desktop.domain.fields import label_for
 from spectrum_desktop.domain.states import OrderKind
 
@@ -62,11 +61,6 @@ class ValidationResult:
     @property
     def ok(self) -> bool:
         return not any(p.severity is Severity.ERROR for p in self.problems)
-
-
-# Spellings the API also takes, by field (the editor shows them as their choice).
-PRIORITIES = PRIORITY_SPELLINGS
-PROOF_STATUSES = PROOF_STATUS_SPELLINGS
 
 
 def infer_kind(raw: object) -> OrderKind:

@@ -38,15 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spectrum_desktop.domain.choices import SPELLINGS
 from spectrum_desktop.domain.fields import FieldInfo, Input, kind_labels, order_fields, order_parts
 from spectrum_desktop.domain.states import OrderKind
-from spectrum_desktop.domain.validation import (
-    PRIORITIES,
-    PROOF_STATUSES,
-    ValidationResult,
-    infer_kind,
-    validate_order,
-)
+from spectrum_desktop.domain.validation import ValidationResult, infer_kind, validate_order
 from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.ui.colour_scheme import error_text_style
 from spectrum_desktop.ui.field_message import FieldWithMessage
@@ -85,7 +80,8 @@ NOT_SET = "(not set)"
 CHOICES = {info.key: list(info.choices) for info in HEADER_FIELDS if info.choices}
 LINE_ITEM_CHOICES = {info.key: list(info.choices) for info in COLUMNS if info.choices}
 # Spellings the API also accepts (e.g. priority 2, proof status "requested") are shown as their choice.
-CHOICE_SPELLINGS = {"priority": PRIORITIES, "proofStatus": PROOF_STATUSES}
+_SPELLINGS_OF = {tuple(member.value for member in choice): spellings for choice, spellings in SPELLINGS.items()}
+CHOICE_SPELLINGS = {key: _SPELLINGS_OF.get(tuple(words), {}) for key, words in CHOICES.items()}
 COLUMN_WIDTHS = {Input.QUANTITY: 80, Input.DATE: 150, Input.CHOICE: 110, Input.LIST: 180}
 """A column's first width by its kind of input (text: 150), until the person drags it."""
 
