@@ -19,10 +19,12 @@ class ServiceError(SpectrumDesktopError):
 
 class InvalidOrder(ServiceError):
     """The order did not pass validation; nothing was sent. `problems`: "label: what is wrong" each;
+    `paths`: the JSON path of each problem, in the same order ("" when not known);
     `number`: the order's place in its file (1-based) when it came from one."""
 
-    def __init__(self, problems: list[str], number: int | None = None) -> None:
+    def __init__(self, problems: list[str], number: int | None = None, paths: list[str] | None = None) -> None:
         self.problems = problems
+        self.paths = list(paths) if paths is not None else [""] * len(problems)
         self.number = number
         super().__init__("The order has problems and was not sent: " + "; ".join(problems))
 

@@ -173,7 +173,8 @@ def prepare(raw: object, kind: OrderKind | None = None, number: int | None = Non
 
     result = validate_order(raw, kind)
     if not result.ok or result.body is None:
-        raise InvalidOrder([f"{p.label}: {p.message}" for p in result.errors], number)
+        raise InvalidOrder([f"{p.label}: {p.message}" for p in result.errors], number,
+                           [p.path for p in result.errors])
     return prepared(result.body, result.kind)
 
 
