@@ -21,6 +21,10 @@ def user_message(exc: BaseException) -> str:
     words = _typed_message(exc)
     if words:
         return words
+    if isinstance(exc, OSError) and exc.strerror:  # a file the system refused: no "[Errno 13] ..." at the desk
+        what = f"The file {exc.filename}" if exc.filename else "A file"
+        return (f"{what} could not be used: {exc.strerror[:1].lower()}{exc.strerror[1:]}. Check that the folder "
+                "exists, that you may write there and that the disk has room, then try again.")
     if isinstance(exc, (ValueError, OSError)) or type(exc).__module__.startswith("spectrum_desktop"):
         text = str(exc).strip()
         if text:

@@ -68,3 +68,10 @@ def test_an_unreadable_saved_body_is_worded_not_shown_as_its_reason():
     for reason in ("no_key", "key_changed"):
         text = user_message(BodyUnreadable(reason))
         assert reason not in text and text != GENERIC and "Nothing was sent" in text, text
+
+
+def test_a_file_the_system_refused_is_worded_without_errno():
+    """Saving the CSV template or an export where one may not write: no "[Errno 13] ... '/x'" at the desk."""
+    text = user_message(PermissionError(13, "Permission denied", "/home/ann/orders-template.csv"))
+    assert "Errno" not in text and "/home/ann/orders-template.csv" in text and "permission denied" in text
+    assert "Errno" not in user_message(OSError(28, "No space left on device"))
