@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spectrum_desktop.domain.errors import LocalDataError, LocalDataProblem, NotInHistory, SpectrumDesktopError
+from spectrum_desktop.domain.errors import (
+    BodyUnreadable,
+    LocalDataError,
+    LocalDataProblem,
+    NotInHistory,
+    SpectrumDesktopError,
+)
 
 __all__ = [
-    "AlreadyAccepted", "BeingSentElsewhere", "BodyNotKept", "InvalidAddress", "InvalidOrder", "LocalDataError", "LocalDataProblem", "LookupFailed",
+    "AlreadyAccepted", "BeingSentElsewhere", "BodyNotKept", "BodyUnreadable", "InvalidAddress", "InvalidOrder", "LocalDataError", "LocalDataProblem", "LookupFailed",
     "EnvironmentsFileInvalid", "MissingToken", "NotInHistory", "ServiceError", "UnknownEnvironment",
 ]
 
