@@ -46,7 +46,9 @@ print(json.dumps({
 """
 
 
-def _probe(tmp_path: Path, edit: bool) -> dict:
+def _probe(tmp_path: Path, edit: bool, edits: dict[str, str] | None = None, probe: str = PROBE) -> dict:
+    """Run `probe` in a fresh process over a copy of the package whose schema.py had `edits` (old -> new text)
+    made when `edit` is true (by default: NEW_FIELD added before ANCHOR)."""
     root = tmp_path / ("edited" if edit else "control")
     package = root / "spectrum_desktop"
     shutil.copytree(Path(spectrum_desktop.__file__).parent, package,
@@ -54,11 +56,13 @@ def _probe(tmp_path: Path, edit: bool) -> dict:
     if edit:
         schema = package / "domain" / "schema.py"
         source = schema.read_text(encoding="utf-8")
-        assert source.count(ANCHOR) == 1
-        schema.write_text(source.replace(ANCHOR, NEW_FIELD + ANCHOR), encoding="utf-8")
+        for old, new in (edits or {ANCHOR: NEW_FIELD + ANCHOR}).items():
+            assert source.count(old) == 1, old
+            source = source.replace(old, new)
+        schema.write_text(source, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(root), "QT_QPA_PLATFORM": "offscreen",
            "SPECTRUM_DESKTOP_HOME": str(tmp_path / "home")}
-    done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, timeout=120,
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=120,
                           cwd=root)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
@@ -77,3 +81,51 @@ def test_one_line_in_the_schema_adds_the_field_to_form_csv_and_validator(tmp_pat
     assert edited["warnings"] == []
     assert edited["body"] == "red"
     assert any("Gift wrap code (giftWrapCode)" in p and "at most 100 characters" in p for p in edited["too_long"])
+
+
+RENAMES = {
+    'customer_address: Address = Field(title="Customer address"':
+        'customer_address: Address = Field(title="Buyer\'s address"',
+    'title="Line items", json_schema_extra={"part": "items"}': 'title="Order lines", json_schema_extra={"part": "items"}',
+    'placeholder="name@example.com"': 'placeholder="someone@shop.example"',
+    'model_config = ConfigDict(title="Line item")': 'model_config = ConfigDict(title="Order line")',
+}
+
+PARTS_PROBE = r"""
+import json
+import spectrum_desktop
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from spectrum_desktop.domain.states import OrderKind
+from spectrum_desktop.ui.order_editor import OrderEditor
+from spectrum_desktop.ui.bulk_model import check
+editor = OrderEditor()
+editor.kind_combo.setCurrentIndex(editor.kind_combo.findData(OrderKind.FULL))
+address = {"firstName": "A", "lastName": "B", "address1": "1 St", "city": "", "state": "OR", "postalCode": "1",
+           "country": "US"}
+order = {"purchaseOrderNumber": "1", "orderDate": "2022-01-01", "customerAddress": address, "shippingAddress": address,
+         "lineItems": [{"recipeSetId": "R1", "sku": "S", "quantity": 1}, {"recipeSetId": "R2", "sku": "S", "quantity": 0}]}
+print(json.dumps({
+    "package": spectrum_desktop.__file__,
+    "customer": editor.customer.title(),
+    "items": editor.items_title.text(),
+    "email": editor.fields["emailAddress"].placeholderText(),
+    "bulk": [p.split(": ")[0] for p in check(order, "orders.csv", order_line=2, item_lines=[2, 5]).problems],
+}))
+"""
+
+
+def test_the_form_and_bulk_name_the_order_parts_as_the_schema_does(tmp_path):
+    """The address panels' and the line items' titles and the e-mail hint are the schema's, and Bulk finds a
+    problem's CSV line and column whatever the parts are called: renamed in the schema, the form follows and
+    Bulk still places each problem (no second copy of the labels in the editor or in Bulk)."""
+    places = ["Line 2, column customerAddress.city", "Line 2, column shippingAddress.city",
+              "Line 5, column lineItems.quantity"]
+    control = _probe(tmp_path, edit=False, probe=PARTS_PROBE)
+    assert (control["customer"], control["items"], control["email"]) == (
+        "Customer address", "Line items", "name@example.com")
+    assert sorted(control["bulk"]) == places
+    edited = _probe(tmp_path, edit=True, edits=RENAMES, probe=PARTS_PROBE)
+    assert (edited["customer"], edited["items"], edited["email"]) == (
+        "Buyer's address", "Order lines", "someone@shop.example")
+    assert sorted(edited["bulk"]) == places

@@ -50,6 +50,16 @@ def message(error: BaseException) -> str:
                 f"{error.purchase_order}; an accepted recipe set is never sent again. Nothing was sent. Remove "
                 f"{'it' if len(error.recipe_set_ids) == 1 else 'them'} from the file, or use "
                 "`spectrum-desktop resend --failed`, which sends only the recipe sets that failed.")
+    from spectrum_desktop.services.errors import BeingSentElsewhere, BodyUnreadable
+
+    if isinstance(error, BeingSentElsewhere):
+        return (f"{error.purchase_order} is being sent right now by another window or run on this computer (or a "
+                "colleague who shares this history), so it was not sent again. See `spectrum-desktop history` for "
+                "how it ends.")
+    if isinstance(error, BodyUnreadable) and not shared_history_message(error):
+        return ("the saved contents of this order cannot be opened (the key that encrypted them is no longer in "
+                "the keyring), so it cannot be sent again from history. Nothing was sent. Send the order from its "
+                "file again.")
     if isinstance(error, NotInHistory):
         return f"there is no submission number {error.submission_id} in the history (see `spectrum-desktop history`)."
     from spectrum_desktop.services.errors import EnvironmentsFileInvalid

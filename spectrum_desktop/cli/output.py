@@ -7,7 +7,17 @@ import os
 import sys
 from collections.abc import Iterable
 
+from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
+
+NO_ANSWER = {
+    SubmissionState.UNKNOWN: "No answer was recorded (the run sending it stopped or was cut off); "
+                             "`spectrum-desktop resend --failed` asks Spectrum first and sends it only if it did not "
+                             "arrive.",
+    SubmissionState.QUEUED: "Not sent yet; `spectrum-desktop resend --failed` sends it.",
+    SubmissionState.SENDING: "Being sent right now.",
+}
+"""The table's words for a row without a message of its own (the journal keeps data, not prose)."""
 
 
 def record_dict(record: SubmissionRecord) -> dict:
@@ -53,7 +63,7 @@ def _print_records(records: Iterable[SubmissionRecord], as_json: bool, out) -> N
         state = str(r.state) + (f" ({r.reason})" if r.reason else "")
         http = str(r.http_status) if r.http_status is not None else "-"
         out.write(
-            f"{r.id:>6}  {r.environment_id:<14} {','.join(r.purchase_orders):<18} {state:<24} {http:>4}  {r.message}\n"
+            f"{r.id:>6}  {r.environment_id:<14} {','.join(r.purchase_orders):<18} {state:<24} {http:>4}  {r.message or NO_ANSWER.get(r.state, '')}\n"
         )
         for result in r.results:
             mark = "ok  " if result.success else "FAIL"

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
             all_valid = False
             continue
         for index, result in enumerate(validate_many(orders, kind), start=1):
-            number = orders[index - 1].get("purchaseOrderNumber", "?")
+            number = _one_line(orders[index - 1].get("purchaseOrderNumber", "?"))
             status = "valid" if result.ok else "INVALID"
             print(f"{shown}: order {index} ({number}, {result.kind.value}): {status}")
             for problem in result.problems:
@@ -51,3 +51,10 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  note: {conversion.label} ({conversion.path}): {conversion.original!r} will be sent as {conversion.converted!r}")
             all_valid = all_valid and result.ok
     return EXIT_OK if all_valid else EXIT_BAD_INPUT
+
+
+def _one_line(value: object) -> str:
+    """A purchase order number as the order's heading shows it: trimmed, and quoted with its line breaks, tabs
+    or other control characters written out, so a bad number cannot break the heading over lines."""
+    text = str(value).strip()
+    return text if text.isprintable() else repr(text)

@@ -38,3 +38,11 @@ class NotInHistory(SpectrumDesktopError, LookupError):
     def __init__(self, submission_id: int) -> None:
         self.submission_id = submission_id
         super().__init__(submission_id)
+
+
+class BodyUnreadable(SpectrumDesktopError):
+    """A stored body cannot be decrypted. `reason`: "no_key" (no keyring key now) or "key_changed"."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)

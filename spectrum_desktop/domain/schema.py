@@ -62,7 +62,8 @@ MESSAGE_MAX = 2000
 """Gift message."""
 
 QUANTITY_RULE = f"a quantity must be a whole number of 1 or more (at most {QUANTITY_MAX:,})"
-_NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f]*$"
+_NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+"""No control characters (C0, DEL, C1) and no Unicode line or paragraph separator: an identifier is one line."""
 _EMAIL = r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$"
 _PHONE = r"^[0-9 +\-().]+$"
 

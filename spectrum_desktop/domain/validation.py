@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from spectrum_desktop.domain.choices import PRIORITY_SPELLINGS, PROOF_STATUS_SPELLINGS
 from spectrum_desktop.domain.fields import label_for
 from spectrum_desktop.domain.states import OrderKind
 
@@ -30,7 +29,7 @@ class Problem:
     severity: Severity
 
     def __str__(self) -> str:
-        where = f"{self.label} ({self.path})" if self.path else self.label
+        where = f"{self.label} ({self.path})" if self.path and self.path != self.label else self.label
         return f"{self.severity}: {where}: {self.message}"
 
 
@@ -62,11 +61,6 @@ class ValidationResult:
     @property
     def ok(self) -> bool:
         return not any(p.severity is Severity.ERROR for p in self.problems)
-
-
-# Spellings the API also takes, by field (the editor shows them as their choice).
-PRIORITIES = PRIORITY_SPELLINGS
-PROOF_STATUSES = PROOF_STATUS_SPELLINGS
 
 
 def infer_kind(raw: object) -> OrderKind:

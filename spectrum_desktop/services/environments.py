@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -49,10 +50,13 @@ class EnvironmentService:
     def _load(self):
         from spectrum_desktop.store.environments import SettingsError
 
+        from spectrum_desktop.services.errors import EnvironmentsFileInvalid
+
         try:
             return self._context.settings.load()
-        except SettingsError as error:
-            raise InvalidEnvironment([("settings", str(error))]) from None
+        except SettingsError as error:  # reading, not an edit: the file itself is the problem
+            logging.getLogger("spectrum_desktop.services").error("environments file unusable: %s", error.detail)
+            raise EnvironmentsFileInvalid(error.path or self._context.settings.path, error.detail) from None
 
     def list(self) -> tuple[Environment, ...]:
         return self._load().environments

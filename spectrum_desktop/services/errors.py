@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from spectrum_desktop.domain.errors import LocalDataError, LocalDataProblem, NotInHistory, SpectrumDesktopError
+from spectrum_desktop.domain.errors import (
+    BodyUnreadable,
+    LocalDataError,
+    LocalDataProblem,
+    NotInHistory,
+    SpectrumDesktopError,
+)
 
 __all__ = [
-    "AlreadyAccepted", "BeingSentElsewhere", "BodyNotKept", "InvalidAddress", "InvalidOrder", "LocalDataError", "LocalDataProblem", "LookupFailed",
+    "AlreadyAccepted", "BeingSentElsewhere", "BodyNotKept", "BodyUnreadable", "InvalidAddress", "InvalidOrder", "LocalDataError", "LocalDataProblem", "LookupFailed",
     "EnvironmentsFileInvalid", "MissingToken", "NotInHistory", "ServiceError", "UnknownEnvironment",
 ]
 
@@ -19,10 +25,12 @@ class ServiceError(SpectrumDesktopError):
 
 class InvalidOrder(ServiceError):
     """The order did not pass validation; nothing was sent. `problems`: "label: what is wrong" each;
+    `paths`: the JSON path of each problem, in the same order ("" when not known);
     `number`: the order's place in its file (1-based) when it came from one."""
 
-    def __init__(self, problems: list[str], number: int | None = None) -> None:
+    def __init__(self, problems: list[str], number: int | None = None, paths: list[str] | None = None) -> None:
         self.problems = problems
+        self.paths = list(paths) if paths is not None else [""] * len(problems)
         self.number = number
         super().__init__("The order has problems and was not sent: " + "; ".join(problems))
 

@@ -1,13 +1,12 @@
-"""History for the window and the command line: pages, filters, one row's detail, CSV export. Everything reads
-through the SubmissionService (the journal stays private to the services)."""
+"""History for the window and the command line: pages, filters, one row's detail. Everything reads through the
+SubmissionService (the journal stays private to the services). The CSV export is `ui/history_format.export_csv`."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.submission import AttemptRecord, RecipeSetResult, SubmissionRecord
@@ -15,11 +14,6 @@ from spectrum_desktop.domain.submission import AttemptRecord, RecipeSetResult, S
 if TYPE_CHECKING:
     from spectrum_desktop.services.submission import SubmissionService
     from spectrum_desktop.store.journal import HistoryPage
-
-EXPORT_COLUMNS = [
-    "id", "environment", "base_url", "kind", "purchase_orders", "recipe_set_ids", "skus", "state", "reason",
-    "http_status", "message", "attempts", "created_at", "updated_at", "original_id", "sent_by",
-]
 
 
 def page(
@@ -75,21 +69,3 @@ def detail(service: SubmissionService, submission_id: int) -> SubmissionDetail:
     }[found.body_problem]
     return SubmissionDetail(found.record, found.results, found.attempts, found.request_body, found.response_body,
                             notice)
-
-
-def export_csv(service: SubmissionService, records: Iterable[SubmissionRecord], out: TextIO,
-               include_personal_data: bool = False) -> int:
-    """Write rows as CSV; request bodies (names, addresses, e-mails, phones) only when asked. Returns rows written."""
-    columns = EXPORT_COLUMNS + (["request_body"] if include_personal_data else [])
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    count = 0
-    for r in records:
-        row = [r.id, r.environment_id, r.base_url, r.kind, " ".join(r.purchase_orders), " ".join(r.recipe_set_ids),
-               " ".join(r.skus), r.state, r.reason or "", r.http_status or "", r.message, r.attempts,
-               r.created_at.isoformat(), r.updated_at.isoformat(), r.original_id or "", r.sender or ""]
-        if include_personal_data:
-            row.append(service.detail(r.id).request_body or "")
-        writer.writerow(row)
-        count += 1
-    return count

@@ -173,7 +173,8 @@ def prepare(raw: object, kind: OrderKind | None = None, number: int | None = Non
 
     result = validate_order(raw, kind)
     if not result.ok or result.body is None:
-        raise InvalidOrder([f"{p.label}: {p.message}" for p in result.errors], number)
+        raise InvalidOrder([f"{p.label}: {p.message}" for p in result.errors], number,
+                           [p.path for p in result.errors])
     return prepared(result.body, result.kind)
 
 
@@ -532,10 +533,12 @@ class SubmissionService:
         self.recover()
         rows: list[SubmissionRecord] = []
         seen: set[tuple[str, tuple[str, ...]]] = set()
+        page_size = 2000
         page = 0
         while True:
             result = self._journal.history(HistoryQuery(environment_id=environment_id, states=NEEDS_ATTENTION,
-                                                         page=page))
+                                                         page=page, page_size=page_size))
+            candidates: list[SubmissionRecord] = []
             for row in result.rows:
                 key = (row.environment_id, tuple(row.purchase_orders))
                 if row.state == SubmissionState.SENDING or key in seen:
@@ -543,9 +546,13 @@ class SubmissionService:
                 seen.add(key)
                 if row.owner is not None and row.owner != self.owner.id:
                     continue  # another live sender holds it (recover freed the dead ones)
-                if not self._journal.delivered(row.environment_id, row.purchase_orders):
-                    rows.append(row)
-            if (page + 1) * 200 >= result.total:
+                candidates.append(row)
+            wanted: dict[str, set[str]] = {}
+            for row in candidates:
+                wanted.setdefault(row.environment_id, set()).update(row.purchase_orders)
+            delivered = {env: self._journal.delivered(env, pos) for env, pos in wanted.items()}
+            rows.extend(row for row in candidates if not delivered[row.environment_id] & set(row.purchase_orders))
+            if (page + 1) * page_size >= result.total:
                 return rows
             page += 1
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cryptography.fernet import Fernet, InvalidToken
 from keyring.errors import KeyringError
 
-from spectrum_desktop.domain.errors import SpectrumDesktopError
+from spectrum_desktop.domain.errors import BodyUnreadable
 from spectrum_desktop.store.keyring_backend import SERVICE, usable_backend
 
 KEY_USER = "body-encryption-key"
@@ -14,13 +14,6 @@ NO_KEYRING_NOTICE = (
     "app runs and will not be in history after it closes. Install or unlock a keyring (e.g. GNOME Keyring) to keep them."
 )
 
-
-class BodyUnreadable(SpectrumDesktopError):
-    """A stored body cannot be decrypted. `reason`: "no_key" (no keyring key now) or "key_changed"."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
 
 
 class BodyCipher:

@@ -22,6 +22,8 @@ from spectrum_desktop.store.paths import database_path
 log = logging.getLogger("spectrum_desktop.store")
 BUSY_TIMEOUT_MS = 30_000
 SQLITE_HEADER = b"SQLite format 3\x00"
+FULL_DISK_BYTES = 64 * 1024
+"""Less room than this left on the disk: an I/O error while writing is taken as a full disk."""
 
 
 def _split_bars(text: str) -> list[str]:
@@ -186,7 +188,7 @@ class Database:
         code = getattr(error, "sqlite_errorcode", None)
         text = str(error).lower()
         if code == sqlite3.SQLITE_FULL or "disk is full" in text or isinstance(error, OSError) \
-                and getattr(error, "errno", None) == 28:
+                and getattr(error, "errno", None) == 28 or self._io_error_on_a_full_disk(code):
             problem = LocalDataProblem.FULL
         elif code in (sqlite3.SQLITE_READONLY,) or "readonly" in text or "read-only" in text:
             problem = LocalDataProblem.READ_ONLY
@@ -201,6 +203,18 @@ class Database:
             problem = LocalDataProblem.UNAVAILABLE
         log.error("local data problem (%s) with %s: %s", problem, self.path, error)
         return LocalDataError(problem, self.path, detail=str(error))
+
+    def _io_error_on_a_full_disk(self, code: int | None) -> bool:
+        """SQLite reports some writes to a full disk (growing the -shm file: SQLITE_IOERR_SHMSIZE) as a disk I/O
+        error, not SQLITE_FULL: an I/O error while the folder's disk has no room left is a full disk."""
+        import shutil
+
+        if code is None or code & 0xFF != sqlite3.SQLITE_IOERR:
+            return False
+        try:
+            return shutil.disk_usage(self.path.parent).free < FULL_DISK_BYTES
+        except OSError:
+            return False
 
     def _folder_read_only(self) -> bool:
         import os

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from spectrum_desktop.domain.fields import address_fields, line_item_fields, order_fields, sku_quantity_fields
+from spectrum_desktop.domain.fields import csv_columns, order_parts
 from spectrum_desktop.domain.importing import CsvOrder, CsvProblem
 from spectrum_desktop.domain.states import OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
@@ -21,7 +23,6 @@ SOURCE, PURCHASE_ORDER, VALID, OUTCOME, PROBLEMS = range(len(COLUMNS))
 INVALID_TEXT = "Invalid – not sent"
 SENT_FROM_EDITOR = "Fixed in the editor"
 Index = QModelIndex | QPersistentModelIndex
-ITEM_PREFIXES = ("Line item ", "Recipe set ")
 QUIET_STATES = frozenset({SubmissionState.SUCCEEDED, SubmissionState.QUEUED, SubmissionState.SENDING})
 """Outcomes whose row needs no words in the Problems column."""
 
@@ -49,35 +50,33 @@ class BulkRow:
         return cell(self.outcome, MESSAGE)
 
 
-def _csv_columns() -> dict[str, str]:
-    """Form label -> CSV column, read from the schema's field list (domain/fields.py)."""
-    columns = {f.label: f.csv_column for f in order_fields(OrderKind.FULL)}
-    for prefix in ("customerAddress", "shippingAddress"):
-        columns.update({f"{prefix} {f.label}": f"{prefix}.{f.key}" for f in address_fields()})
-    items = {f.label: f.csv_column for kind in OrderKind for f in line_item_fields(kind)}
-    items.update({f"SKU quantity {f.label}": f.csv_column for f in sku_quantity_fields()})
-    return {**columns, **{f"item {label}": column for label, column in items.items()}}
+_ITEM = re.compile(r"^([^.\[]+)\[(\d+)\]")
+_INDEXES = re.compile(r"\[\d+\]")
 
 
-def csv_place(problem: str, order_line: int | None, item_lines: Sequence[int]) -> str:
-    """"Line 3, column lineItems.quantity: " for a problem of an order read from a CSV file (put first, so the
-    place shows even when the cell is narrow); "" when unknown."""
+@cache
+def _csv_layout() -> tuple[frozenset[str], str, frozenset[str]]:
+    """The CSV columns, the key the columns of line items start with, and every kind's key of its list of line
+    items (a RecipeSet order's recipe sets are the CSV's line items): read from the schema (domain/fields.py)."""
+    items = {kind: next(p.key for p in order_parts(kind) if p.part == "items") for kind in OrderKind}
+    return frozenset(csv_columns()), items[OrderKind.FULL], frozenset(items.values())
+
+
+def csv_place(path: str, order_line: int | None, item_lines: Sequence[int]) -> str:
+    """"Line 3, column lineItems.quantity: " for the problem at JSON `path` of an order read from a CSV file
+    (put first, so the place shows even when the cell is narrow); "" when the order is not from a CSV file."""
     if order_line is None:
         return ""
-    label = problem.partition(": ")[0]
-    parts = label.split(" › ")
+    columns, items_key, item_lists = _csv_layout()
     line = order_line
-    key = parts[-1]
-    if parts[0].startswith(ITEM_PREFIXES):
-        number = parts[0].rsplit(" ", 1)[-1]
-        if number.isdigit() and 0 < int(number) <= len(item_lines):
-            line = item_lines[int(number) - 1]
-        key = "item " + (f"SKU quantity {parts[-1]}" if len(parts) > 2 and parts[1].startswith("SKU quantity")
-                         else parts[-1])
-    elif parts[0] in ("Customer address", "Shipping address") and len(parts) > 1:
-        key = ("customerAddress " if parts[0].startswith("Customer") else "shippingAddress ") + parts[-1]
-    column = _csv_columns().get(key)
-    return f"Line {line}, column {column}: " if column else f"Line {line}: "
+    match = _ITEM.match(path)
+    if match and match[1] in item_lists:
+        number = int(match[2])
+        if number < len(item_lines):
+            line = item_lines[number]
+        path = items_key + path[len(match[1]):]
+    column = _INDEXES.sub("", path)
+    return f"Line {line}, column {column}: " if column in columns else f"Line {line}: "
 
 
 def check(raw: object, source: str = "", order_line: int | None = None, item_lines: Sequence[int] = (),
@@ -89,7 +88,8 @@ def check(raw: object, source: str = "", order_line: int | None = None, item_lin
     try:
         prepare(raw)
     except InvalidOrder as exc:
-        problems += [csv_place(p, order_line, item_lines) + p for p in exc.problems]
+        problems += [csv_place(path, order_line, item_lines) + p for p, path in zip(exc.problems, exc.paths,
+                                                                                     strict=True)]
     return BulkRow(raw, po, source, problems)
 
 

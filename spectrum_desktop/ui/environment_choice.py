@@ -25,5 +25,7 @@ def load_environments(context) -> EnvironmentList:
     try:
         service = context.environments
         return EnvironmentList(service.list(), service.active().id)
-    except ServiceError as error:  # the message says what to fix
-        return EnvironmentList((FALLBACK,), FALLBACK.id, str(error))
+    except ServiceError as error:
+        from spectrum_desktop.ui.errors import user_message  # the one place errors become words
+
+        return EnvironmentList((FALLBACK,), FALLBACK.id, user_message(error))

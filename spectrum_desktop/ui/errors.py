@@ -21,6 +21,10 @@ def user_message(exc: BaseException) -> str:
     words = _typed_message(exc)
     if words:
         return words
+    if isinstance(exc, OSError) and exc.strerror:  # a file the system refused: no "[Errno 13] ..." at the desk
+        what = f"The file {exc.filename}" if exc.filename else "A file"
+        return (f"{what} could not be used: {exc.strerror[:1].lower()}{exc.strerror[1:]}. Check that the folder "
+                "exists, that you may write there and that the disk has room, then try again.")
     if isinstance(exc, (ValueError, OSError)) or type(exc).__module__.startswith("spectrum_desktop"):
         text = str(exc).strip()
         if text:
@@ -109,6 +113,10 @@ def _typed_message(exc: BaseException) -> str:
                 f"{exc.purchase_order}, and an accepted recipe set is never sent again. Remove "
                 f"{'it' if one else 'them'} from the line items (History › Open in editor opens only the ones "
                 "that failed), then send again.")
+    if isinstance(exc, e.BodyUnreadable) and not _shared_history_message(exc):
+        return ("The saved contents of this order cannot be opened (the key that encrypted them is no longer in the "
+                "keyring), so it cannot be sent again from History. Nothing was sent. Import the order again and "
+                "send it.")
     if isinstance(exc, NotInHistory):
         return f"There is no submission number {exc.submission_id} in the history."
     from spectrum_desktop.services.tokens import TokenNotSaved

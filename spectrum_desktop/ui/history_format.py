@@ -154,7 +154,8 @@ def pretty_json(text: str | None) -> str:
 
 
 EXPORT_HEADER = ("id", "created_at", "environment", "kind", "state", "reason", "http_status",
-                 "purchase_orders", "recipe_set_ids", "skus", "line_items", "attempts", "original_id", "message")
+                 "purchase_orders", "recipe_set_ids", "skus", "line_items", "attempts", "original_id", "message",
+                 "sent_by")
 
 
 def export_csv(records: list[SubmissionRecord], request_body: Callable[[int], str | None] | None = None) -> str:
@@ -170,7 +171,7 @@ def export_csv(records: list[SubmissionRecord], request_body: Callable[[int], st
             r.id, r.created_at.isoformat() if r.created_at else "", r.environment_id, str(r.kind), str(r.state),
             "" if r.reason is None else str(r.reason), "" if r.http_status is None else r.http_status,
             ";".join(r.purchase_orders), ";".join(r.recipe_set_ids), ";".join(r.skus), line_item_count(r),
-            r.attempts, "" if r.original_id is None else r.original_id, r.message,
+            r.attempts, "" if r.original_id is None else r.original_id, r.message, r.sender or "",
         ]
         if request_body:
             row.append(request_body(r.id) or "")

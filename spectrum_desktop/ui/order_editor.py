@@ -38,15 +38,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from spectrum_desktop.domain.fields import FieldInfo, Input, kind_labels, order_fields
+from spectrum_desktop.domain.choices import SPELLINGS
+from spectrum_desktop.domain.fields import FieldInfo, Input, kind_labels, order_fields, order_parts
 from spectrum_desktop.domain.states import OrderKind
-from spectrum_desktop.domain.validation import (
-    PRIORITIES,
-    PROOF_STATUSES,
-    ValidationResult,
-    infer_kind,
-    validate_order,
-)
+from spectrum_desktop.domain.validation import ValidationResult, infer_kind, validate_order
 from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.ui.colour_scheme import error_text_style
 from spectrum_desktop.ui.field_message import FieldWithMessage
@@ -70,20 +65,23 @@ if TYPE_CHECKING:  # the address panels' module loads when they are built (see _
 LINE_ITEM_PATH = re.compile(r"^(?:lineItems|recipeSets)\[(\d+)\](?:\.(\w+))?")
 SKU_PATH = re.compile(r"^(?:lineItems|recipeSets)\[(\d+)\]\.skuQuantities\[(\d+)\](?:\.(\w+))?")
 PATH_ROLE = 0x0100
-ADDRESS_KEYS = ("customerAddress", "shippingAddress")
+ADDRESS_PARTS = [part for part in order_parts(OrderKind.FULL) if part.part == "address"]
+"""A full order's addresses (customer, then shipping): their keys and labels, from the schema."""
+ADDRESS_KEYS = tuple(part.key for part in ADDRESS_PARTS)
+ITEMS_LABELS = {kind: next(part.label for part in order_parts(kind) if part.part == "items") for kind in OrderKind}
+"""What the list of line items is called in each kind ("Line items", or "Recipe sets" in the RecipeSet format)."""
+PART_KEYS = frozenset(part.key for kind in OrderKind for part in order_parts(kind))
 
 KIND_LABELS = kind_labels()
 HEADER_FIELDS: list[FieldInfo] = order_fields(OrderKind.FULL)
 """Every header field of any kind, in form order; `essential` ones are always shown, the rest behind More fields."""
 RECIPESET_FIELDS = {info.key for info in order_fields(OrderKind.ACK_RECIPESET)}
-PLACEHOLDERS = {
-    Input.EMAIL: "name@example.com",
-}
 NOT_SET = "(not set)"
 CHOICES = {info.key: list(info.choices) for info in HEADER_FIELDS if info.choices}
 LINE_ITEM_CHOICES = {info.key: list(info.choices) for info in COLUMNS if info.choices}
 # Spellings the API also accepts (e.g. priority 2, proof status "requested") are shown as their choice.
-CHOICE_SPELLINGS = {"priority": PRIORITIES, "proofStatus": PROOF_STATUSES}
+_SPELLINGS_OF = {tuple(member.value for member in choice): spellings for choice, spellings in SPELLINGS.items()}
+CHOICE_SPELLINGS = {key: _SPELLINGS_OF.get(tuple(words), {}) for key, words in CHOICES.items()}
 COLUMN_WIDTHS = {Input.QUANTITY: 80, Input.DATE: 150, Input.CHOICE: 110, Input.LIST: 180}
 """A column's first width by its kind of input (text: 150), until the person drags it."""
 
@@ -344,7 +342,7 @@ class OrderEditor(QWidget):
                 else:
                     edit = row = QLineEdit(objectName=info.key)
                     edit.setAccessibleName(info.label)
-                    edit.setPlaceholderText(PLACEHOLDERS.get(info.input, ""))
+                    edit.setPlaceholderText(info.placeholder)
                     edit.setMinimumWidth(70)
                 edit.textChanged.connect(self._on_changed)
             if info.help:
@@ -391,8 +389,7 @@ class OrderEditor(QWidget):
             return self._address_parts
         from spectrum_desktop.ui.address_panel import AddressPanel
 
-        customer = AddressPanel("Customer address", "customerAddress")
-        shipping = AddressPanel("Shipping address", "shippingAddress")
+        customer, shipping = (AddressPanel(part.label, part.key) for part in ADDRESS_PARTS)
         same_as_customer = QCheckBox("Same as customer address", objectName="sameAsCustomer")
         same_as_customer.setAccessibleName("Shipping address same as customer address")
         same_as_customer.setChecked(True)
@@ -730,7 +727,7 @@ class OrderEditor(QWidget):
         self.remove_action.setEnabled(rows > 0)
         self.move_up_action.setEnabled(row > 0)
         self.move_down_action.setEnabled(0 <= row < rows - 1)
-        title = "Recipe sets" if self.kind() is OrderKind.ACK_RECIPESET else "Line items"
+        title = ITEMS_LABELS[self.kind()]
         self.items_title.setText(f"{title} ({rows})" if rows else title)
 
     # --- columns --------------------------------------------------------------------------------------------
@@ -850,8 +847,7 @@ class OrderEditor(QWidget):
         problems at once; an empty one (New order) stays quiet until a field is left or a Send is tried."""
         self.blockSignals(True)
         try:
-            skip = {"lineItems", "recipeSets", *ADDRESS_KEYS}
-            self._extra = {k: v for k, v in order.items() if k not in self.fields and k not in skip}
+            self._extra = {k: v for k, v in order.items() if k not in self.fields and k not in PART_KEYS}
             customer = order.get("customerAddress") or {}
             shipping = order.get("shippingAddress") or {}
             if self._address_parts is not None or customer or shipping:  # unbuilt panels are empty already

@@ -168,7 +168,7 @@ def test_a_really_full_disk_gives_exit_4_and_keeps_the_history(sent_once, tmp_pa
             result = run_cli(home, "send", orders, "--base-url", server.url)
             posted = [r for r in server.received() if r.method == "POST"]
         assert result.returncode == EXIT_LOCAL_DATA, result.stdout + result.stderr
-        assert one_paragraph(result.stderr) and "full" in result.stderr, result.stderr
+        assert one_paragraph(result.stderr) and "the disk is full" in result.stderr, result.stderr
         assert posted == []
         filler.unlink()
         history = json.loads(run_cli(home, "history", "--json").stdout)
@@ -190,3 +190,35 @@ def test_a_damaged_environments_file_is_a_local_data_problem_not_a_traceback(tmp
         assert result.returncode == 4, result.stderr
         assert "Traceback" not in result.stderr and str(settings) in result.stderr
         assert "nothing was sent" in result.stderr
+
+
+def test_a_full_disk_without_a_keyring_says_the_disk_is_full(tmp_path, tmp_path_factory):
+    """Without a keyring the first write to a full disk is SQLite growing its shared-memory file, which SQLite
+    reports as a disk I/O error (SQLITE_IOERR_SHMSIZE), not as "full": the person must still read "full"."""
+    home = tmp_path
+    with SandboxServer(token=TOKEN, rate_limit=None) as server:
+        assert run_cli(home, "send", write_orders(home / "one.json", [order("KEEP-2")]), "--base-url",
+                       server.url, token=TOKEN).returncode == 0
+        saved = tmp_path_factory.mktemp("saved")
+        shutil.copytree(database(home).parent, saved / "data")
+        shutil.rmtree(database(home).parent)
+        _mount_tmpfs(database(home).parent, "1m")
+        try:
+            shutil.copytree(saved / "data", database(home).parent, dirs_exist_ok=True)
+            filler = database(home).parent / "filler"
+            fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+            try:
+                while os.write(fd, b"\0" * 4096):
+                    pass
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+            before = len(server.received())
+            result = run_cli(home, "send", write_orders(home / "next.json", [order("DISK-X")]), "--base-url",
+                             server.url)
+            assert result.returncode == EXIT_LOCAL_DATA, result.stdout + result.stderr
+            assert one_paragraph(result.stderr) and "the disk is full" in result.stderr, result.stderr
+            assert len(server.received()) == before, "nothing leaves before it is written down"
+        finally:
+            _unmount(database(home).parent)

@@ -32,3 +32,16 @@ def test_a_locked_keyring_is_worded_with_its_exit_code():
     error = TokenNotSaved.from_store(TokenStoreError("read", "GNOME Keyring"))
     assert "GNOME Keyring" in message(error) and "could not be read" in message(error)
     assert exit_code(error) == EXIT_UNREACHABLE
+
+
+def test_errors_a_send_or_resend_can_meet_are_worded_not_printed_as_their_data():
+    """str() of a typed error is its data, for the log ("PO-5", "key_changed"); the command line says more."""
+    from spectrum_desktop.cli.errors import message
+    from spectrum_desktop.services.errors import BeingSentElsewhere
+    from spectrum_desktop.store.crypto import BodyUnreadable
+
+    busy = message(BeingSentElsewhere("PO-5"))
+    assert "PO-5" in busy and "right now" in busy and busy != str(BeingSentElsewhere("PO-5"))
+    for reason in ("no_key", "key_changed"):
+        unreadable = message(BodyUnreadable(reason))
+        assert reason not in unreadable and "Nothing was sent" in unreadable, unreadable

@@ -40,6 +40,8 @@ def test_kill_9_mid_request_becomes_unknown_and_resend_ends_delivered(tmp_path, 
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert [(r["purchase_orders"], r["state"]) for r in rows] == [(["SLOW-77"], "unknown")]
+    table = run_cli(tmp_path, "history").stdout  # the person reading the table is told what to do next
+    assert "SLOW-77" in table and "resend --failed" in table, table
 
     result = run_cli(tmp_path, "resend", "--failed", "--json")
     assert result.returncode == 0, result.stderr

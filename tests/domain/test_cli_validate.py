@@ -98,6 +98,9 @@ def test_purchase_order_number_with_a_line_break_exits_2(home):
     assert done.returncode == 2
     assert "Purchase order number (purchaseOrderNumber)" in done.stdout
     assert "without line breaks, tabs or other control characters" in done.stdout
+    heading, problem = done.stdout.splitlines()  # the number's line break does not split the order's heading
+    assert heading == "standard input: order 1 ('PO-9\\nPO-10', ack): INVALID"
+    assert problem.startswith("  error: Purchase order number")
 
 
 def test_repeated_key_exits_2_with_line_and_column(home, tmp_path):

@@ -40,6 +40,8 @@ def test_quantities_beyond_32_bits_are_refused_naming_the_limit(quantity):
     ("lineItems[0].sku", _order(lineItems=[{"recipeSetId": "R", "sku": "S\x001", "quantity": 1}])),
     ("lineItems[0].skuQuantities[0].sku",
      _order(lineItems=[{"recipeSetId": "R", "skuQuantities": [{"sku": "A\u0085B", "quantity": 1}]}])),
+    ("purchaseOrderNumber", _order(purchaseOrderNumber="PO-1\u2028PO-2")),  # Unicode line separator
+    ("lineItems[0].sku", _order(lineItems=[{"recipeSetId": "R", "sku": "S\u20291", "quantity": 1}])),  # paragraph
 ])
 def test_identifiers_with_line_breaks_tabs_or_control_characters_are_refused(path, order):
     (problem,) = validate_order(order).errors
@@ -125,9 +127,17 @@ def test_readme_lists_the_csv_columns_and_limits_the_schema_has():
 
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     assert "The columns are: " + ", ".join(f"`{c}`" for c in csv_columns()) + "." in readme
-    for limit in (schema.IDENTIFIER_MAX, schema.CODE_MAX, schema.NAME_MAX, schema.EMAIL_MAX, schema.PHONE_MAX,
-                  schema.POSTAL_CODE_MAX, schema.MESSAGE_MAX, schema.DATE_MAX, schema.QUANTITY_MAX):
-        assert f"{limit:,}" in readme
+    # the limits are read from the order-file section's Limits list, not from anywhere in the README
+    limits = readme.partition("- **Limits**")[2].partition("- **CSV**")[0]
+    assert limits, "the README's order-file section has no Limits list"
+    for words, limit in (("quantity: a whole number from 1 to", schema.QUANTITY_MAX),
+                         ("purchase order number, recipe set ID, SKU: at most", schema.IDENTIFIER_MAX),
+                         ("shipment tracking:\n    at most", schema.CODE_MAX),
+                         ("customer service contact:\n    at most", schema.NAME_MAX),
+                         ("e-mail address: at most", schema.EMAIL_MAX), ("phone number: at most", schema.PHONE_MAX),
+                         ("postal code: at most", schema.POSTAL_CODE_MAX), ("gift message: at most", schema.MESSAGE_MAX),
+                         ("dates: at most", schema.DATE_MAX)):
+        assert f"{words} " in limits and limits.split(f"{words} ", 1)[1].startswith(f"{limit:,}"), (words, limit)
 
 
 def test_a_whole_float_quantity_is_sent_as_an_integer():

@@ -76,6 +76,9 @@ def test_unknown_field_is_kept_and_warned():
     (warning,) = result.warnings
     assert warning.severity is Severity.WARNING and warning.path == "purchaseOrderNumbr"
     assert result.body["purchaseOrderNumbr"] == "x"
+    # an unknown field has no label of its own: its name is said once, not "purchaseOrderNumbr (purchaseOrderNumbr)"
+    assert str(warning) == "warning: purchaseOrderNumbr: unknown field 'purchaseOrderNumbr' will be sent unchanged; " \
+                           "check its spelling"
 
 
 @pytest.mark.parametrize(("field", "value", "words"), [

@@ -182,3 +182,24 @@ def _wait(condition, seconds=10.0):
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.02)
     return condition()
+
+
+def test_needs_attention_reads_past_one_page_and_leaves_out_orders_delivered_since(journal):
+    """More failed rows than one page of the journal: every one that was not delivered later is offered once."""
+    from spectrum_desktop.domain.states import OrderKind
+    from spectrum_desktop.store.journal import NewSubmission
+
+    count = 2_300
+    failed = journal.record_many([NewSubmission("staging", OrderKind.ACK, "/api/x", [f"NA-{n}"], ["R1"], ["S"], "{}")
+                                  for n in range(count)], state=SubmissionState.FAILED)
+    assert len(failed) == count
+    journal.record_many([NewSubmission("production", OrderKind.ACK, "/api/x", ["NA-7"], ["R1"], ["S"], "{}")],
+                        state=SubmissionState.FAILED)
+    delivered_later = {f"NA-{n}" for n in range(0, count, 3)}
+    journal.record_many([NewSubmission("staging", OrderKind.ACK, "/api/x", [po], ["R1"], ["S"], "{}")
+                         for po in sorted(delivered_later)], state=SubmissionState.SUCCEEDED)
+    offered = [r.purchase_orders[0] for r in service(journal).needs_attention("staging")]
+    expected = {f"NA-{n}" for n in range(count)} - delivered_later
+    assert len(offered) == len(set(offered)) == len(expected)
+    assert set(offered) == expected
+    assert [r.purchase_orders[0] for r in service(journal).needs_attention()].count("NA-7") == 2  # two environments

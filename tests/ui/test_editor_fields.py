@@ -126,6 +126,22 @@ def test_a_loaded_code_shows_its_choice_and_an_unknown_value_is_reported(editor)
     assert editor.fields["priority"].count() == 4
 
 
+def test_every_spelling_of_every_header_choice_shows_as_its_choice(editor):
+    """The editor knows a choice field's other spellings from its choices (not from a list of field names)."""
+    from spectrum_desktop.domain.choices import SPELLINGS
+    from spectrum_desktop.domain.fields import order_fields
+    from spectrum_desktop.domain.states import OrderKind
+
+    choice_fields = [f for f in order_fields(OrderKind.FULL) if f.choices]
+    assert {f.key for f in choice_fields} >= {"priority", "proofStatus"}
+    for info in choice_fields:
+        (spellings,) = [s for c, s in SPELLINGS.items() if tuple(m.value for m in c) == info.choices]
+        for spelling, word in spellings.items():
+            editor.load(dict(VALID, **{info.key: spelling.upper()}))
+            assert editor.fields[info.key].currentData() == word, (info.key, spelling)
+            assert problems(editor) == []
+
+
 def test_sku_quantities_are_edited_in_a_sub_table(editor, qtbot):
     editor.load(dict(VALID, lineItems=[{"recipeSetId": "RS-1"}, {"recipeSetId": "RS-2", "sku": "S", "quantity": 1}]))
     assert any("Line item 1" in text for text in problems(editor))

@@ -60,3 +60,18 @@ def test_draft_problems_are_worded_in_the_window_not_by_the_service():
     assert "still in the window" in saving and "OSError" not in saving
     reading = user_message(DraftNotKept("read", "InvalidToken"))
     assert "could not be read" in reading and "InvalidToken" not in reading
+
+
+def test_an_unreadable_saved_body_is_worded_not_shown_as_its_reason():
+    from spectrum_desktop.store.crypto import BodyUnreadable
+
+    for reason in ("no_key", "key_changed"):
+        text = user_message(BodyUnreadable(reason))
+        assert reason not in text and text != GENERIC and "Nothing was sent" in text, text
+
+
+def test_a_file_the_system_refused_is_worded_without_errno():
+    """Saving the CSV template or an export where one may not write: no "[Errno 13] ... '/x'" at the desk."""
+    text = user_message(PermissionError(13, "Permission denied", "/home/ann/orders-template.csv"))
+    assert "Errno" not in text and "/home/ann/orders-template.csv" in text and "permission denied" in text
+    assert "Errno" not in user_message(OSError(28, "No space left on device"))

@@ -276,10 +276,10 @@ def test_environments_come_from_the_settings_file_and_reload_keeps_the_active_on
     assert "Staging EU" in band.text() and "#ffeb3b" in band.styleSheet() and "color: black" in band.styleSheet()
 
 
-def test_a_broken_environments_file_offers_the_sandbox_and_says_what_to_fix(qtbot, tmp_path, monkeypatch):
+def test_a_broken_environments_file_offers_the_sandbox_and_says_what_to_fix(qtbot, tmp_path, monkeypatch, caplog):
     monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
     (tmp_path / "config").mkdir()
-    (tmp_path / "config" / "environments.json").write_text('{"environments": [], "active_id": "x"}')
+    (tmp_path / "config" / "environments.json").write_text('{"environments": [{"name": 5}], "active_id": "x"}')
     win = build_main_window()
     qtbot.addWidget(win)
     win.show()
@@ -287,6 +287,10 @@ def test_a_broken_environments_file_offers_the_sandbox_and_says_what_to_fix(qtbo
     qtbot.waitUntil(lambda: win.findChild(QMessageBox, "errorDialog") is not None)
     text = win.findChild(QMessageBox, "errorDialog").text()
     assert "environments.json" in text and "Only the Local sandbox" in text
+    # Words from the one place (ui/errors.py), not the settings file's technical detail: nothing was being
+    # changed, and staff get no JSON paths.
+    assert "change was not saved" not in text and "environments[0]" not in text, text
+    assert "environments[0].id" in caplog.text, "the message sends them to the log: it must say what is wrong"
 
 
 def test_closing_lets_background_work_finish_before_the_data_files_close(window):

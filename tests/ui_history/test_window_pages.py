@@ -267,6 +267,26 @@ def test_a_partial_order_opened_from_history_sends_only_the_failed_recipe_set(qt
     assert window.editor.note().startswith("PART-1 is complete: Local sandbox has accepted all its recipe sets")
 
 
+def test_history_resend_selected_of_a_partial_order_sends_only_the_failed_recipe_sets(qtbot, window_and_sandbox):
+    """The issue's report: History › Resend selected sent every recipeSet of a partly accepted order again."""
+    window, server = window_and_sandbox
+    history = page(window, HistoryView)
+    window.load_order(order("PART-RS", "R1", "FAIL-1", "R2", "FAIL-2"))
+    with qtbot.waitSignal(window.send_finished, timeout=10_000) as sent:
+        window.send_action.trigger()
+    assert sent.args[0].state == SubmissionState.PARTIAL
+    trigger_shortcut(window, "Ctrl+H")
+    qtbot.waitUntil(lambda: history.model.total == 1, timeout=3000)
+    server.set_accept_failures(True)
+    history.table.selectRow(0)
+    with qtbot.waitSignal(history.resend_finished, timeout=10_000):
+        history.resend_selected()
+    bodies = posted(server, "PART-RS")
+    assert [[i["recipeSetId"] for i in b["lineItems"]] for b in bodies] == [["R1", "FAIL-1", "R2", "FAIL-2"],
+                                                                          ["FAIL-1", "FAIL-2"]]
+    assert server.accepted_recipe_sets("PART-RS") == {"R1", "R2", "FAIL-1", "FAIL-2"}
+
+
 def test_the_send_button_refuses_a_correction_that_holds_an_accepted_recipe_set(qtbot, window_and_sandbox):
     window, server = window_and_sandbox
     history = page(window, HistoryView)
