@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from spectrum_desktop.domain.errors import SpectrumDesktopError
 from spectrum_desktop.store.pg_journal import SchemaTooNew, SharedHistoryUnavailable, TeamKeyMissing, WrongTeamKey
 from spectrum_desktop.store.shared_url import (
+    URL_VARIABLE,
     InvalidJournalUrl,
     JournalNeedsTls,
     PasswordInJournalUrl,
@@ -23,20 +24,19 @@ from spectrum_desktop.store.shared_url import (
 )
 
 __all__ = [
-    "InvalidJournalUrl", "JournalNeedsTls", "NoKeyringForPassword", "PasswordInJournalUrl", "SchemaTooNew",
-    "SharedHistoryError", "SharedHistoryUnavailable", "TeamKeyMissing", "WrongTeamKey",
+    "URL_VARIABLE", "InvalidJournalUrl", "JournalNeedsTls", "NoKeyringForPassword", "PasswordInJournalUrl",
+    "SchemaTooNew", "SharedHistoryError", "SharedHistoryUnavailable", "TeamKeyMissing", "WrongTeamKey",
 ]
 
 if TYPE_CHECKING:
     from spectrum_desktop.store.pg_journal import PgJournal
     from spectrum_desktop.store.team_settings import TeamSettings
 
-URL_VARIABLE = "SPECTRUM_DESKTOP_JOURNAL_URL"
+USER_VARIABLE = "SPECTRUM_DESKTOP_USER"
 
 
 class NoKeyringForPassword(SpectrumDesktopError):
     """A database password was typed but this computer has no keyring to keep it in (words: ui/errors.py)."""
-USER_VARIABLE = "SPECTRUM_DESKTOP_USER"
 
 
 def sender_name(settings: TeamSettings | None = None) -> str:
