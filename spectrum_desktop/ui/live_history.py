@@ -16,6 +16,8 @@ from spectrum_desktop.services import team
 from spectrum_desktop.ui import tasks
 
 COALESCE_MS = 300
+RETRY_MS = 5000
+"""The shared history was away when the window opened: try to start listening again this often."""
 
 
 class LiveHistory(QObject):
@@ -34,14 +36,29 @@ class LiveHistory(QObject):
         self._timer.timeout.connect(self._reload)
         self._incoming = _Bridge()
         self._incoming.note.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._missed = False
+        """Starting failed once (the shared history was away): when it starts, reload what was missed meanwhile."""
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.setInterval(RETRY_MS)
+        self._retry.timeout.connect(self.start)
 
     def start(self) -> LiveHistory:
         """Open the listener off the GUI thread (connecting may take a moment)."""
         context = self._context
         emit = self._incoming.note.emit
+        if self._stopped:
+            return self
         tasks.run(self.parent(), lambda _report, _cancel: team.watch_history(context.journal, emit), self._started,
-                  lambda _error: None, progress=None, cancellable=False)
+                  self._not_started, progress=None, cancellable=False)
         return self
+
+    def _not_started(self, _error: BaseException) -> None:
+        """The shared history could not be opened (server away, password refused): History says why; news of
+        colleagues' rows starts once it can be opened."""
+        if not self._stopped:
+            self._missed = True
+            self._retry.start()
 
     @property
     def listening(self) -> bool:
@@ -50,6 +67,7 @@ class LiveHistory(QObject):
     def stop(self) -> None:
         self._stopped = True
         self._timer.stop()
+        self._retry.stop()
         listener, self._listener = self._listener, None
         if listener is not None:
             listener.stop()
@@ -59,6 +77,9 @@ class LiveHistory(QObject):
             listener.stop()
             return
         self._listener = listener
+        if self._missed and listener is not None:
+            self._missed = False
+            self._reload()  # the history came back: show what was written while it was away
 
     def _deliver(self, payload: dict) -> None:
         if self._stopped:

@@ -37,3 +37,39 @@ def test_a_colleagues_row_reloads_the_history_on_the_gui_thread(qtbot, tmp_path,
         colleague.close()
         live.stop()
         context.close()
+
+
+def test_a_shared_history_away_at_start_is_listened_to_once_it_is_back(qtbot, tmp_path, pg_cluster, monkeypatch):
+    import psycopg
+
+    from spectrum_desktop.ui import live_history
+
+    monkeypatch.setattr(live_history, "RETRY_MS", 200, raising=False)
+    name = f"later_{tmp_path.name}".replace("-", "_")[:60]
+    url = pg_cluster.url(name)  # no such database yet: the shared history is away
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", url)
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
+    context = AppContext()
+    window = QWidget()
+    qtbot.addWidget(window)
+    reloads = []
+    live = LiveHistory(window, context, lambda: reloads.append(1))
+    try:
+        live.start()
+        qtbot.wait(600)
+        assert not live.listening
+        with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')  # it is back
+        qtbot.waitUntil(lambda: live.listening, timeout=10000)
+        assert reloads  # what was written while it was away is shown
+        reloads.clear()
+        colleague = open_shared(url, "bob").journal
+        try:
+            colleague.record("staging", OrderKind.ACK, "/api/order/acknowledgement", ["BACK-1"], ["R1"], [], "{}")
+            qtbot.waitUntil(lambda: bool(reloads), timeout=3000)
+        finally:
+            colleague.close()
+    finally:
+        live.stop()
+        context.close()
