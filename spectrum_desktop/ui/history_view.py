@@ -520,10 +520,14 @@ class HistoryView(QWidget):
         log.warning("History could not be read: %s", type(exc).__name__)
         self._read_problem = user_message(exc)
         self._say(self._read_problem)
+        if self._detail is None:  # the status line cuts a long reason: the empty detail pane shows all of it
+            self.detail.setPlainText(self._read_problem)
 
     def _read_worked(self) -> None:
         if self._read_problem and self.status.text() == self._read_problem:
             self._say("")
+        if self._read_problem and self._detail is None and self.detail.toPlainText() == self._read_problem:
+            self.detail.clear()
         self._read_problem = ""
 
     def _reload_if_asked(self) -> None:
@@ -629,7 +633,7 @@ class HistoryView(QWidget):
 
     def _clear_detail(self) -> None:
         self._detail = None
-        self.detail.clear()
+        self.detail.setPlainText(self._read_problem)  # empty, or why the page could not be read (all of it)
         self._update_copy()
 
     def _show_detail(self, row: int) -> None:

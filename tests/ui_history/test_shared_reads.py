@@ -121,3 +121,20 @@ def test_the_windows_history_reads_off_the_gui_thread_exactly_when_it_is_the_sha
     shared = SimpleNamespace(shared_history_url="postgresql://ann@db.example.com/team?sslmode=require")
     assert history_source(LazyService(shared)).remote is True
     assert history_source(LazyService(SimpleNamespace(shared_history_url=""))).remote is False
+
+
+def test_the_whole_reason_a_page_could_not_be_read_is_in_the_empty_detail_pane(qtbot, shared):
+    with socket.socket() as s:  # nobody listens there: refused at once
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    view = shared_view(qtbot, shared)
+    view.resize(1024, 600)
+    qtbot.waitUntil(lambda: view.model.total == 3, timeout=10000)
+    real = silence(shared, closed_port)
+    view.state.setCurrentIndex(view.state.findText(STATE_LABELS[SubmissionState.FAILED]))
+    qtbot.waitUntil(lambda: "cannot be reached" in view.status.text(), timeout=10000)
+    assert view.detail.toPlainText() == view.status.text()  # all of it, where the status line may cut it
+    shared.database.address = real  # the server is back
+    view.state.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: view.model.total == 3, timeout=10000)
+    assert view.detail.toPlainText() == "" and view.status.text() == ""
