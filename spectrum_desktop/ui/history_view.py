@@ -277,6 +277,8 @@ class HistoryView(QWidget):
         header.resizeSection(WHEN, text_width(font, [sample, COLUMNS[WHEN]]))
         header.resizeSection(ENVIRONMENT, text_width(font, [*names, COLUMNS[ENVIRONMENT]], padding=44))
         self._fit_kind()
+        # Its heading whole until the first rows come (then it is fitted to them): an empty history cut it to "hase c".
+        header.resizeSection(PURCHASE_ORDER, text_width(font, [COLUMNS[PURCHASE_ORDER]]))
         header.resizeSection(LINE_ITEMS, text_width(font, [COLUMNS[LINE_ITEMS]]))
         header.resizeSection(ATTEMPTS, text_width(font, [COLUMNS[ATTEMPTS]]))
         header.resizeSection(STATE, badge_width(font, outcome_texts()))

@@ -376,3 +376,18 @@ def test_sent_by_is_hidden_for_this_computers_own_history_and_shown_and_filtered
     assert view.sent_by.currentText() == "Sent by anyone" and view.current_filter().sender is None
     qtbot.wait(50)
     assert view.table.horizontalScrollBar().maximum() == 0  # the extra column pushes nothing out of sight
+
+
+def test_an_empty_history_shows_every_column_heading_whole(qtbot, journal):
+    from spectrum_desktop.ui.badges import text_width
+    from spectrum_desktop.ui.history_format import COLUMNS
+
+    view = make_view(qtbot, journal)
+    view.resize(1000, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    header = view.table.horizontalHeader()
+    assert view.model.rowCount() == 0
+    cut = [COLUMNS[c] for c in range(header.count()) if not header.isSectionHidden(c)
+           and header.sectionSize(c) < text_width(view.table.font(), [COLUMNS[c]], padding=12)]
+    assert cut == []
