@@ -90,9 +90,25 @@ def parse_journal_url(url: str, environ: dict[str, str] | None = None) -> Journa
     dbname = parts.path.lstrip("/")
     if not dbname:
         raise InvalidJournalUrl(value, InvalidJournalUrl.NO_DATABASE)
-    local = host.startswith("/") or is_loopback(host)
-    if not local:
-        sslmode = (query.get("sslmode") or [environ.get("PGSSLMODE", "")])[0]
+    # Where libpq will really connect: a `host=` in the query overrides the one before the path, and `hostaddr=`
+    # (or PGHOSTADDR) sends the connection to that address whatever the host says. Every one of them must be this
+    # computer, or the connection must be encrypted.
+    libpq = _as_libpq_reads_it(value)
+    hosts = [h for h in (libpq.get("host") or host).split(",") if h]
+    addresses = [a for a in (libpq.get("hostaddr") or environ.get("PGHOSTADDR", "")).split(",") if a]
+    elsewhere = [h for h in hosts + addresses if not (h.startswith("/") or is_loopback(h))]
+    if elsewhere:
+        sslmode = libpq.get("sslmode") or (query.get("sslmode") or [environ.get("PGSSLMODE", "")])[0]
         if sslmode not in SAFE_SSLMODES:
-            raise JournalNeedsTls(host)
-    return JournalUrl(url=value, host=host, dbname=dbname, user=parts.username or "")
+            raise JournalNeedsTls(elsewhere[0])
+    return JournalUrl(url=value, host=hosts[0] if hosts else host, dbname=dbname, user=parts.username or "")
+
+
+def _as_libpq_reads_it(url: str) -> dict[str, str]:
+    """The address's parameters as libpq itself parses them ({} when it cannot: connecting will then say why)."""
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+
+        return {k: str(v) for k, v in conninfo_to_dict(url).items()}
+    except Exception:  # noqa: BLE001 - psycopg missing or an address libpq refuses: the checks above stand
+        return {}

@@ -29,6 +29,24 @@ def test_another_computer_needs_tls(url):
     assert caught.value.host in ("db.example.com", "10.0.0.5")
 
 
+@pytest.mark.parametrize("url, environ, elsewhere", [
+    ("postgresql://ann@127.0.0.1/team?host=db.example.com", {}, "db.example.com"),  # the query's host wins in libpq
+    ("postgresql://ann@localhost/team?hostaddr=10.0.0.5", {}, "10.0.0.5"),  # libpq connects to hostaddr
+    ("postgresql://ann@localhost/team", {"PGHOSTADDR": "10.0.0.5"}, "10.0.0.5"),
+    ("postgresql://ann@localhost,db.example.com/team", {}, "db.example.com"),  # any of several hosts
+])
+def test_where_libpq_really_connects_decides_whether_tls_is_needed(url, environ, elsewhere):
+    with pytest.raises(JournalNeedsTls) as caught:
+        parse_journal_url(url, environ=environ)
+    assert caught.value.host == elsewhere
+    assert parse_journal_url(url + ("&" if "?" in url else "?") + "sslmode=require", environ=environ).dbname == "team"
+
+
+def test_a_loopback_hostaddr_or_socket_needs_no_tls():
+    assert parse_journal_url("postgresql://ann@localhost/team?hostaddr=127.0.0.1", environ={}).host == "localhost"
+    assert parse_journal_url("postgresql://ann@/team?host=/var/run/postgresql", environ={}).host == "/var/run/postgresql"
+
+
 @pytest.mark.parametrize("mode", ["require", "verify-ca", "verify-full"])
 def test_tls_modes_that_are_enough(mode):
     assert parse_journal_url(f"postgresql://ann@db.example.com/team?sslmode={mode}", environ={}).dbname == "team"
