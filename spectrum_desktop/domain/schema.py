@@ -198,6 +198,9 @@ SerialNumber = Annotated[Code, Field(title="Serial number", json_schema_extra=ui
 ProofStatusField = Annotated[ProofStatusChoice, Field(title="Proof status", json_schema_extra=ui("choice"),
                                                       description="Whether the customer asked for a proof.")]
 EstimatedDeliveryDate = Annotated[Date, Field(title="Estimated delivery date", json_schema_extra=ui("date"))]
+RecipeSetId = Annotated[Identifier, Field(title="Recipe set ID",
+                                          description="The design's recipe set, unique within the order.",
+                                          json_schema_extra=ui("text", essential=True))]
 
 
 class WireModel(BaseModel):
@@ -245,9 +248,7 @@ class LineItem(WireModel):
     model_config = ConfigDict(title="Line item")
     rules = (_sku_and_quantity,)
 
-    recipe_set_id: Identifier = Field(title="Recipe set ID",
-                                      description="The design's recipe set, unique within the order.",
-                                      json_schema_extra=ui("text", essential=True))
+    recipe_set_id: RecipeSetId
     sku: Identifier = Field(None, title="SKU", description="The product's stock-keeping unit.",
                             json_schema_extra=ui("text", essential=True))
     quantity: Quantity = Field(None, title="Quantity", description="How many; a whole number of 1 or more.",
@@ -268,9 +269,7 @@ class RecipeSet(WireModel):
 
     model_config = ConfigDict(title="Recipe set")
 
-    recipe_set_id: Identifier = Field(title="Recipe set ID",
-                                      description="The design's recipe set, unique within the order.",
-                                      json_schema_extra=ui("text", essential=True))
+    recipe_set_id: RecipeSetId
     sku_quantities: Annotated[list[SkuQuantity], Field(min_length=1)] = Field(
         title="SKU quantities", description="The SKUs of the recipe set, each with its quantity.",
         json_schema_extra=ui("list", essential=True))
