@@ -129,3 +129,66 @@ def test_the_form_and_bulk_name_the_order_parts_as_the_schema_does(tmp_path):
     assert (edited["customer"], edited["items"], edited["email"]) == (
         "Buyer's address", "Order lines", "someone@shop.example")
     assert sorted(edited["bulk"]) == places
+
+
+
+LABEL_RENAMES = {
+    'sku_quantities: list[SkuQuantity] = Field(None, title="SKU quantities"':
+        'sku_quantities: list[SkuQuantity] = Field(None, title="Product lines"',
+    'title="SKU quantities", description="The SKUs of the recipe set':
+        'title="Product lines", description="The SKUs of the recipe set',
+    'model_config = ConfigDict(title="Line item")': 'model_config = ConfigDict(title="Order line")',
+    'model_config = ConfigDict(title="Recipe set")': 'model_config = ConfigDict(title="Design set")',
+    'RecipeSetId = Annotated[Identifier, Field(title="Recipe set ID"':
+        'RecipeSetId = Annotated[Identifier, Field(title="Design ID"',
+    'title="Recipe sets", json_schema_extra={"part": "items"}':
+        'title="Design sets", json_schema_extra={"part": "items"}',
+}
+
+LABELS_PROBE = r"""
+import json
+from datetime import datetime, timezone
+import spectrum_desktop
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from spectrum_desktop.domain.states import OrderKind, SubmissionState
+from spectrum_desktop.domain.submission import RecipeSetResult, SubmissionRecord
+from spectrum_desktop.services.history import SubmissionDetail
+from spectrum_desktop.ui.history_detail import detail_text
+from spectrum_desktop.ui.order_editor import OrderEditor
+from spectrum_desktop.ui.result_panel import ResultPanel
+editor = OrderEditor()
+editor.load({"purchaseOrderNumber": "1", "orderDate": "2022-01-01",
+             "lineItems": [{"recipeSetId": "R1", "sku": "S", "quantity": 1}, {"recipeSetId": "R2"}]})
+editor.table.setCurrentIndex(editor.model.index(1, 0))
+panel = editor.sku_panel
+line_item = panel.caption.text()
+editor.kind_combo.setCurrentIndex(editor.kind_combo.findData(OrderKind.ACK_RECIPESET))
+recipe_set = panel.caption.text()
+result = ResultPanel()
+now = datetime(2026, 1, 2, tzinfo=timezone.utc)
+record = SubmissionRecord(1, "local-sandbox", "sandbox:", OrderKind.ACK, "/api/order/acknowledgement", ("1",),
+                          ("R1",), ("S",), SubmissionState.SUCCEEDED, None, 200, "", 1, now, now)
+detail = SubmissionDetail(record, [RecipeSetResult("R1", True)], [], None, None, "")
+print(json.dumps({
+    "package": spectrum_desktop.__file__,
+    "panel": panel.title(),
+    "line_item": line_item,
+    "recipe_set": recipe_set,
+    "result_column": result.table.horizontalHeaderItem(0).text(),
+    "history": detail_text(detail, {}).splitlines(),
+}))
+"""
+
+
+def test_the_sku_panel_result_table_and_history_name_fields_as_the_schema_does(tmp_path):
+    """The SKU quantities panel's title and its caption's line item, the result table's Recipe set ID column and
+    the history detail's list of recipe sets are the schema's labels: renamed there, renamed on screen."""
+    control = _probe(tmp_path, edit=False, probe=LABELS_PROBE)
+    assert (control["panel"], control["line_item"], control["recipe_set"], control["result_column"]) == (
+        "SKU quantities", "Line item 2: no SKUs yet", "Recipe set 2: no SKUs yet", "Recipe set ID")
+    assert "Recipe sets:" in control["history"]
+    edited = _probe(tmp_path, edit=True, edits=LABEL_RENAMES, probe=LABELS_PROBE)
+    assert (edited["panel"], edited["line_item"], edited["recipe_set"], edited["result_column"]) == (
+        "Product lines", "Order line 2: no SKUs yet", "Design set 2: no SKUs yet", "Design ID")
+    assert "Design sets:" in edited["history"] and "Recipe sets:" not in edited["history"]

@@ -12,7 +12,9 @@ ACK_PATH = "/api/order/acknowledgement"
 ACKS_PATH = "/api/order/acknowledgements"
 ORDER_PATH = "/api/order"
 LOOKUP_PATH_PREFIX = "/api/order/order-number/"
-PRODUCTION_HOSTS = frozenset({"api.spectrumcustomizer.com"})
+PRODUCTION_URL = "https://api.spectrumcustomizer.com"
+"""Spectrum's production server: the default Production environment's address, and the example of an address."""
+PRODUCTION_HOSTS = frozenset({urlsplit(PRODUCTION_URL).hostname})
 """Spectrum's production servers: an environment there sends real orders whatever it is called."""
 
 ENDPOINTS: dict[OrderKind, str] = {
@@ -48,7 +50,7 @@ def check_base_url(base_url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidBaseUrl(
             f"'{value}' is not a server address. Enter one that starts with https:// and names a server, "
-            "e.g. https://api.spectrumcustomizer.com"
+            f"e.g. {PRODUCTION_URL}"
         )
     if parts.query or parts.fragment:
         raise InvalidBaseUrl("The server address must not contain '?' or '#'. Remove everything from that sign on.")

@@ -152,10 +152,17 @@ def _choice(enum_type: type[enum.StrEnum]) -> Callable[[object], str]:
     return parse
 
 
+def not_a_country(value: object) -> str:
+    """What is wrong with a value that is not a country code, and what to type instead (one wording for every
+    way a country can be wrong: a code that does not exist, lower case, or a three-letter code or a name)."""
+    text = value.strip() if isinstance(value, str) else value
+    hint = f" (did you mean {text.upper()}?)" if isinstance(text, str) and is_country_code(text.upper()) else ""
+    return f"{describe(text)} is not a country code; use the two-letter ISO 3166 code, for example US or DE{hint}"
+
+
 def _country(value: str) -> str:
     if not is_country_code(value):
-        hint = f" (did you mean {value.upper()}?)" if is_country_code(value.upper()) else ""
-        raise _fail(f"{value!r} is not a country code; use the two-letter ISO 3166 code such as US or DE{hint}")
+        raise _fail(not_a_country(value))
     return value
 
 
@@ -191,6 +198,9 @@ SerialNumber = Annotated[Code, Field(title="Serial number", json_schema_extra=ui
 ProofStatusField = Annotated[ProofStatusChoice, Field(title="Proof status", json_schema_extra=ui("choice"),
                                                       description="Whether the customer asked for a proof.")]
 EstimatedDeliveryDate = Annotated[Date, Field(title="Estimated delivery date", json_schema_extra=ui("date"))]
+RecipeSetId = Annotated[Identifier, Field(title="Recipe set ID",
+                                          description="The design's recipe set, unique within the order.",
+                                          json_schema_extra=ui("text", essential=True))]
 
 
 class WireModel(BaseModel):
@@ -238,9 +248,7 @@ class LineItem(WireModel):
     model_config = ConfigDict(title="Line item")
     rules = (_sku_and_quantity,)
 
-    recipe_set_id: Identifier = Field(title="Recipe set ID",
-                                      description="The design's recipe set, unique within the order.",
-                                      json_schema_extra=ui("text", essential=True))
+    recipe_set_id: RecipeSetId
     sku: Identifier = Field(None, title="SKU", description="The product's stock-keeping unit.",
                             json_schema_extra=ui("text", essential=True))
     quantity: Quantity = Field(None, title="Quantity", description="How many; a whole number of 1 or more.",
@@ -261,9 +269,7 @@ class RecipeSet(WireModel):
 
     model_config = ConfigDict(title="Recipe set")
 
-    recipe_set_id: Identifier = Field(title="Recipe set ID",
-                                      description="The design's recipe set, unique within the order.",
-                                      json_schema_extra=ui("text", essential=True))
+    recipe_set_id: RecipeSetId
     sku_quantities: Annotated[list[SkuQuantity], Field(min_length=1)] = Field(
         title="SKU quantities", description="The SKUs of the recipe set, each with its quantity.",
         json_schema_extra=ui("list", essential=True))
@@ -658,6 +664,8 @@ def _message(error: dict, loc: tuple, ctx: dict) -> str:
         return f"must be text, not {describe(value)}"
     if kind == "string_too_short":
         return "is required and must not be blank"
+    if kind == "string_too_long" and input_kind is Input.COUNTRY:  # "USA", "Germany": not "at most 2 characters"
+        return not_a_country(value)
     if kind == "string_too_long":
         length = len(value.strip()) if isinstance(value, str) else 0
         return f"is {length:,} characters long; at most {ctx.get('max_length', 0):,} characters are allowed"

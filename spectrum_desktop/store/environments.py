@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from spectrum_desktop.domain.endpoints import PRODUCTION_URL
 from spectrum_desktop.domain.environment import SANDBOX_URL, Environment, EnvironmentInvalid
 from spectrum_desktop.store.paths import config_dir
 
@@ -85,7 +86,7 @@ def default_settings() -> Settings:
             Environment(
                 id="production",
                 name="Production",
-                base_url="https://api.spectrumcustomizer.com",
+                base_url=PRODUCTION_URL,
                 colour="#c62828",
                 is_production=True,
             ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from spectrum_desktop.domain.fields import field_by_key
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.services.history import SubmissionDetail
 from spectrum_desktop.ui.history_format import (
@@ -45,7 +46,7 @@ def detail_text(detail: SubmissionDetail, names: Mapping[str, str] | None = None
     if r.message:
         lines.append(f"Message: {r.message}")
     if detail.results:
-        lines += ["", "Recipe sets:"]
+        lines += ["", f"{field_by_key('recipeSets').label}:"]
         for res in detail.results:
             mark = "accepted" if res.success else "REJECTED"
             sku = f" ({res.sku})" if res.sku else ""

@@ -68,7 +68,8 @@ PATH_ROLE = 0x0100
 ADDRESS_PARTS = [part for part in order_parts(OrderKind.FULL) if part.part == "address"]
 """A full order's addresses (customer, then shipping): their keys and labels, from the schema."""
 ADDRESS_KEYS = tuple(part.key for part in ADDRESS_PARTS)
-ITEMS_LABELS = {kind: next(part.label for part in order_parts(kind) if part.part == "items") for kind in OrderKind}
+ITEMS_PARTS = {kind: next(part for part in order_parts(kind) if part.part == "items") for kind in OrderKind}
+ITEMS_LABELS = {kind: part.label for kind, part in ITEMS_PARTS.items()}
 """What the list of line items is called in each kind ("Line items", or "Recipe sets" in the RecipeSet format)."""
 PART_KEYS = frozenset(part.key for kind in OrderKind for part in order_parts(kind))
 
@@ -975,6 +976,8 @@ class OrderEditor(QWidget):
         for key, row in self._rows.items():
             self._forms[key].setRowVisible(row, self._offered(key))
         self._apply_columns()
+        if self._sku_panel is not None:
+            self._sku_panel.set_items_key(ITEMS_PARTS[kind].key)
         self._show_more(self.more_button.isChecked())
         self._fit_header(old, kind)
 
@@ -1152,7 +1155,7 @@ class OrderEditor(QWidget):
         """The SKU quantities of the current line item. Built when first needed: it is hidden unless the kind is
         recipe sets or the SKU quantities column is chosen, which most orders never do."""
         if self._sku_panel is None:
-            panel = self._sku_panel = SkuQuantitiesPanel()
+            panel = self._sku_panel = SkuQuantitiesPanel(items_key=ITEMS_PARTS[self.kind()].key)
             panel.setVisible(False)
             panel.setMaximumHeight(170)
             panel.changed.connect(self.model.set_sku_quantities)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from spectrum_desktop.domain.fields import field_by_key
 from spectrum_desktop.ui.colour_scheme import tone
 from spectrum_desktop.ui.result_text import CHECK_LABEL, CORRECT_LABEL, SEND_AGAIN_LABEL, Action, ResultText, Tone
 from spectrum_desktop.ui.status_line import StatusLine
@@ -69,7 +70,7 @@ class ResultPanel(QWidget):
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.table = QTableWidget(0, 3, objectName="resultTable")
-        self.table.setHorizontalHeaderLabels(["Recipe set ID", "Result", "Server's message"])
+        self.table.setHorizontalHeaderLabels([field_by_key("recipeSetId").label, "Result", "Server's message"])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self._fitting = False
         self._widths_kept = False  # once the person sizes a column, a new result keeps their widths

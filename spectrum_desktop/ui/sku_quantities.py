@@ -8,12 +8,14 @@ from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, QP
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
-from spectrum_desktop.domain.fields import FieldInfo, sku_quantity_fields
+from spectrum_desktop.domain.fields import FieldInfo, field_by_key, label_for, sku_quantity_fields
 from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.ui.colour_scheme import tone
 
 SKU_COLUMNS: list[FieldInfo] = sku_quantity_fields()
 SKU_KEYS = [info.key for info in SKU_COLUMNS]
+SKU_QUANTITIES_LABEL = field_by_key("skuQuantities").label
+"""The panel's title: the schema's label of the field it edits."""
 ADD_KEYS = QKeySequence("Ctrl+Shift+Return")
 REMOVE_KEYS = QKeySequence("Ctrl+Shift+Delete")
 
@@ -126,10 +128,12 @@ class SkuQuantitiesPanel(QGroupBox):
 
     changed = Signal(int, object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("SKU quantities", parent)
+    def __init__(self, parent: QWidget | None = None, items_key: str = "lineItems") -> None:
+        super().__init__(SKU_QUANTITIES_LABEL, parent)
         self.setObjectName("skuQuantitiesPanel")
         self.line_item: int | None = None
+        self.items_key = items_key
+        """The order's list the line item is in ("lineItems", or "recipeSets" in the RecipeSet format)."""
         self.model = SkuQuantitiesModel(self)
         self.table = QTableView(objectName="skuQuantities")
         self.table.setAccessibleName("SKU quantities of the chosen line item")
@@ -177,9 +181,17 @@ class SkuQuantitiesPanel(QGroupBox):
         self.model.set_rows(pairs if row is not None else [])
         self.model.set_problems(problems or {})
         self._set_enabled(row is not None)
+        self._show_caption()
+
+    def set_items_key(self, items_key: str) -> None:
+        """The order's kind changed: name the line item as that kind does ("Line item 2", "Recipe set 2")."""
+        self.items_key = items_key
+        self._show_caption()
+
+    def _show_caption(self) -> None:
         self.caption.setText(
-            f"Line item {row + 1}: {sku_count(len(pairs))}" if row is not None
-            else "Choose a line item to see its SKU quantities."
+            f"{label_for(f'{self.items_key}[{self.line_item}]')}: {sku_count(self.model.rowCount())}"
+            if self.line_item is not None else "Choose a line item to see its SKU quantities."
         )
 
     def add_row(self) -> None:
@@ -200,5 +212,5 @@ class SkuQuantitiesPanel(QGroupBox):
 
     def _emit_changed(self) -> None:
         if self.line_item is not None:
-            self.caption.setText(f"Line item {self.line_item + 1}: {sku_count(self.model.rowCount())}")
+            self._show_caption()
             self.changed.emit(self.line_item, self.model.rows())

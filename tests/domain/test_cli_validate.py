@@ -109,3 +109,16 @@ def test_repeated_key_exits_2_with_line_and_column(home, tmp_path):
     done = _run(str(path), home=home)
     assert done.returncode == 2
     assert "line 4, column 3" in done.stdout and "'purchaseOrderNumber' is given twice" in done.stdout
+
+
+@pytest.mark.parametrize(("country", "shown"), [("USA", "'USA'"), ("Germany", "'Germany'"), (" usa ", "'usa'")])
+def test_a_country_that_is_not_a_two_letter_code_gets_the_country_code_hint(home, country, shown):
+    """A three-letter code or a country's name is told what a country code is, not "at most 2 characters"."""
+    order = json.loads((EXAMPLES / "full_order.json").read_text())
+    order["shippingAddress"]["country"] = country
+    done = _run("--kind", "full", "-", stdin=json.dumps(order), home=home)
+    assert done.returncode == 2
+    (problem,) = [line for line in done.stdout.splitlines() if "error:" in line]
+    assert "Shipping address › Country (shippingAddress.country)" in problem
+    assert f"{shown} is not a country code; use the two-letter ISO 3166 code, for example US or DE" in problem
+    assert "characters" not in problem

@@ -1,6 +1,10 @@
 import json
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import spectrum_desktop
+from spectrum_desktop.domain.endpoints import PRODUCTION_HOSTS, is_production_address
 from spectrum_desktop.domain.environment import SANDBOX_URL, Environment, EnvironmentInvalid, RequestFormat
 from spectrum_desktop.store.environments import EnvironmentSettings, SettingsError, default_settings
 
@@ -12,6 +16,19 @@ def test_first_run_gives_the_three_defaults_with_sandbox_active(home):
     assert settings.get("production").is_production
     assert settings.get("Staging").base_url == "https://staging.spectrumcustomizer.com"
     assert settings.get("production").base_url == "https://api.spectrumcustomizer.com"
+
+
+def test_the_production_address_has_one_home(home):
+    """The default Production environment is on a host the base-URL rules know as production, and the program
+    writes that host once (domain/endpoints.py), so the two cannot drift apart."""
+    production = EnvironmentSettings().load().get("production")
+    assert urlsplit(production.base_url).hostname in PRODUCTION_HOSTS
+    assert is_production_address(production.base_url)
+    package = Path(spectrum_desktop.__file__).parent
+    (host,) = PRODUCTION_HOSTS
+    written = {str(path.relative_to(package)): path.read_text(encoding="utf-8").count(host)
+               for path in package.rglob("*.py") if host in path.read_text(encoding="utf-8")}
+    assert written == {str(Path("domain", "endpoints.py")): 1}
 
 
 def test_save_and_load_round_trip_in_config_dir(home):
