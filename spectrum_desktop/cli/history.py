@@ -50,18 +50,13 @@ def run(args: argparse.Namespace) -> int:
 def export(args: argparse.Namespace) -> int:
     from spectrum_desktop.cli import EXIT_OK
     from spectrum_desktop.cli.shared import show_new_team_key
+    from spectrum_desktop.services import team
     from spectrum_desktop.services.context import AppContext
-    from spectrum_desktop.services.team import export_history, open_shared
 
     context = AppContext()
-    shared = None
     try:
-        shared = open_shared(args.export_to, context.sender)
-        show_new_team_key(shared.new_team_key, shared.key_saved)
-        result = export_history(context.local_journal, shared.journal)
+        result = team.export_to(args.export_to, context, on_new_key=show_new_team_key)
     finally:
-        if shared is not None:
-            shared.journal.close()
         context.close()
     def rows(n: int) -> str:
         return f"{n} row" if n == 1 else f"{n} rows"

@@ -10,7 +10,7 @@ import getpass
 import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from spectrum_desktop.domain.errors import SpectrumDesktopError
@@ -29,6 +29,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from spectrum_desktop.services.context import AppContext
     from spectrum_desktop.store.pg_journal import PgJournal
     from spectrum_desktop.store.team_settings import TeamSettings
 
@@ -180,6 +181,9 @@ class ExportResult:
     already_there: int
     bodies_left_out: int
     """Rows copied this time whose contents could not be (kept only for their session locally, or no team key)."""
+    new_team_key: bytes | None = None
+    """Set when this copy set up an empty shared history: its team key, to be shown once."""
+    key_saved: bool = False
 
 
 def export_history(local, shared: PgJournal, progress: Callable[[int, int], None] | None = None) -> ExportResult:
@@ -220,10 +224,11 @@ def export_history(local, shared: PgJournal, progress: Callable[[int, int], None
     return ExportResult(copied, already, left_out)
 
 
-def watch_history(journal, callback: Callable[[dict], None]):
+def watch_history(context: AppContext, callback: Callable[[dict], None]):
     """Live news of rows written by anyone (shared history only): returns a listener with `stop()`, or None
-    for this computer's own history (nothing else writes to it from another computer)."""
-    listen = getattr(journal, "listen", None)
+    for this computer's own history (nothing else writes to it from another computer). Opens the context's history
+    when it is not open yet (the journal stays inside the services)."""
+    listen = getattr(context.journal, "listen", None)
     return listen(callback) if listen is not None else None
 
 
@@ -259,10 +264,16 @@ def join(url: str, sender: str) -> SharedJournal:
     return shared
 
 
-def export_to(url: str, local, sender: str, progress: Callable[[int, int], None] | None = None) -> ExportResult:
-    """Copy `local` (this computer's own history) into the shared history at `url`."""
-    shared = open_shared(url, sender)
+def export_to(url: str, context: AppContext, progress: Callable[[int, int], None] | None = None,
+              on_new_key: Callable[[bytes | None, bool], None] | None = None) -> ExportResult:
+    """Copy this computer's own history (the context's) into the shared history at `url`, sent by the context's
+    sender. `on_new_key(key, saved)` is called once connected, before copying (so a key made for an empty shared
+    history is shown even if copying then fails); the result also carries it."""
+    shared = open_shared(url, context.sender)
     try:
-        return export_history(local, shared.journal, progress)
+        if on_new_key is not None:
+            on_new_key(shared.new_team_key, shared.key_saved)
+        result = export_history(context.local_journal, shared.journal, progress)
+        return replace(result, new_team_key=shared.new_team_key, key_saved=shared.key_saved)
     finally:
         shared.journal.close()

@@ -49,7 +49,7 @@ class LiveHistory(QObject):
         emit = self._incoming.note.emit
         if self._stopped:
             return self
-        tasks.run(self.parent(), lambda _report, _cancel: team.watch_history(context.journal, emit), self._started,
+        tasks.run(self.parent(), lambda _report, _cancel: team.watch_history(context, emit), self._started,
                   self._not_started, progress=None, cancellable=False)
         return self
 

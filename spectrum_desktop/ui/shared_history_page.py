@@ -160,7 +160,7 @@ class SharedHistoryPage(QWidget):
         context = self._context
 
         def work(report, _cancel):
-            return team.export_to(url, context.local_journal, context.sender,
+            return team.export_to(url, context,
                                   lambda done, total: report(done, total, f"Copying {done} of {total}…"))
 
         self._run(work, self._copied, "Copying the history…")
@@ -209,6 +209,8 @@ class SharedHistoryPage(QWidget):
         if result.bodies_left_out:
             text += f" The contents of {rows(result.bodies_left_out)} could not be copied."
         self._say(text, ok=True)
+        if result.new_team_key is not None:  # this copy set up an empty shared history
+            self.show_new_key(result.new_team_key.decode("ascii"))
 
     def _run(self, work, on_success, label: str) -> None:
         self._say(label, ok=True)
