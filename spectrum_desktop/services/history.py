@@ -44,6 +44,12 @@ def page(
         return HistoryPage(rows=(), total=0)
 
 
+def senders(service: SubmissionService) -> list[str]:
+    """The names the history's rows were sent by, A to Z (History's Sent by filter offers them; any other name can
+    still be typed)."""
+    return service.senders()
+
+
 @dataclass(frozen=True)
 class SubmissionDetail:
     record: SubmissionRecord

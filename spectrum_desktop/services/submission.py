@@ -572,6 +572,10 @@ class SubmissionService:
     def page(self, query: Any) -> HistoryPage:
         return self._journal.history(query)
 
+    def senders(self) -> list[str]:
+        """The distinct names the history's rows were sent by, A to Z (the Sent by filter offers them)."""
+        return self._journal.senders()
+
     def record(self, submission_id: int) -> SubmissionRecord:
         try:
             return self._journal.get(submission_id)

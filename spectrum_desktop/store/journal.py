@@ -117,6 +117,8 @@ class JournalStore(Protocol):
 
     def response_body(self, submission_id: int) -> str | None: ...
 
+    def senders(self) -> list[str]: ...
+
     def history(self, query: HistoryQuery) -> HistoryPage: ...
 
     def delivered(self, environment_id: str, purchase_orders: Iterable[str]) -> set[str]: ...
@@ -521,6 +523,12 @@ class SqliteJournal:
 
     def response_body(self, submission_id: int) -> str | None:
         return self._body(submission_id, "response")
+
+    def senders(self) -> list[str]:
+        """The names rows were sent by (the Sent by filter): this computer's own history is one person's."""
+        if not self.sender or not self._read("SELECT 1 FROM submissions LIMIT 1", []):
+            return []
+        return [self.sender]
 
     def history(self, query: HistoryQuery) -> HistoryPage:
         """Newest first, one page, plus the count of all matching rows."""

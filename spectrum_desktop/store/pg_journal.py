@@ -170,6 +170,10 @@ class SharedHistoryUnavailable(SharedHistoryError):
         super().__init__(where)
 
 
+SENDERS_MOST = 500
+"""The Sent by filter offers at most this many names (a name beyond them can still be typed)."""
+
+
 class SchemaTooNew(SharedHistoryError):
     """The shared history was set up by a newer Spectrum Desktop than this one."""
 
@@ -637,6 +641,18 @@ class PgJournal:
 
     def response_body(self, submission_id: int) -> str | None:
         return self._body(submission_id, "response")
+
+    def senders(self, most: int = SENDERS_MOST) -> list[str]:
+        """The distinct names rows were sent by (for the Sent by filter), A to Z, at most `most`. Cheap on any number
+        of rows: a skip scan down the (sender, created_at) index, one index probe per distinct name."""
+        rows = self._db.read(
+            "WITH RECURSIVE names AS ("
+            " (SELECT sender FROM submissions WHERE sender > '' ORDER BY sender LIMIT 1)"
+            " UNION ALL"
+            " SELECT (SELECT s.sender FROM submissions AS s WHERE s.sender > names.sender ORDER BY s.sender LIMIT 1)"
+            " FROM names WHERE names.sender IS NOT NULL)"
+            " SELECT sender FROM names WHERE sender IS NOT NULL LIMIT %s", (most,))
+        return [r["sender"] for r in rows]
 
     def history(self, query: HistoryQuery) -> HistoryPage:
         """Newest first, one page, plus the count of all matching rows."""

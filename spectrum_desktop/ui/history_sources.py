@@ -60,6 +60,7 @@ def history_source(service: Any, remote: bool | None = None) -> HistorySource:
         request_body=request_body,
         delivered=lambda record: bool(service.delivered(record)),
         correction=lambda submission_id: service.correction(submission_id),  # resend_body + the accepted ones
+        senders=lambda: history.senders(service),
         remote=remote,
     )
 

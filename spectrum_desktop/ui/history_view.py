@@ -84,6 +84,8 @@ class HistorySource:
     correction: Callable[[int], Any] | None = None
     """Open in editor: the row as it may be sent again (services.submission.Correction: only the failed
     recipeSets of a partly accepted order, and the accepted ones to show), or None when not kept."""
+    senders: Callable[[], list[str]] | None = None
+    """The names the history's rows were sent by (a shared history's Sent by filter offers them)."""
     remote: bool = False
     """The pages come from a server (the shared history), which may take seconds to answer or not answer at all:
     `fetch` then runs off the GUI thread too. This computer's own file is read where it is asked for."""
@@ -296,12 +298,48 @@ class HistoryView(QWidget):
         """Show the Sent by column and filter (a shared history) or hide them (this computer's own history, where
         every row is the same person's). `me`: this person's sender name, offered first in the filter."""
         self._shared = shared
+        self._me = me
         self.table.setColumnHidden(SENT_BY, not shared)
         self.sent_by.setVisible(shared)
         if me and self.sent_by.findText(me) < 0:
             self.sent_by.addItem(me)
         if shared:
             self._fit_sent_by()
+
+    def _read_senders(self) -> None:
+        """Offer in Sent by the names the history knows (a shared history; read off the GUI thread when remote, one
+        read at a time). A name not offered can still be typed."""
+        senders = self._source.senders
+        if not self.shared or senders is None or getattr(self, "_senders_reading", False):
+            return
+        if not self._source.remote:
+            self._offer_senders(senders())
+            return
+        self._senders_reading = True
+
+        def done(names: list[str]) -> None:
+            self._senders_reading = False
+            self._offer_senders(names)
+
+        def failed(_exc: BaseException) -> None:
+            self._senders_reading = False  # the page's own read says why the history cannot be read
+
+        self._run_read(senders, done, failed)
+
+    def _offer_senders(self, names: list[str]) -> None:
+        me = getattr(self, "_me", "")
+        others = sorted((n for n in set(names) if n and n != me), key=str.casefold)
+        wanted = [ANYONE, *([me] if me else []), *others]
+        if [self.sent_by.itemText(i) for i in range(self.sent_by.count())] == wanted:
+            return
+        typed = self.sent_by.currentText()
+        blocked = self.sent_by.blockSignals(True)
+        try:
+            self.sent_by.clear()
+            self.sent_by.addItems(wanted)
+            self.sent_by.setCurrentText(typed)  # what is picked or being typed stays
+        finally:
+            self.sent_by.blockSignals(blocked)
 
     def _fit_sent_by(self) -> None:
         """Sent by as wide as the names shown, never wider than SENT_BY_ROOM (a long name has its tooltip)."""
@@ -429,6 +467,7 @@ class HistoryView(QWidget):
 
     def _filter_shown(self, history_filter: HistoryFilter, rows: list[SubmissionRecord], total: int) -> None:
         self.model.show_page(history_filter, rows, total)
+        self._read_senders()
         if not self._sized and self.model.rowCount():
             self._sized = True
             self.table.resizeColumnToContents(PURCHASE_ORDER)
@@ -619,6 +658,7 @@ class HistoryView(QWidget):
         def shown(history_filter: HistoryFilter, rows: list[SubmissionRecord], total: int) -> None:
             self.model.show_page(history_filter, rows, total)
             self._update_count()
+            self._read_senders()  # a colleague's first row brings their name
             if selected_id is not None:
                 row = self.model.row_of(selected_id)
                 if row >= 0:

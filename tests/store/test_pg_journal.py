@@ -306,3 +306,13 @@ def test_work_on_many_threads_does_not_keep_a_connection_per_thread(address, ope
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
             " AND application_name = 'spectrum-desktop'").fetchone()
     assert open_ones <= 1, f"{open_ones} connections stay open after the work is done"
+
+
+def test_senders_are_the_distinct_names_rows_were_sent_by(make):
+    ann, bob, nobody = make("ann"), make("Bob"), make("")
+    assert ann.senders() == []
+    for journal, pos in ((ann, ["S-1", "S-2", "S-3"]), (bob, ["S-4"]), (nobody, ["S-5"])):
+        for po in pos:
+            _record(journal, po)
+    assert sorted(bob.senders()) == ["Bob", "ann"]  # a row without a name is not offered
+    assert len(ann.senders(most=1)) == 1

@@ -58,6 +58,16 @@ def test_a_row_sent_from_home_a_appears_in_bs_open_history_within_3_seconds(qtbo
         assert model.data(model.index(0, PURCHASE_ORDER)) == "LIVE-1"
         assert model.data(model.index(0, SENT_BY)) == "ann"
         assert history.table.horizontalScrollBar().maximum() == 0
+        # Sent by offers the colleague's name the history now knows (not only Bea's own); typing stays possible.
+        qtbot.waitUntil(lambda: history.sent_by.findText("ann") >= 0, timeout=3000)
+        assert history.sent_by.isEditable() and history.sent_by.findText("bea") >= 0
+        history.sent_by.setCurrentIndex(history.sent_by.findText("ann"))
+        history.sent_by.activated.emit(history.sent_by.currentIndex())
+        qtbot.waitUntil(lambda: history.current_filter().sender == "ann" and history.model.total == 1, timeout=3000)
+        history.sent_by.setEditText("bea")
+        history.sent_by.lineEdit().returnPressed.emit()
+        qtbot.waitUntil(lambda: history.model.total == 0, timeout=3000)
+        assert history.sent_by.findText("ann") >= 0  # the names stay offered whatever is typed
         window.close()
     assert window.history_pages.live._listener is None  # closing the window ended the listener
 
