@@ -143,9 +143,7 @@ def shared_history_message(error: BaseException) -> str:
         return (f"the shared history was set up by a newer version of Spectrum Desktop (layout {error.found}; "
                 f"this one knows up to {error.known}). Install the newer version to use it.")
     if isinstance(error, t.TeamKeyMissing):
-        return ("the order's contents are encrypted with your team's key, which is not on this computer, so it "
-                "cannot be sent again from here. Paste the key in the window (Preferences › Shared history) or set "
-                "SPECTRUM_DESKTOP_TEAM_KEY.")
+        return team_key_missing(error)
     if isinstance(error, t.WrongTeamKey):
         return "that team key does not belong to this shared history."
     if isinstance(error, t.PasswordInJournalUrl):
@@ -154,9 +152,39 @@ def shared_history_message(error: BaseException) -> str:
     if isinstance(error, t.JournalNeedsTls):
         return (f"the shared history on {error.host} must be reached over TLS: add ?sslmode=require (or "
                 "verify-full) to its address.")  # wherever it came from: the variable, --export-to, Preferences
+    if isinstance(error, t.JournalUrlSettingRefused) and error.from_environment:
+        return (f"{error.setting} is set, which could send the shared history's connection to another server without "
+                f"the TLS check, so it is not used. Unset {error.setting} for this program.")
+    if isinstance(error, t.JournalUrlSettingRefused):
+        return (f"the shared history address may not contain {error.setting}=: it could send the connection to "
+                "another server without the TLS check. Write host, port and database in the address itself "
+                "(postgresql://user@host:port/dbname?sslmode=require).")
     if isinstance(error, t.InvalidJournalUrl):
         return f"{error.url!r} is not a shared history address (postgresql://user@host:port/dbname)."
     return ""
+
+
+def team_key_missing(error) -> str:
+    """The command line's words for TeamKeyMissing (one home): why there is no team key here, what to do."""
+    where = f"the shared history ({error.where})" if error.where else "the shared history"
+    if error.state in (error.NONE_YET, error.NO_KEYRING):
+        so = "so nothing was sent" if error.sending else "so nothing can be sent yet"
+        if error.state == error.NONE_YET:
+            return (f"{where} has no team key yet, {so}: order contents are encrypted with it before anything "
+                    "leaves. Run `spectrum-desktop history` once on a computer with a keyring (it makes the key and "
+                    "shows it once), or Save the address in the window (Preferences › Shared history).")
+        return (f"{where} has no team key yet and this computer has no keyring to keep one in, {so}. Set the team "
+                "key up on a computer that has a keyring (`spectrum-desktop history` there, or the window's "
+                "Preferences › Shared history), then set SPECTRUM_DESKTOP_TEAM_KEY to it here for scripts.")
+    so = ("so nothing was sent: an order's contents are encrypted with it and written to the history before it "
+          "leaves" if error.sending else "so the order cannot be opened or sent again from here")
+    if error.state == error.WRONG:
+        return (f"the team key on this computer does not belong to {where}, {so}. Ask a colleague for the right "
+                "key and paste it in the window (Preferences › Shared history), or set SPECTRUM_DESKTOP_TEAM_KEY to "
+                "it for scripts.")
+    return (f"order contents in {where} are encrypted with your team's key, which is not on this computer, {so}. "
+            "Paste the team key in the window (Preferences › Shared history), or set SPECTRUM_DESKTOP_TEAM_KEY to "
+            "it for scripts.")
 
 
 def local_data_message(error: LocalDataError) -> str:
@@ -183,8 +211,10 @@ def exit_code(error: BaseException) -> int:
 
     from spectrum_desktop.services.errors import EnvironmentsFileInvalid
 
-    if isinstance(error, (LocalDataError, EnvironmentsFileInvalid)):
-        return EXIT_LOCAL_DATA
+    from spectrum_desktop.services.team import SchemaTooNew
+
+    if isinstance(error, (LocalDataError, EnvironmentsFileInvalid, SchemaTooNew)):
+        return EXIT_LOCAL_DATA  # the history (local or shared) cannot be used by this version: nothing sent
     from spectrum_desktop.services.tokens import TokenNotSaved
 
     if isinstance(error, (MissingToken, LookupFailed, SharedHistoryUnavailable, TokenNotSaved)):

@@ -4,6 +4,7 @@ newest first. `history --export-to URL` copies this computer's own history into 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from spectrum_desktop.cli.output import print_records
 from spectrum_desktop.domain.states import SubmissionState
@@ -24,6 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from spectrum_desktop.cli import EXIT_OK
+    from spectrum_desktop.cli.errors import message
     from spectrum_desktop.cli.shared import show_new_team_key
     from spectrum_desktop.services import history
     from spectrum_desktop.services.context import AD_HOC, AppContext
@@ -41,6 +43,9 @@ def run(args: argparse.Namespace) -> int:
         page = history.page(service, environment_id, states, page_size=args.limit, sender=args.sent_by)
         rows = [service.record(r.id) for r in page.rows]
         show_new_team_key(context.new_team_key, context.new_team_key_saved)
+        problem = service.team_key_problem()
+        if problem is not None and problem.state != problem.NOT_ENTERED:  # no key could be made, or a wrong one
+            print(f"note: {message(problem)}", file=sys.stderr)
     finally:
         context.close()
     print_records(rows, args.json)

@@ -83,7 +83,7 @@ def _send(context, args: argparse.Namespace, rate: tuple[int, float] | None) -> 
         return EXIT_BAD_INPUT
     service = context.submissions
     checked = service.checked(orders, target)
-    if not service.bodies_persistent:
+    if not service.bodies_persistent and service.bodies_notice:
         print(f"note: {service.bodies_notice} A later resend will need the file again.", file=sys.stderr)
     batch_size = args.batch_size or (environment.batch_size if environment else 50)
     # --rate-limit: a tighter budget over the same machine-wide rows (everyone sending there then keeps to it).

@@ -59,6 +59,9 @@ class SubmissionDetail:
     response_body: str | None
     notice: str
     """Set when the bodies cannot be shown (kept for their session only, or no keyring key)."""
+    problem: Exception | None = None
+    """Set when the bodies cannot be shown because of a typed error (a shared history's team key missing here):
+    the front end turns it into words (ui/errors.py)."""
 
 
 def detail(service: SubmissionService, submission_id: int) -> SubmissionDetail:
@@ -69,9 +72,7 @@ def detail(service: SubmissionService, submission_id: int) -> SubmissionDetail:
         "unreadable": "The contents of this order cannot be read: the key they were saved with is no longer in "
                       "the keyring.",
         "session_only": "The contents of this order were kept only for the session that sent it.",
-        "no_team_key": "This order's contents are encrypted with your team's key, which has not been entered on "
-                       "this computer, so they cannot be opened or sent again. Ask a colleague for the team key and "
-                       "paste it in Preferences › Shared history.",
+        "no_team_key": "",  # typed: `problem` (the front end says it, as it says the same error elsewhere)
     }[found.body_problem]
     return SubmissionDetail(found.record, found.results, found.attempts, found.request_body, found.response_body,
-                            notice)
+                            notice, found.body_error)

@@ -164,7 +164,9 @@ class SubmissionDetail:
     request_body: str | None
     response_body: str | None
     body_problem: str | None
-    """None, "session_only" (kept for the session that sent it) or "unreadable" (the key is gone)."""
+    """None, "session_only" (kept for the session that sent it), "unreadable" (the key is gone) or "no_team_key"."""
+    body_error: Exception | None = None
+    """With "no_team_key": the typed TeamKeyMissing (its words are the front end's)."""
 
 
 def prepare(raw: object, kind: OrderKind | None = None, number: int | None = None) -> PreparedOrder:
@@ -295,6 +297,9 @@ class SubmissionService:
         """
         from spectrum_desktop.store.journal import NewSubmission
 
+        refused = self._journal.team_key_problem(sending=True)
+        if refused is not None:  # a shared history without its team key could not keep the contents: send nothing
+            raise refused
         if not checked:
             return SendReport()
         target = checked[0].target
@@ -572,6 +577,11 @@ class SubmissionService:
     def page(self, query: Any) -> HistoryPage:
         return self._journal.history(query)
 
+    def team_key_problem(self) -> Exception | None:
+        """A shared history whose team key this computer does not have: why (typed; None otherwise). Sending is
+        refused with it; the command line's history shows it."""
+        return self._journal.team_key_problem()
+
     def senders(self) -> list[str]:
         """The distinct names the history's rows were sent by, A to Z (the Sent by filter offers them)."""
         return self._journal.senders()
@@ -586,21 +596,21 @@ class SubmissionService:
         from spectrum_desktop.store.crypto import BodyUnreadable
 
         record = self.record(submission_id)
-        problem = None
+        problem, error = None, None
         from spectrum_desktop.store.pg_journal import TeamKeyMissing
 
         try:
             request, response = self._journal.request_body(submission_id), self._journal.response_body(submission_id)
-        except TeamKeyMissing:
+        except TeamKeyMissing as missing:
             request = response = None
-            problem = "no_team_key"
+            problem, error = "no_team_key", missing
         except BodyUnreadable:
             request = response = None
             problem = "unreadable"
         if request is None and problem is None:
             problem = "session_only"
         return SubmissionDetail(record, self._journal.results(submission_id), self._journal.attempts(submission_id),
-                                request, response, problem)
+                                request, response, problem, error)
 
     def recover(self) -> tuple[SubmissionRecord, ...]:
         """Rows whose owner is gone: sending -> unknown, queued -> free. A live owner's rows are left alone."""

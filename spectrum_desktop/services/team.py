@@ -19,13 +19,15 @@ from spectrum_desktop.store.shared_url import (
     URL_VARIABLE,
     InvalidJournalUrl,
     JournalNeedsTls,
+    JournalUrlSettingRefused,
     PasswordInJournalUrl,
     SharedHistoryError,
 )
 
 __all__ = [
-    "URL_VARIABLE", "InvalidJournalUrl", "JournalNeedsTls", "NoKeyringForPassword", "PasswordInJournalUrl",
-    "SchemaTooNew", "SharedHistoryError", "SharedHistoryUnavailable", "TeamKeyMissing", "WrongTeamKey",
+    "URL_VARIABLE", "InvalidJournalUrl", "JournalNeedsTls", "JournalUrlSettingRefused", "NoKeyringForPassword",
+    "PasswordInJournalUrl", "SchemaTooNew", "SharedHistoryError", "SharedHistoryUnavailable", "TeamKeyMissing",
+    "WrongTeamKey",
 ]
 
 if TYPE_CHECKING:
@@ -79,7 +81,8 @@ def open_shared(url: str, sender: str, make_key: bool = True, owner: str | None 
     (`make_key`: Preferences › Shared history, `history`, `history --export-to`): SPECTRUM_DESKTOP_TEAM_KEY when
     set, else a new key, which is kept in the keyring first (with no usable keyring no key is made: the person is
     told to set one up) and returned as `new_team_key` to be shown once. Elsewhere (sending, a window that has
-    not been asked) no key is made behind the person's back: bodies stay in memory and the notice says why."""
+    not been asked) no key is made behind the person's back. Without a key, `journal.team_key_problem()` says why,
+    and sending is refused with it (nothing is sent without its contents journaled)."""
     from cryptography.fernet import Fernet
 
     from spectrum_desktop.store.crypto import BodyCipher
@@ -103,14 +106,12 @@ def open_shared(url: str, sender: str, make_key: bool = True, owner: str | None 
     db = PgDatabase(address, password=database_password(address))
     key = team_key(address)
     shown: bytes | None = None
-    problem = ""
+    state = ""
     if not team_key_state(db):
         if key is not None:
             create_team_key(db, sender, key)
         elif not make_key:
-            problem = (f"The shared history ({address.display}) has no team key yet, so order contents are kept "
-                       "only while the app runs. Set it up in Preferences › Shared history (Save) and hand the key "
-                       "to your colleagues.")
+            state = TeamKeyMissing.NONE_YET
         else:
             fresh = Fernet.generate_key()
             if save_team_key(address, fresh):
@@ -119,18 +120,14 @@ def open_shared(url: str, sender: str, make_key: bool = True, owner: str | None 
                 else:  # a colleague set it up at the same moment: theirs counts, ours goes
                     forget_team_key(address)
             else:
-                problem = (f"The shared history ({address.display}) has no team key yet and this computer has no "
-                           "keyring to keep one in, so order contents are kept only while the app runs. Set the "
-                           "team key up from a computer that has a keyring (GNOME Keyring, for example).")
+                state = TeamKeyMissing.NO_KEYRING
     if key is not None:
         try:
             check_team_key(db, key)
         except WrongTeamKey:
             key = None
-            problem = (f"The team key on this computer does not belong to the shared history ({address.display}), "
-                       "so order contents cannot be opened or sent again. Ask a colleague for the right key and "
-                       "paste it in Preferences › Shared history.")
-    journal = PgJournal(db, BodyCipher(key), sender=sender, owner=owner, key_problem=problem)
+            state = TeamKeyMissing.WRONG
+    journal = PgJournal(db, BodyCipher(key), sender=sender, owner=owner, key_state=state)
     return SharedJournal(journal, shown, shown is not None)
 
 

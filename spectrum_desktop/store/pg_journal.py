@@ -183,9 +183,23 @@ class SchemaTooNew(SharedHistoryError):
 
 
 class TeamKeyMissing(BodyUnreadable, SharedHistoryError):
-    """The shared history's bodies are encrypted with the team key, and this person has not entered it."""
+    """The shared history's bodies are encrypted with the team key, and this computer does not have it: contents
+    cannot be opened, and nothing is sent (what is sent must be journaled first, contents included).
 
-    def __init__(self) -> None:
+    Data only (words: ui/errors.py, cli/errors.py). `where`: the shared history (database and host); `state` why
+    there is no key here; `sending`: raised by a send that was refused (else: opening a row's contents)."""
+
+    NOT_ENTERED = "not_entered"
+    """The shared history has a team key; it has not been entered on this computer."""
+    WRONG = "wrong"
+    """The key on this computer is not this shared history's."""
+    NONE_YET = "none_yet"
+    """The shared history has no team key yet (nobody set it up where it could be shown)."""
+    NO_KEYRING = "no_keyring"
+    """The shared history has no team key yet and this computer has no keyring to keep a new one in."""
+
+    def __init__(self, where: str = "", state: str = NOT_ENTERED, sending: bool = False) -> None:
+        self.where, self.state, self.sending = where, state, sending
         super().__init__("team key missing")
 
 
@@ -416,10 +430,11 @@ class PgJournal:
     """The shared history. Same methods and meanings as the SQLite `Journal`, plus claims and a rate budget."""
 
     def __init__(self, db: PgDatabase, cipher: BodyCipher, sender: str = "", owner: str | None = None,
-                 lease_seconds: float = DEFAULT_LEASE_SECONDS, key_problem: str = "") -> None:
+                 lease_seconds: float = DEFAULT_LEASE_SECONDS, key_state: str = "") -> None:
         self._db = db
         self._cipher = cipher
-        self._key_problem = key_problem
+        self._key_state = key_state or TeamKeyMissing.NOT_ENTERED
+        """Why there is no team key here when the cipher has none (a TeamKeyMissing state)."""
         self.sender = sender
         self.owner = owner or f"{sender}:{uuid.uuid4()}"
         self.lease_seconds = lease_seconds
@@ -436,13 +451,14 @@ class PgJournal:
 
     @property
     def notice(self) -> str:
+        """Nothing to say about keeping contents: without the team key nothing is sent (`team_key_problem`)."""
+        return ""
+
+    def team_key_problem(self, sending: bool = False) -> TeamKeyMissing | None:
+        """None when this computer has the team key; else the typed reason (raise it to refuse a send)."""
         if self._cipher.persistent:
-            return ""
-        if self._key_problem:
-            return self._key_problem
-        return (f"Order contents in the shared history ({self._db.address.display}) are encrypted with your team's "
-                "key, which has not been entered here: they cannot be opened or sent again from this computer. "
-                "Ask a colleague for the key and paste it in Preferences › Shared history.")
+            return None
+        return TeamKeyMissing(self._db.address.display, self._key_state, sending)
 
     @property
     def database(self) -> PgDatabase:
@@ -940,8 +956,9 @@ class PgJournal:
             raise SubmissionNotFound(submission_id)
         blob = rows[0]["body"]
         if blob is not None:
-            if not self._cipher.persistent:
-                raise TeamKeyMissing()
+            problem = self.team_key_problem()
+            if problem is not None:
+                raise problem
             return self._cipher.decrypt(bytes(blob))
         with self._memory_lock:
             return self._memory_bodies.get((submission_id, which))

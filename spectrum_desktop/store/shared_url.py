@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from spectrum_desktop.domain.endpoints import is_loopback
 from spectrum_desktop.domain.errors import SpectrumDesktopError
@@ -50,6 +50,22 @@ class JournalNeedsTls(SharedHistoryError):
         super().__init__(host)
 
 
+class JournalUrlSettingRefused(SharedHistoryError):
+    """A libpq setting that can send the connection to another server without the TLS check seeing where: a
+    `service=` entry (its service file may set host or hostaddr), or PGSERVICE in the environment
+    (`from_environment`). `setting` is its name."""
+
+    def __init__(self, setting: str, from_environment: bool = False) -> None:
+        self.setting, self.from_environment = setting, from_environment
+        super().__init__(setting)
+
+
+REDIRECTING = ("service", "servicefile")
+"""libpq settings that can change where it connects and that the TLS check cannot follow (host, hostaddr and
+PGHOSTADDR it does follow): refused."""
+REDIRECTING_ENVIRONMENT = ("PGSERVICE",)
+
+
 @dataclass(frozen=True)
 class JournalUrl:
     """A checked address: `url` has no password and is what the keyring entry and messages use."""
@@ -83,6 +99,15 @@ def parse_journal_url(url: str, environ: dict[str, str] | None = None) -> Journa
         raise PasswordInJournalUrl(clean)
     host = parts.hostname or ""
     query = parse_qs(parts.query)
+    if "password" in query:
+        kept = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "password"])
+        raise PasswordInJournalUrl(urlunsplit((parts.scheme, parts.netloc, parts.path, kept, "")))
+    for setting in REDIRECTING:
+        if setting in query:
+            raise JournalUrlSettingRefused(setting)
+    for variable in REDIRECTING_ENVIRONMENT:
+        if environ.get(variable, "").strip():
+            raise JournalUrlSettingRefused(variable, from_environment=True)
     if not host:
         host = (query.get("host") or [""])[0]
     if not host:
@@ -94,6 +119,9 @@ def parse_journal_url(url: str, environ: dict[str, str] | None = None) -> Journa
     # (or PGHOSTADDR) sends the connection to that address whatever the host says. Every one of them must be this
     # computer, or the connection must be encrypted.
     libpq = _as_libpq_reads_it(value)
+    for setting in REDIRECTING:  # however libpq spells it (it is refused above when the query says it plainly)
+        if libpq.get(setting):
+            raise JournalUrlSettingRefused(setting)
     hosts = [h for h in (libpq.get("host") or host).split(",") if h]
     addresses = [a for a in (libpq.get("hostaddr") or environ.get("PGHOSTADDR", "")).split(",") if a]
     elsewhere = [h for h in hosts + addresses if not (h.startswith("/") or is_loopback(h))]

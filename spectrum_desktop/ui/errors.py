@@ -166,9 +166,7 @@ def _shared_history_message(exc: BaseException) -> str:
         return (f"The shared history was set up by a newer version of Spectrum Desktop (layout {exc.found}; this "
                 f"one knows up to {exc.known}). Install the newer version to use it.")
     if isinstance(exc, t.TeamKeyMissing):
-        return ("This order's contents are encrypted with your team's key, which has not been entered on this "
-                "computer, so they cannot be opened or sent again. Ask a colleague for the team key and paste it "
-                "in Preferences › Shared history.")
+        return _team_key_missing(exc)
     if isinstance(exc, t.WrongTeamKey):
         return ("That team key does not belong to this shared history. Ask a colleague for the right key and "
                 "paste it again.")
@@ -179,6 +177,14 @@ def _shared_history_message(exc: BaseException) -> str:
         return (f"The shared history on {exc.host} must be reached over an encrypted connection: add "
                 "?sslmode=require (or verify-full) to the address. Only a database on this computer may go "
                 "without it.")
+    if isinstance(exc, t.JournalUrlSettingRefused) and exc.from_environment:
+        return ("This computer's database settings name a PostgreSQL service, which could send the shared history's "
+                "connection to another server without the encryption check, so it is not used. Ask whoever set up "
+                "this computer to remove that setting.")
+    if isinstance(exc, t.JournalUrlSettingRefused):
+        return (f"The shared history address may not contain {exc.setting}=: it could send the connection to another "
+                "server without the encryption check. Write the server, port and database in the address itself, "
+                "like postgresql://name@server:5432/database?sslmode=require.")
     if isinstance(exc, t.InvalidJournalUrl):
         return ("That is not a shared history address: it looks like postgresql://name@server:5432/database"
                 + {t.InvalidJournalUrl.NO_HOST: " (the server is missing).",
@@ -187,3 +193,24 @@ def _shared_history_message(exc: BaseException) -> str:
         return ("This computer has no keyring to keep the database password in. Ask whoever runs the database to "
                 "set it up in the ~/.pgpass file instead, then leave Password empty.")
     return ""
+
+
+def _team_key_missing(exc) -> str:
+    """The window's words for TeamKeyMissing (one home): why there is no team key here, and what to do."""
+    where = f"the shared history ({exc.where})" if exc.where else "the shared history"
+    if exc.state in (exc.NONE_YET, exc.NO_KEYRING):
+        so = "so nothing was sent" if exc.sending else "so nothing can be sent yet"
+        if exc.state == exc.NONE_YET:
+            return (f"{where[0].upper()}{where[1:]} has no team key yet, {so}: order contents are encrypted with it "
+                    "before anything leaves. Set it up in Preferences › Shared history (Save shows the new key "
+                    "once) and hand it to your colleagues.")
+        return (f"{where[0].upper()}{where[1:]} has no team key yet and this computer has no keyring to keep one in, "
+                f"{so}. Set the team key up from a computer that has a keyring (GNOME Keyring, for example) and "
+                "hand it to your colleagues; this computer needs a keyring too, to keep it.")
+    so = ("so nothing was sent: an order's contents are encrypted with it and written to the history before it "
+          "leaves" if exc.sending else "so this order's contents cannot be opened or sent again")
+    if exc.state == exc.WRONG:
+        return (f"The team key on this computer does not belong to {where}, {so}. Ask a colleague for the right key "
+                "and paste it in Preferences › Shared history.")
+    return (f"Order contents in {where} are encrypted with your team's key, which has not been entered on this "
+            f"computer, {so}. Ask a colleague for the team key and paste it in Preferences › Shared history.")

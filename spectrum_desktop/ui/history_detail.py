@@ -61,6 +61,10 @@ def detail_text(detail: SubmissionDetail, names: Mapping[str, str] | None = None
             lines.append(f"  #{a.number} {local_time(a.started_at)}{ended} {state}{status} {said}".rstrip())
     if detail.notice:
         lines += ["", detail.notice]
+    if detail.problem is not None:
+        from spectrum_desktop.ui.errors import user_message
+
+        lines += ["", user_message(detail.problem)]
     lines += ["", "Details for support:", *(f"  {line}" for line in support_lines(r))]
     lines += ["", "Request:", pretty_json(detail.request_body) or "(not kept)"]
     lines += ["", "Response:", pretty_json(detail.response_body) or no_response(detail)]

@@ -224,3 +224,43 @@ def test_a_member_without_the_team_key_sees_the_rows_but_cannot_resend_and_is_to
     result = run_cli(b, "resend", "--failed", "--yes")
     assert result.returncode == 2 and "team's key" in result.stderr and "Traceback" not in result.stderr
     assert len(server.received()) == posted
+
+
+def test_a_member_without_the_team_key_is_refused_before_anything_is_sent(homes, server, monkeypatch):
+    a, b = homes
+    _as("ann", monkeypatch)
+    assert run_cli(a, "history").returncode == 0  # the team key (from SPECTRUM_DESKTOP_TEAM_KEY) is set up
+    monkeypatch.delenv("SPECTRUM_DESKTOP_TEAM_KEY")
+    _as("bob", monkeypatch)
+    orders = write_orders(b / "o.json", [order("NOKEY-1")])
+    result = run_cli(b, "send", orders, "--base-url", server.url)
+    assert result.returncode == 2, result.stderr
+    assert "nothing was sent" in result.stderr and "Preferences › Shared history" in result.stderr
+    assert "SPECTRUM_DESKTOP_TEAM_KEY" in result.stderr and "Traceback" not in result.stderr
+    assert server.received() == []
+    assert json.loads(run_cli(b, "history", "--json").stdout) == []  # nothing journaled, nothing lost
+
+
+def test_history_on_an_empty_shared_history_without_a_keyring_says_no_team_key_could_be_made(tmp_path, pg_url,
+                                                                                             monkeypatch):
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", pg_url)
+    monkeypatch.delenv("SPECTRUM_DESKTOP_TEAM_KEY", raising=False)  # and no keyring: no Secret Service here
+    result = run_cli(tmp_path, "history")
+    assert result.returncode == 0, result.stderr
+    assert "Team key: " not in result.stderr
+    assert "has no team key yet" in result.stderr and "no keyring" in result.stderr
+    assert "SPECTRUM_DESKTOP_TEAM_KEY" in result.stderr
+
+
+def test_a_shared_history_set_up_by_a_newer_version_exits_4_not_bad_input(tmp_path, pg_url, monkeypatch):
+    """Exit codes (README): 2 is bad input or usage; a history this version cannot use is 4, like a damaged one."""
+    import psycopg
+
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", pg_url)
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", KEY)
+    assert run_cli(tmp_path, "history").returncode == 0  # the tables are set up
+    with psycopg.connect(pg_url) as conn:
+        conn.execute("UPDATE schema_version SET version = version + 5")
+    result = run_cli(tmp_path, "history")
+    assert result.returncode == 4, result.stderr
+    assert "newer version" in result.stderr and "Traceback" not in result.stderr

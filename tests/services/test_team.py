@@ -98,7 +98,8 @@ def test_the_first_person_makes_the_team_key_and_a_member_pastes_it_once(secret_
     with pytest.raises(TeamKeyMissing):
         member.journal.request_body(sid)
     detail = history_service.detail(SubmissionService(member.journal, None, Owner.for_this_process()), sid)
-    assert detail.request_body is None and "team's key" in detail.notice
+    assert detail.request_body is None and isinstance(detail.problem, TeamKeyMissing)
+    assert detail.problem.state == TeamKeyMissing.NOT_ENTERED and not detail.problem.sending
     member.journal.close()
     with pytest.raises(WrongTeamKey):
         enter_team_key(pg_url, Fernet.generate_key().decode())
@@ -112,7 +113,7 @@ def test_without_a_keyring_no_team_key_is_made_behind_the_persons_back(home, pg_
     shared = open_shared(pg_url, "ann")
     try:
         assert shared.new_team_key is None and not shared.journal.bodies_persistent
-        assert "no team key yet" in shared.journal.notice
+        assert shared.journal.team_key_problem().state == TeamKeyMissing.NO_KEYRING
         assert check_connection(pg_url).has_team_key is False
     finally:
         shared.journal.close()
@@ -177,7 +178,7 @@ def test_sending_does_not_make_a_team_key_nobody_is_shown(secret_service, home, 
     try:
         journal = context.journal  # what send and the window open
         assert context.new_team_key is None and not journal.bodies_persistent
-        assert "no team key yet" in journal.notice and "Preferences › Shared history" in journal.notice
+        assert journal.team_key_problem().state == TeamKeyMissing.NONE_YET
         assert check_connection(pg_url).has_team_key is False
     finally:
         context.close()
@@ -226,3 +227,53 @@ def test_a_missing_or_wrong_database_password_is_said_as_such_not_as_a_server_aw
 
 
 _roles = itertools.count(1)
+
+
+@pytest.mark.parametrize("state", ["wrong key", "no key entered", "no key yet"])
+def test_without_the_team_key_nothing_is_sent_nor_journaled(home, pg_url, monkeypatch, state):
+    """Nothing is sent without being journaled first, contents included: a member without the team key (or with
+    the wrong one, or on a shared history that has none yet) is refused before anything is written or sent."""
+    from spectrum_desktop.sandbox import SandboxServer
+    from spectrum_desktop.services.submission import Target
+    from spectrum_desktop.store.shared_url import parse_journal_url
+    from tests.services.orders import order
+
+    if state != "no key yet":
+        monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
+        open_shared(pg_url, "ann").journal.close()  # the team's key is set up
+        if state == "wrong key":
+            monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
+        else:
+            monkeypatch.delenv("SPECTRUM_DESKTOP_TEAM_KEY")
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", pg_url)
+    context = AppContext()
+    with SandboxServer(token="t0ken", rate_limit=None) as server:
+        try:
+            service = context.submissions
+            target = Target("staging", "Staging", server.url, "t0ken")
+            with pytest.raises(TeamKeyMissing) as refused:
+                service.submit(order("NOKEY-1"), target)
+            assert refused.value.sending and refused.value.where == parse_journal_url(pg_url).display
+            assert refused.value.state == {"wrong key": TeamKeyMissing.WRONG, "no key entered":
+                                           TeamKeyMissing.NOT_ENTERED, "no key yet": TeamKeyMissing.NONE_YET}[state]
+            assert service.page(HistoryQuery()).total == 0
+        finally:
+            context.close()
+        assert server.received() == []
+
+
+def test_the_team_key_missing_words_say_what_to_do_in_each_front_end():
+    from spectrum_desktop.cli.errors import message as cli_words
+    from spectrum_desktop.ui.errors import user_message as window_words
+
+    for state in (TeamKeyMissing.NOT_ENTERED, TeamKeyMissing.WRONG, TeamKeyMissing.NONE_YET,
+                  TeamKeyMissing.NO_KEYRING):
+        sending = TeamKeyMissing("team on db.example.com", state, sending=True)
+        window, cli = window_words(sending), cli_words(sending)
+        for words in (window, cli):
+            assert "team on db.example.com" in words and "nothing was sent" in words
+            assert "Preferences › Shared history" in words or state == TeamKeyMissing.NO_KEYRING
+        assert "SPECTRUM_DESKTOP" not in window  # the window speaks to staff at the desk
+        assert "SPECTRUM_DESKTOP_TEAM_KEY" in cli or state == TeamKeyMissing.NONE_YET
+        opening = window_words(TeamKeyMissing("team on db.example.com", state))
+        assert "nothing was sent" not in opening

@@ -66,7 +66,10 @@ def test_bodies_are_stored_encrypted(journal, stored_body):
 
 def test_without_a_key_bodies_stay_in_memory_only(journal_factory, stored_body):
     journal = journal_factory(BodyCipher(None))
-    assert not journal.bodies_persistent and journal.notice
+    assert not journal.bodies_persistent
+    # why, for the person: this computer's own history has a notice (no keyring); a shared one a typed team key
+    # problem, with which the services refuse to send (nothing is sent whose contents only memory keeps)
+    assert journal.notice or journal.team_key_problem() is not None
     submission_id = _record(journal)
     assert journal.request_body(submission_id) == BODY
     assert stored_body(submission_id) is None

@@ -191,7 +191,7 @@ def test_without_the_team_key_rows_are_readable_and_bodies_say_why_not(make):
     assert isinstance(caught.value, BodyUnreadable)  # History shows it as a notice, resend refuses with it
     with pytest.raises(TeamKeyMissing):
         newcomer.response_body(sid)
-    assert "team" in newcomer.notice
+    assert newcomer.team_key_problem().state == TeamKeyMissing.NOT_ENTERED and ann.team_key_problem() is None
 
 
 def test_the_team_key_is_created_once_and_checked(address, opened):

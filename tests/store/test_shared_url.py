@@ -62,6 +62,7 @@ def test_unusable_addresses_say_what_is_wrong(url):
 def test_the_words_for_each_problem_live_in_the_window_and_the_command_line():
     from spectrum_desktop.cli.errors import message
     from spectrum_desktop.store.pg_journal import SchemaTooNew, SharedHistoryUnavailable
+    from spectrum_desktop.store.shared_url import JournalUrlSettingRefused
     from spectrum_desktop.ui.errors import user_message
 
     cases = [
@@ -70,7 +71,38 @@ def test_the_words_for_each_problem_live_in_the_window_and_the_command_line():
         (InvalidJournalUrl("mysql://x", InvalidJournalUrl.SCHEME), "postgresql://"),
         (SharedHistoryUnavailable("team on db.example.com"), "team on db.example.com"),
         (SchemaTooNew(9, 1), "newer version"),
+        (JournalUrlSettingRefused("service"), "service="),
+        (JournalUrlSettingRefused("PGSERVICE", from_environment=True), "connection to another server"),
     ]
     for error, words in cases:
         assert words in user_message(error) and words in message(error), type(error).__name__
         assert "SPECTRUM_DESKTOP" not in user_message(error)  # no environment variables for the desk
+
+
+@pytest.mark.parametrize("url", [
+    "postgresql://ann@localhost/team?service=elsewhere",  # the service file's hostaddr would win, unchecked
+    "postgresql://ann@localhost/team?sslmode=require&service=elsewhere",  # refused whatever the TLS
+    "postgresql://ann@localhost/team?servicefile=/tmp/pg_service.conf&service=elsewhere",
+])
+def test_a_service_entry_that_could_send_the_connection_elsewhere_is_refused(url, tmp_path):
+    from spectrum_desktop.store.shared_url import JournalUrlSettingRefused
+
+    services = tmp_path / "pg_service.conf"  # what libpq would read: hostaddr to another computer, no TLS
+    services.write_text("[elsewhere]\nhostaddr=10.0.0.5\nsslmode=disable\n")
+    with pytest.raises(JournalUrlSettingRefused) as caught:
+        parse_journal_url(url, environ={"PGSERVICEFILE": str(services)})
+    assert caught.value.setting == "service" and not caught.value.from_environment
+
+
+def test_a_service_chosen_by_the_computers_settings_is_refused_too():
+    from spectrum_desktop.store.shared_url import JournalUrlSettingRefused
+
+    with pytest.raises(JournalUrlSettingRefused) as caught:
+        parse_journal_url("postgresql://ann@localhost/team", environ={"PGSERVICE": "elsewhere"})
+    assert caught.value.setting == "PGSERVICE" and caught.value.from_environment
+
+
+def test_a_password_in_the_query_is_refused_and_not_repeated():
+    with pytest.raises(PasswordInJournalUrl) as caught:
+        parse_journal_url("postgresql://ann@localhost/team?password=s3cret&sslmode=require", environ={})
+    assert "s3cret" not in caught.value.url and caught.value.url == "postgresql://ann@localhost/team?sslmode=require"

@@ -95,3 +95,32 @@ def test_an_unreachable_shared_history_is_said_in_the_status_bar_not_as_the_toke
     # the words fit at 1024 wide (once the status bar has laid the new text out)
     qtbot.waitUntil(lambda: window.rate_label.geometry().right() <= bar.width(), timeout=3000)
     window.close()
+
+
+def test_a_member_without_the_team_key_is_refused_in_words_and_nothing_is_sent(qtbot, team, monkeypatch):
+    import os
+
+    from spectrum_desktop.services.team import open_shared
+    from spectrum_desktop.store.journal import HistoryQuery
+
+    a, b = team
+    open_shared(os.environ["SPECTRUM_DESKTOP_JOURNAL_URL"], "ann").journal.close()  # the team key is set up
+    monkeypatch.delenv("SPECTRUM_DESKTOP_TEAM_KEY")  # Bea has not pasted it
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(b))
+    monkeypatch.setenv("SPECTRUM_DESKTOP_USER", "bea")
+    with SandboxServer(token=TOKEN, rate_limit=None) as server:
+        context = AppContext(sandbox=server)
+        window = build_main_window(context)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.set_environment("local-sandbox")
+        window.load_order(order("NOKEY-W1"))
+        with qtbot.waitSignal(window.send_not_sent, timeout=10_000) as refused:
+            assert window.send_current()
+        words = refused.args[0]
+        assert "nothing was sent" in words and "paste it in Preferences › Shared history" in words
+        assert "SPECTRUM_DESKTOP" not in words and "Traceback" not in words
+        assert server.received() == []
+        assert context.submissions.page(HistoryQuery()).total == 0  # nothing journaled: nothing lost
+        window.close()
