@@ -172,6 +172,14 @@ class SharedHistoryUnavailable(SharedHistoryError):
 
 SENDERS_MOST = 500
 """The Sent by filter offers at most this many names (a name beyond them can still be typed)."""
+SENDERS_SQL = (
+    "WITH RECURSIVE names AS ("
+    " (SELECT sender FROM submissions WHERE sender > '' ORDER BY sender LIMIT 1)"
+    " UNION ALL"
+    " SELECT (SELECT s.sender FROM submissions AS s WHERE s.sender > names.sender ORDER BY s.sender LIMIT 1)"
+    " FROM names WHERE names.sender IS NOT NULL)"
+    " SELECT sender FROM names WHERE sender IS NOT NULL LIMIT %s")
+"""The distinct senders by a skip scan down submissions_sender: one index probe per name, whatever the rows."""
 
 
 class SchemaTooNew(SharedHistoryError):
@@ -661,14 +669,7 @@ class PgJournal:
     def senders(self, most: int = SENDERS_MOST) -> list[str]:
         """The distinct names rows were sent by (for the Sent by filter), A to Z, at most `most`. Cheap on any number
         of rows: a skip scan down the (sender, created_at) index, one index probe per distinct name."""
-        rows = self._db.read(
-            "WITH RECURSIVE names AS ("
-            " (SELECT sender FROM submissions WHERE sender > '' ORDER BY sender LIMIT 1)"
-            " UNION ALL"
-            " SELECT (SELECT s.sender FROM submissions AS s WHERE s.sender > names.sender ORDER BY s.sender LIMIT 1)"
-            " FROM names WHERE names.sender IS NOT NULL)"
-            " SELECT sender FROM names WHERE sender IS NOT NULL LIMIT %s", (most,))
-        return [r["sender"] for r in rows]
+        return [r["sender"] for r in self._db.read(SENDERS_SQL, (most,))]
 
     def history(self, query: HistoryQuery) -> HistoryPage:
         """Newest first, one page, plus the count of all matching rows."""

@@ -316,3 +316,25 @@ def test_senders_are_the_distinct_names_rows_were_sent_by(make):
             _record(journal, po)
     assert sorted(bob.senders()) == ["Bob", "ann"]  # a row without a name is not offered
     assert len(ann.senders(most=1)) == 1
+
+
+def test_senders_read_a_few_index_pages_not_the_table_on_100000_rows(make, pg_url):
+    """Cheap on a big history: the names come from a skip scan of the sender index (buffers touched, not time)."""
+    from spectrum_desktop.store.pg_journal import SENDERS_SQL
+
+    journal = make("ann")
+    _record(journal, "BIG-0")
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO submissions (environment_id, kind, endpoint, purchase_orders, recipe_set_ids, skus, state,"
+            " created_at, updated_at, sender)"
+            " SELECT 'staging', 'ack', '/api/order/acknowledgement', ARRAY['BIG-' || n], ARRAY[]::text[],"
+            " ARRAY[]::text[], 'succeeded', now(), now(), (ARRAY['ann', 'bob', 'cal', 'dee'])[1 + n % 4]"
+            " FROM generate_series(1, 100000) AS n")
+        conn.execute("ANALYZE submissions")
+        plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + SENDERS_SQL.replace("%s", "500")
+                            ).fetchone()[0][0]
+        pages = conn.execute("SELECT relpages FROM pg_class WHERE relname = 'submissions'").fetchone()[0]
+    assert sorted(journal.senders()) == ["ann", "bob", "cal", "dee"]
+    touched = plan["Plan"].get("Shared Hit Blocks", 0) + plan["Plan"].get("Shared Read Blocks", 0)
+    assert "Seq Scan" not in str(plan) and pages > 1000 and touched < 100, (touched, pages)
