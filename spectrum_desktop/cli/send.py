@@ -79,10 +79,10 @@ def _send(context, args: argparse.Namespace, rate: tuple[int, float] | None) -> 
         print("Nothing was sent." if raws else "error: no orders in the input.", file=sys.stderr)
         return EXIT_BAD_INPUT
     target = context.ad_hoc_target(args.base_url) if environment is None else context.target(environment)
+    service = context.submissions
+    checked = service.checked(orders, target)  # refused here, before the question, when it could not be sent
     if not confirm_production(target, args.yes, len(raws)):
         return EXIT_BAD_INPUT
-    service = context.submissions
-    checked = service.checked(orders, target)
     if not service.bodies_persistent and service.bodies_notice:
         print(f"note: {service.bodies_notice} A later resend will need the file again.", file=sys.stderr)
     batch_size = args.batch_size or (environment.batch_size if environment else 50)

@@ -267,7 +267,10 @@ class SubmissionService:
         return self.checked(orders, target)
 
     def checked(self, orders: Sequence[PreparedOrder], target: Target) -> list[CheckedOrder]:
+        """The step before every send (window, Bulk, CLI): refused here already, before any question, when the
+        shared history has no team key on this computer (`send` refuses again)."""
         check_target(target)
+        self._refuse_without_team_key()
         delivered = self._journal.delivered(target.environment_id, [o.purchase_order for o in orders])
         return [CheckedOrder(o, target, o.purchase_order in delivered, target.is_production) for o in orders]
 
@@ -297,9 +300,7 @@ class SubmissionService:
         """
         from spectrum_desktop.store.journal import NewSubmission
 
-        refused = self._journal.team_key_problem(sending=True)
-        if refused is not None:  # a shared history without its team key could not keep the contents: send nothing
-            raise refused
+        self._refuse_without_team_key()
         if not checked:
             return SendReport()
         target = checked[0].target
@@ -576,6 +577,13 @@ class SubmissionService:
 
     def page(self, query: Any) -> HistoryPage:
         return self._journal.history(query)
+
+    def _refuse_without_team_key(self) -> None:
+        """Nothing is sent without being journaled first, contents included: a shared history whose team key this
+        computer does not have could keep them only in memory, so sending is refused (TeamKeyMissing, sending)."""
+        refused = self._journal.team_key_problem(sending=True)
+        if refused is not None:
+            raise refused
 
     def team_key_problem(self) -> Exception | None:
         """A shared history whose team key this computer does not have: why (typed; None otherwise). Sending is
