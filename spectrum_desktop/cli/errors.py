@@ -65,9 +65,18 @@ def message(error: BaseException) -> str:
     from spectrum_desktop.services.errors import EnvironmentsFileInvalid
 
     if isinstance(error, EnvironmentsFileInvalid):
+        from spectrum_desktop.domain.words import environments_problem
+
+        what = f" What is wrong: {environments_problem(error.problem)}." if error.problem is not None else ""
         return (f"the list of environments ({error.path}) could not be used, so nothing was sent. Fix it, or move "
-                "it away to start again with the first-run environments (Local sandbox, Staging, Production). "
-                f"What is wrong: {error.detail}")
+                "it away to start again with the first-run environments (Local sandbox, Staging, Production)."
+                + what)
+    from spectrum_desktop.domain.errors import InvalidRateLimit
+
+    if isinstance(error, InvalidRateLimit):
+        return ("the environment's rate limit must allow at least 1 request in a window of more than 0 seconds, so "
+                "nothing was sent. Correct it in the window (Edit › Preferences… › Environments) or give "
+                "--rate-limit N/SECONDS, for example 100/60.")
     from spectrum_desktop.services.tokens import TokenNotSaved
 
     if isinstance(error, TokenNotSaved) and error.problem == TokenNotSaved.KEYRING:

@@ -20,6 +20,22 @@ _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
+FIELD_LABELS = {
+    # How staff call each setting (Preferences, messages); one home for every face of the app.
+    "id": "Id",
+    "name": "Name",
+    "base_url": "Base URL",
+    "colour": "Colour",
+    "is_production": "Production",
+    "request_format": "Request format",
+    "rate_limit_requests": "Requests per window",
+    "rate_limit_seconds": "Window (seconds)",
+    "batch_size": "Batch size",
+    "connect_timeout": "Connect timeout",
+    "read_timeout": "Read timeout",
+}
+
+
 class RequestFormat(StrEnum):
     LINE_ITEM = "LineItem"
     RECIPE_SET = "RecipeSet"
