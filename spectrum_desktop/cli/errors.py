@@ -87,8 +87,10 @@ def message(error: BaseException) -> str:
     shared = shared_history_message(error)
     if shared:
         return shared
-    text = str(error).strip()
-    return text or type(error).__name__
+    # Unexpected: its text was written for a programmer. The log gets the detail (without exception texts).
+    log.error("no words for %s; the generic message was shown", type(error).__name__, exc_info=error)
+    return ("something unexpected went wrong, and nothing further was done. Run the command again; if it keeps "
+            "happening, send the log file to support.")
 
 
 def production_question(orders: int, environment_name: str) -> str:
