@@ -21,18 +21,18 @@ _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 FIELD_LABELS = {
-    # How staff call each setting (Preferences, messages); one home for every face of the app.
+    # How staff call each setting: the labels of Preferences › Environments, and of every message about them.
     "id": "Id",
     "name": "Name",
     "base_url": "Base URL",
     "colour": "Colour",
     "is_production": "Production",
     "request_format": "Request format",
-    "rate_limit_requests": "Requests per window",
-    "rate_limit_seconds": "Window (seconds)",
+    "rate_limit_requests": "Requests allowed",
+    "rate_limit_seconds": "Within (seconds)",
     "batch_size": "Batch size",
-    "connect_timeout": "Connect timeout",
-    "read_timeout": "Read timeout",
+    "connect_timeout": "Connect timeout (s)",
+    "read_timeout": "Read timeout (s)",
 }
 
 

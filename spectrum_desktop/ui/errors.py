@@ -161,7 +161,7 @@ def _typed_message(exc: BaseException) -> str:
 
     if isinstance(exc, InvalidRateLimit):
         return ("The rate limit of this environment must allow at least 1 request in a window of more than 0 "
-                "seconds. Correct Requests per window and Window (seconds) in Edit › Preferences… › Environments.")
+                "seconds. Correct Requests allowed and Within (seconds) in Edit › Preferences… › Environments.")
     if isinstance(exc, DraftNotFound):
         return ("That draft is no longer kept (it was sent or discarded, perhaps in another window). What is in the "
                 "form was not changed.")
