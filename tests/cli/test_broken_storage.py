@@ -169,12 +169,17 @@ def test_a_damaged_environments_file_is_a_local_data_problem_not_a_traceback(tmp
     (tmp_path / "config").mkdir(exist_ok=True)
     settings = tmp_path / "config" / "environments.json"
     orders = write_orders(tmp_path / "o.json", [order("ENV-BROKEN")])
+    said = []
     for broken in (b'{"environments": [{"name": 5}], "active_id": "x"}', b"\xff\xfe{"):
         settings.write_bytes(broken)
         result = run_cli(tmp_path, "send", orders, "--env", "Staging")
         assert result.returncode == 4, result.stderr
         assert "Traceback" not in result.stderr and str(settings) in result.stderr
         assert "nothing was sent" in result.stderr
+        assert "environments[" not in result.stderr and "active_id" not in result.stderr, "no JSON paths"
+        said.append(result.stderr)
+    assert "environment 1 in the list: Id: is required; Base URL: is required." in said[0], said[0]
+    assert "the file is not text" in said[1], said[1]
 
 
 def test_a_full_disk_without_a_keyring_says_the_disk_is_full(tmp_path, tmp_path_factory):
