@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
@@ -22,10 +23,17 @@ def _missing(message: str) -> None:
 @pytest.fixture
 def secret_service(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Yields the D-Bus address; keyring uses the SecretService backend until teardown."""
+    with running_secret_service(tmp_path_factory.mktemp("secret-service"), monkeypatch.setenv) as address:
+        yield address
+
+
+@contextlib.contextmanager
+def running_secret_service(root: Path, setenv: Callable[[str, str], None]) -> Iterator[str]:
+    """The Secret Service in `root`; `setenv` points this process (and the children it starts) at it.
+    Benchmarks use it too: `with pytest.MonkeyPatch.context() as mp: with running_secret_service(dir, mp.setenv)`."""
     daemon, dbus = shutil.which("gnome-keyring-daemon"), shutil.which("dbus-daemon")
     if not daemon or not dbus:
         _missing("gnome-keyring-daemon or dbus-daemon is not installed")
-    root = tmp_path_factory.mktemp("secret-service")
     runtime, home = root / "run", root / "home"
     runtime.mkdir(mode=0o700)
     home.mkdir()
@@ -56,8 +64,8 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     try:
         _wait_for(socket)
         for name in ("DBUS_SESSION_BUS_ADDRESS", "XDG_RUNTIME_DIR", "HOME", "XDG_DATA_HOME"):
-            monkeypatch.setenv(name, env[name])
-        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.SecretService.Keyring")
+            setenv(name, env[name])
+        setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.SecretService.Keyring")
         from keyring.backends import SecretService
 
         backend = SecretService.Keyring()

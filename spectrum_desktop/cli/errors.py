@@ -65,9 +65,18 @@ def message(error: BaseException) -> str:
     from spectrum_desktop.services.errors import EnvironmentsFileInvalid
 
     if isinstance(error, EnvironmentsFileInvalid):
+        from spectrum_desktop.domain.words import environments_problem
+
+        what = f" What is wrong: {environments_problem(error.problem)}." if error.problem is not None else ""
         return (f"the list of environments ({error.path}) could not be used, so nothing was sent. Fix it, or move "
-                "it away to start again with the first-run environments (Local sandbox, Staging, Production). "
-                f"What is wrong: {error.detail}")
+                "it away to start again with the first-run environments (Local sandbox, Staging, Production)."
+                + what)
+    from spectrum_desktop.domain.errors import InvalidRateLimit
+
+    if isinstance(error, InvalidRateLimit):
+        return ("the environment's rate limit must allow at least 1 request in a window of more than 0 seconds, so "
+                "nothing was sent. Correct it in the window (Edit › Preferences… › Environments) or give "
+                "--rate-limit N/SECONDS, for example 100/60.")
     from spectrum_desktop.services.tokens import TokenNotSaved
 
     if isinstance(error, TokenNotSaved) and error.problem == TokenNotSaved.KEYRING:
@@ -78,8 +87,10 @@ def message(error: BaseException) -> str:
     shared = shared_history_message(error)
     if shared:
         return shared
-    text = str(error).strip()
-    return text or type(error).__name__
+    # Unexpected: its text was written for a programmer. The log gets the detail (without exception texts).
+    log.error("no words for %s; the generic message was shown", type(error).__name__, exc_info=error)
+    return ("something unexpected went wrong, and nothing further was done. Run the command again; if it keeps "
+            "happening, send the log file to support.")
 
 
 def production_question(orders: int, environment_name: str) -> str:

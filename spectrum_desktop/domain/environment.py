@@ -20,6 +20,22 @@ _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
+FIELD_LABELS = {
+    # How staff call each setting: the labels of Preferences › Environments, and of every message about them.
+    "id": "Id",
+    "name": "Name",
+    "base_url": "Base URL",
+    "colour": "Colour",
+    "is_production": "Production",
+    "request_format": "Request format",
+    "rate_limit_requests": "Requests allowed",
+    "rate_limit_seconds": "Within (seconds)",
+    "batch_size": "Batch size",
+    "connect_timeout": "Connect timeout (s)",
+    "read_timeout": "Read timeout (s)",
+}
+
+
 class RequestFormat(StrEnum):
     LINE_ITEM = "LineItem"
     RECIPE_SET = "RecipeSet"

@@ -20,6 +20,32 @@ class LocalDataProblem(StrEnum):
     """Could not be opened or written for another reason (missing folder, permissions, locked too long)."""
 
 
+class SettingsProblem(StrEnum):
+    """What is wrong with the list of environments (the settings file, or an edit of it)."""
+    NOT_TEXT = "not_text"
+    NOT_JSON = "not_json"
+    NOT_SETTINGS = "not_settings"
+    """Not an object with a list of environments."""
+    UNKNOWN_SETTING = "unknown_setting"
+    ENTRY_NOT_SETTINGS = "entry_not_settings"
+    """An entry of the list is not an object of settings."""
+    ENTRY_INVALID = "entry_invalid"
+    """An entry's fields were refused (see `problems`)."""
+    SAME_ID = "same_id"
+    NO_ACTIVE = "no_active"
+    """Nothing says which environment is active."""
+    ACTIVE_MISSING = "active_missing"
+
+
+class InvalidRateLimit(SpectrumDesktopError, ValueError):
+    """A rate budget was asked for fewer than 1 request, or a window of 0 seconds or less."""
+
+    def __init__(self, requests: int, seconds: float) -> None:
+        self.requests = requests
+        self.seconds = seconds
+        super().__init__(requests, seconds)
+
+
 class LocalDataError(SpectrumDesktopError):
     """Local data (the history database) could not be read or written; nothing was sent."""
 
@@ -46,3 +72,11 @@ class BodyUnreadable(SpectrumDesktopError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class DraftNotFound(SpectrumDesktopError, LookupError):
+    """No draft has this id (`draft_id`); the window words it (ui/errors.py)."""
+
+    def __init__(self, draft_id: int) -> None:
+        self.draft_id = draft_id
+        super().__init__(draft_id)

@@ -159,7 +159,7 @@ class AppContext:
         try:
             settings = self.settings.load()
         except SettingsError as error:
-            raise EnvironmentsFileInvalid(error.path or self.settings.path, error.detail) from None
+            raise EnvironmentsFileInvalid(error.path or self.settings.path, error.detail, error) from None
         environment = settings.get(name_or_id)
         if environment is None:
             raise UnknownEnvironment(name_or_id)

@@ -6,29 +6,17 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
+from spectrum_desktop.domain.environment import FIELD_LABELS as LABELS  # the one home of the labels
 from spectrum_desktop.services.errors import ServiceError, UnknownEnvironment
 
 if TYPE_CHECKING:
     from spectrum_desktop.domain.environment import Environment
     from spectrum_desktop.services.context import AppContext
 
-LABELS = {
-    "id": "Id",
-    "name": "Name",
-    "base_url": "Base URL",
-    "colour": "Colour",
-    "is_production": "Production",
-    "request_format": "Request format",
-    "rate_limit_requests": "Requests per window",
-    "rate_limit_seconds": "Window (seconds)",
-    "batch_size": "Batch size",
-    "connect_timeout": "Connect timeout",
-    "read_timeout": "Read timeout",
-}
-
 
 class InvalidEnvironment(ServiceError):
-    """An edit was refused. `problems` is a list of (field name, message) for the form; str() is one sentence."""
+    """An edit was refused; nothing was saved. `problems` is a list of (field name, message) for the form (the
+    window words the whole in ui/errors.py); str() is for the log."""
 
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         self.problems = problems
@@ -56,7 +44,7 @@ class EnvironmentService:
             return self._context.settings.load()
         except SettingsError as error:  # reading, not an edit: the file itself is the problem
             logging.getLogger("spectrum_desktop.services").error("environments file unusable: %s", error.detail)
-            raise EnvironmentsFileInvalid(error.path or self._context.settings.path, error.detail) from None
+            raise EnvironmentsFileInvalid(error.path or self._context.settings.path, error.detail, error) from None
 
     def list(self) -> tuple[Environment, ...]:
         return self._load().environments
@@ -134,7 +122,13 @@ class EnvironmentService:
     def _save(self, environments: list[Environment], active_id: str) -> None:
         from spectrum_desktop.store.environments import SettingsError
 
+        from spectrum_desktop.domain.errors import SettingsProblem
+        from spectrum_desktop.domain.words import environments_problem
+
         try:
             self._context.settings.update(environments, active_id)
         except SettingsError as error:
-            raise InvalidEnvironment([("settings", str(error).removeprefix("That change was not saved: "))]) from None
+            logging.getLogger("spectrum_desktop.services").info("environments edit refused: %s", error.detail)
+            if error.problem is SettingsProblem.ENTRY_INVALID:
+                raise InvalidEnvironment(list(error.problems)) from None
+            raise InvalidEnvironment([("settings", environments_problem(error))]) from None

@@ -95,9 +95,12 @@ class AlreadyAccepted(ServiceError):
 
 class EnvironmentsFileInvalid(ServiceError):
     """The environments file (the list of environments) could not be used: damaged or edited by hand; nothing was
-    sent. `path`: the file; `detail`: what is wrong, technically (for the log and whoever edits the file)."""
+    sent. `path`: the file; `detail`: what is wrong, technically (for the log only: it may quote JSON paths);
+    `problem`: the settings error's data (store.environments.SettingsError), worded by domain.words.environments_problem
+    for staff."""
 
-    def __init__(self, path: object, detail: str) -> None:
+    def __init__(self, path: object, detail: str, problem: object = None) -> None:
         self.path = path
         self.detail = detail
+        self.problem = problem
         super().__init__(str(path), detail)

@@ -17,6 +17,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from spectrum_desktop.domain.endpoints import ACKS_PATH as MANY_ENDPOINT
@@ -220,6 +221,14 @@ def only_failed_recipe_sets(body: dict, failed: set[str]) -> dict:
 class _Job:
     rows: list[tuple[int, PreparedOrder]]
     single: bool
+
+    def request(self, client: SpectrumClient, cancel: threading.Event) -> Callable[[], Outcome | ManyOutcome]:
+        """The job's HTTP exchange, for a worker thread (no journal access there)."""
+        if not self.single:
+            return partial(client.acknowledge_many, [o.body for _, o in self.rows], cancel=cancel)
+        order = self.rows[0][1]
+        return partial(client.send_full_order if order.kind == OrderKind.FULL else client.acknowledge, order.body,
+                       cancel=cancel)
 
 
 @dataclass
@@ -660,7 +669,7 @@ class SubmissionService:
                     report.skipped_busy.extend(o.purchase_order for i, o in job.rows if i not in taken)
                     job.rows = [(i, o) for i, o in job.rows if i in taken]
                     if job.rows:
-                        in_flight[pool.submit(self._call, client, job, cancel)] = job
+                        in_flight[pool.submit(job.request(client, cancel))] = job
                 if not in_flight:
                     break
                 try:
@@ -709,16 +718,6 @@ class SubmissionService:
 
         threading.Thread(target=renew, name="spectrum-lease", daemon=True).start()
         return stop.set
-
-    @staticmethod
-    def _call(client: SpectrumClient, job: _Job, cancel: threading.Event) -> Outcome | ManyOutcome:
-        """On a worker thread: only the HTTP exchange, no journal access."""
-        if job.single:
-            order = job.rows[0][1]
-            if order.kind == OrderKind.FULL:
-                return client.send_full_order(order.body, cancel=cancel)
-            return client.acknowledge(order.body, cancel=cancel)
-        return client.acknowledge_many([o.body for _, o in job.rows], cancel=cancel)
 
     def _record(self, report: SendReport, job: _Job, result: Any, by_id: dict[int, _Row], target: Target,
                 done: list[int], total: int, progress: ProgressCallback) -> list[_Job]:

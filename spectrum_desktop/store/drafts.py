@@ -8,8 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from spectrum_desktop.domain.errors import DraftNotFound
 from spectrum_desktop.store.crypto import BodyCipher
 from spectrum_desktop.store.database import Database
+
+__all__ = ["Autosaver", "Draft", "DraftNotFound", "Drafts"]
 
 
 @dataclass(frozen=True)
@@ -19,10 +22,6 @@ class Draft:
     kind: str
     body: str
     saved_at: datetime
-
-
-class DraftNotFound(LookupError):
-    """No draft has this id."""
 
 
 class Drafts:
@@ -65,12 +64,12 @@ class Drafts:
             with self._lock:
                 if draft_id in self._memory:
                     return self._memory[draft_id]
-            raise DraftNotFound(f"There is no draft number {draft_id}.")
+            raise DraftNotFound(draft_id)
         row = self._db.connect().execute(
             "SELECT id, name, kind, body, saved_at FROM drafts WHERE id = ?", (draft_id,)
         ).fetchone()
         if row is None:
-            raise DraftNotFound(f"There is no draft number {draft_id}.")
+            raise DraftNotFound(draft_id)
         return Draft(row["id"], row["name"], row["kind"], self._cipher.decrypt(row["body"]),
                      datetime.fromisoformat(row["saved_at"]))
 

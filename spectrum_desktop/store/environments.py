@@ -11,21 +11,38 @@ from typing import Any
 
 from spectrum_desktop.domain.endpoints import PRODUCTION_URL
 from spectrum_desktop.domain.environment import SANDBOX_URL, Environment, EnvironmentInvalid
+from spectrum_desktop.domain.errors import SettingsProblem, SpectrumDesktopError
 from spectrum_desktop.store.paths import config_dir
 
 SETTINGS_FILE = "environments.json"
 
 
-class SettingsError(ValueError):
-    """The settings file or an edit is not valid. str() is the technical detail (for the log and whoever edits the
-    file); `path` is set when the environments file itself could not be used (not text, or not valid), so the
-    services can raise a typed error that the window and the command line put into words."""
+class SettingsError(SpectrumDesktopError, ValueError):
+    """The settings file or an edit is not valid. Data only, no words for staff (ui/errors.py and cli/errors.py
+    word it, through domain.words.environments_problem): `problem` (a SettingsProblem); `index` (the entry's place
+    in the list, from 0) and `name` (its name, when it has one); `problems` ((field, message) of a refused entry);
+    `keys` (settings this version does not know); `line`/`column` (where the JSON breaks); `path` (the file, when
+    it was read from one). `detail` and str() are the technical detail for the log (they may quote JSON paths)."""
 
-    def __init__(self, text: str, path: Path | None = None, detail: str | None = None) -> None:
+    def __init__(self, problem: SettingsProblem, *, index: int | None = None, name: str = "",
+                 problems: Iterable[tuple[str, str]] = (), keys: Iterable[str] = (), line: int = 0, column: int = 0,
+                 detail: str = "", path: Path | None = None) -> None:
+        self.problem = problem
+        self.index = index
+        self.name = name
+        self.problems = tuple(problems)
+        self.keys = tuple(keys)
+        self.line = line
+        self.column = column
         self.path = path
-        self.detail = detail or text
-        """What is wrong, without the path."""
-        super().__init__(text)
+        self.detail = detail or problem.value
+        """What is wrong, technically, without the path."""
+        super().__init__(f"environments file {path}: {self.detail}" if path else self.detail)
+
+    def reading(self, path: Path) -> SettingsError:
+        """The same problem, found in the file at `path`."""
+        return SettingsError(self.problem, index=self.index, name=self.name, problems=self.problems,
+                             keys=self.keys, line=self.line, column=self.column, detail=self.detail, path=path)
 
 
 @dataclass(frozen=True)
@@ -36,9 +53,12 @@ class Settings:
     def __post_init__(self) -> None:
         ids = [e.id for e in self.environments]
         if len(set(ids)) != len(ids):
-            raise SettingsError("Two environments have the same id; each needs its own.")
+            twice = next(n for n, i in enumerate(ids) if ids.count(i) > 1)
+            raise SettingsError(SettingsProblem.SAME_ID, index=twice, name=self.environments[twice].name,
+                                detail=f"two environments have the id {ids[twice]!r}")
         if self.active_id not in ids:
-            raise SettingsError(f"The active environment '{self.active_id}' is not in the list.")
+            raise SettingsError(SettingsProblem.ACTIVE_MISSING,
+                                detail=f"active_id {self.active_id!r} is not in the list")
 
     @classmethod
     def from_data(cls, environments: Iterable[Environment | Mapping[str, Any]], active_id: object) -> Settings:
@@ -49,14 +69,18 @@ class Settings:
                 checked.append(entry)
                 continue
             if not isinstance(entry, Mapping):
-                raise SettingsError(f"environments[{n}]: each environment must be an object of settings.")
+                raise SettingsError(SettingsProblem.ENTRY_NOT_SETTINGS, index=n,
+                                    detail=f"environments[{n}] is not an object")
             try:
                 checked.append(Environment.from_fields(entry))
             except EnvironmentInvalid as error:
-                raise SettingsError("; ".join(f"environments[{n}].{name}: {message}"
-                                              for name, message in error.problems)) from None
+                name = entry.get("name")
+                raise SettingsError(SettingsProblem.ENTRY_INVALID, index=n, problems=error.problems,
+                                    name=name.strip() if isinstance(name, str) else "",
+                                    detail="; ".join(f"environments[{n}].{field}: {message}"
+                                                     for field, message in error.problems)) from None
         if not isinstance(active_id, str):
-            raise SettingsError("active_id must name the active environment's id.")
+            raise SettingsError(SettingsProblem.NO_ACTIVE, detail="active_id is not a string")
         return cls(tuple(checked), active_id)
 
     def to_data(self) -> dict[str, Any]:
@@ -99,12 +123,14 @@ def _parse(text: str) -> Settings:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise SettingsError(f"it is not JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+        raise SettingsError(SettingsProblem.NOT_JSON, line=error.lineno, column=error.colno,
+                            detail=f"not JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
     if not isinstance(data, dict) or not isinstance(data.get("environments"), list):
-        raise SettingsError('it must be an object with "environments" (a list) and "active_id"')
+        raise SettingsError(SettingsProblem.NOT_SETTINGS,
+                            detail='not an object with "environments" (a list) and "active_id"')
     extra = sorted(set(data) - {"environments", "active_id"})
     if extra:
-        raise SettingsError(f"{', '.join(extra)} is not a setting")
+        raise SettingsError(SettingsProblem.UNKNOWN_SETTING, keys=extra, detail=f"unknown settings {extra}")
     return Settings.from_data(data["environments"], data.get("active_id"))
 
 
@@ -120,11 +146,9 @@ class EnvironmentSettings:
         try:
             return _parse(self.path.read_text(encoding="utf-8"))
         except UnicodeDecodeError:
-            raise SettingsError(f"The environments file {self.path} is not text (UTF-8). Fix or delete it.",
-                                self.path, "it is not text (UTF-8)") from None
+            raise SettingsError(SettingsProblem.NOT_TEXT, detail="not text (UTF-8)", path=self.path) from None
         except SettingsError as error:
-            raise SettingsError(f"The environments file {self.path} is not valid ({error}). Fix or delete it.",
-                                self.path, str(error)) from None
+            raise error.reading(self.path) from None
 
     def save(self, settings: Settings) -> None:
         tmp = self.path.with_suffix(".tmp")
@@ -132,10 +156,7 @@ class EnvironmentSettings:
         os.replace(tmp, self.path)
 
     def update(self, environments: Iterable[Environment | Mapping[str, Any]], active_id: str) -> Settings:
-        """Validate an edit; refuse it with a reason, or save and return it."""
-        try:
-            settings = Settings.from_data(environments, active_id)
-        except SettingsError as error:
-            raise SettingsError(f"That change was not saved: {error}") from None
+        """Validate an edit; refuse it (SettingsError, nothing saved), or save and return it."""
+        settings = Settings.from_data(environments, active_id)
         self.save(settings)
         return settings

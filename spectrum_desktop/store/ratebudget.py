@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from spectrum_desktop.domain.errors import InvalidRateLimit
 from spectrum_desktop.store.database import Database
 
 IN_FLIGHT_SECONDS = 120.0
@@ -154,7 +155,7 @@ class SharedRateLimits:
     def __init__(self, database: Database, scope: str, max_requests: int = 100, window_seconds: float = 60.0,
                  clock: Callable[[], float] = time.time) -> None:
         if max_requests < 1 or window_seconds <= 0:
-            raise ValueError("A rate limit needs at least 1 request per a positive number of seconds.")
+            raise InvalidRateLimit(max_requests, window_seconds)
         self.database = database
         self.scope = scope
         self.max_requests = max_requests

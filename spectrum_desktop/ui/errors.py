@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
-from spectrum_desktop.domain.words import count
+from spectrum_desktop.domain.words import count, environments_problem
 
 if TYPE_CHECKING:  # the message box's class loads when a message is shown, not at start-up
     from PySide6.QtWidgets import QMessageBox, QWidget
@@ -25,20 +26,39 @@ def user_message(exc: BaseException) -> str:
         what = f"The file {exc.filename}" if exc.filename else "A file"
         return (f"{what} could not be used: {exc.strerror[:1].lower()}{exc.strerror[1:]}. Check that the folder "
                 "exists, that you may write there and that the disk has room, then try again.")
-    if isinstance(exc, (ValueError, OSError)) or type(exc).__module__.startswith("spectrum_desktop"):
-        text = str(exc).strip()
-        if text:
-            return text
+    from spectrum_desktop.domain.importing import OrderImportError
+
+    if isinstance(exc, OrderImportError):  # the import rules say where and what to change (domain/importing.py)
+        return str(exc)
+    # Anything else is unexpected: its text was written for a programmer, so the person gets GENERIC (what to do)
+    # and the log gets the detail (PrivateFormatter keeps exception texts out of it: no customer data, no token).
+    logging.getLogger("spectrum_desktop.ui").error("no words for %s; the generic message was shown",
+                                                  type(exc).__name__, exc_info=exc)
     return GENERIC
 
 
-def show_error(parent: QWidget | None, exc: BaseException, title: str = "Something went wrong") -> QMessageBox:
+class OrderNotReady(Exception):
+    """The window's own refusal to send: the form still has `problems` to fix; `first` is the first one's
+    (label, message). Worded by user_message."""
+
+    def __init__(self, problems: int, first: tuple[str, str] | None = None) -> None:
+        self.problems = problems
+        self.first = first
+        super().__init__(problems)
+
+
+def show_words(parent: QWidget | None, text: str, title: str) -> QMessageBox:
+    """A message box for words the window already has (no exception behind them)."""
     from PySide6.QtWidgets import QMessageBox
 
-    box = QMessageBox(QMessageBox.Icon.Warning, title, user_message(exc), QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorDialog")
     box.open()
     return box
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str = "Something went wrong") -> QMessageBox:
+    return show_words(parent, user_message(exc), title)
 
 
 def bulk_not_sent_again(delivered: list[str], accepted_left_out: dict[str, tuple[str, ...]],
@@ -124,9 +144,27 @@ def _typed_message(exc: BaseException) -> str:
     if isinstance(exc, TokenNotSaved):
         return token_not_saved(exc)
     if isinstance(exc, e.EnvironmentsFileInvalid):
-        return (f"The list of environments ({exc.path}) could not be read: it is damaged or was changed by hand. "
-                "Nothing was sent. Ask whoever changed it to fix it, or move the file away to start again with "
-                "the first-run environments; the log file says what is wrong.")
+        what = f" ({environments_problem(exc.problem)})" if exc.problem is not None else ""
+        return (f"The list of environments ({exc.path}) could not be read: it is damaged or was changed by "
+                f"hand{what}. Nothing was sent. Ask whoever changed it to fix it, or move the file away to start "
+                "again with the first-run environments.")
+    if isinstance(exc, OrderNotReady):
+        first = f" First: {exc.first[0]}: {exc.first[1]}." if exc.first else ""
+        return f"Fix the order first: {count(exc.problems, 'problem')} to fix, listed beside the form.{first}"
+    from spectrum_desktop.services.environments import LABELS, InvalidEnvironment
+
+    if isinstance(exc, InvalidEnvironment):
+        return "That change was not saved: " + "; ".join(
+            message if field == "settings" else f"{LABELS.get(field, field)}: {message}"
+            for field, message in exc.problems) + ("" if exc.problems[-1][1].endswith(".") else ".")
+    from spectrum_desktop.domain.errors import DraftNotFound, InvalidRateLimit
+
+    if isinstance(exc, InvalidRateLimit):
+        return ("The rate limit of this environment must allow at least 1 request in a window of more than 0 "
+                "seconds. Correct Requests allowed and Within (seconds) in Edit › Preferences… › Environments.")
+    if isinstance(exc, DraftNotFound):
+        return ("That draft is no longer kept (it was sent or discarded, perhaps in another window). What is in the "
+                "form was not changed.")
     from spectrum_desktop.services.drafts import DraftNotKept
 
     if isinstance(exc, DraftNotKept):

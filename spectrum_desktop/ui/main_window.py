@@ -30,7 +30,7 @@ from spectrum_desktop.domain.words import count as counted
 from spectrum_desktop.ui.environment_band import EnvironmentBand, title_name
 from spectrum_desktop.ui.environment_choice import load_environments
 from spectrum_desktop.ui import tasks
-from spectrum_desktop.ui.errors import show_error
+from spectrum_desktop.ui.errors import OrderNotReady, show_error, show_words
 from spectrum_desktop.ui.order_editor import OrderEditor
 from spectrum_desktop.ui.result_panel import ResultPanel
 from spectrum_desktop.ui.send_flow import SendFlow
@@ -126,8 +126,8 @@ class MainWindow(QMainWindow):
         self._after_paint: list[Callable[[], None]] = [self._start_warm_up]
         self._warm_up: tasks.Task | None = None
         if listed.problem:
-            QTimer.singleShot(0, self, lambda: show_error(self, ValueError(
-                f"{listed.problem}\n\nOnly the Local sandbox is offered until this is fixed."),
+            QTimer.singleShot(0, self, lambda: show_words(
+                self, f"{listed.problem}\n\nOnly the Local sandbox is offered until this is fixed.",
                 "The environments could not be read"))
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
@@ -259,10 +259,8 @@ class MainWindow(QMainWindow):
             self.editor.reveal_problems()
             self.editor.first_problem()
             errors = self.editor.errors_to_fix(result) if result else []
-            first = f" First: {errors[0].label}: {errors[0].message}." if errors else ""
-            self.sender_flow.refuse(ValueError(
-                f"Fix the order first: {counted(len(errors), 'problem')} to fix, listed beside the form.{first}"),
-                self.active_environment())
+            self.sender_flow.refuse(OrderNotReady(len(errors), (errors[0].label, errors[0].message) if errors
+                                                  else None), self.active_environment())
             self._refused = True
             return False
         self._refused = False
@@ -348,7 +346,8 @@ class MainWindow(QMainWindow):
 
     def _load_imported(self, orders: list[dict[str, Any]]) -> bool:
         if not orders:
-            show_error(self, ValueError("The file holds no orders."), "Nothing to open")
+            show_words(self, "The file holds no orders. Choose a file with at least one order in it.",
+                       "Nothing to open")
             return False
         self.load_order(orders[0])
         if len(orders) > 1:

@@ -659,7 +659,9 @@ class OrderEditor(QWidget):
             # not the person visiting the field.
             if kind is QEvent.Type.KeyPress or event.reason() in _VISITS:
                 self._visited.add(self._paths[watched])
-        elif kind == QEvent.Type.FocusOut and watched in self._paths:
+        elif kind == QEvent.Type.FocusOut and watched in self._paths and event.reason() in _VISITS:
+            # Only the person moving on (a click elsewhere, Tab, a shortcut to another field) leaves a field; a
+            # dialog or another window taking the focus (Preferences from Ctrl+,) is not that.
             path = self._paths[watched]
             if path in self._visited and path not in self._left:
                 self._left.add(path)

@@ -29,7 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from spectrum_desktop.domain.endpoints import is_production_address
-from spectrum_desktop.domain.environment import SANDBOX_URL, Environment, EnvironmentInvalid, RequestFormat
+from spectrum_desktop.domain.environment import (
+    FIELD_LABELS,
+    SANDBOX_URL,
+    Environment,
+    EnvironmentInvalid,
+    RequestFormat,
+)
 from spectrum_desktop.domain.words import count
 from spectrum_desktop.ui.colour_scheme import error_outline_style, error_text_style
 from spectrum_desktop.ui.wheel_guard import guard_wheel
@@ -42,18 +48,7 @@ NEW_ID = "new-environment"
 BUILT_IN_ADDRESS = "Built in (this computer)"
 """What Preferences shows as the Local sandbox's address (it runs inside the app)."""
 
-LABELS = {
-    "name": "Name",
-    "base_url": "Base URL",
-    "colour": "Colour",
-    "is_production": "Production",
-    "request_format": "Request format",
-    "rate_limit_requests": "Requests allowed",
-    "rate_limit_seconds": "Within (seconds)",
-    "batch_size": "Batch size",
-    "connect_timeout": "Connect timeout (s)",
-    "read_timeout": "Read timeout (s)",
-}
+LABELS = {field: label for field, label in FIELD_LABELS.items() if field != "id"}  # the one home: domain
 HINTS = {
     "name": "What the band and the environment list show, e.g. Staging",
     "base_url": "The server's address, starting with https:// (plain http:// only for this computer)",

@@ -83,7 +83,7 @@ class SendFlow(QObject):
             return context.submissions.check(order, kind, context.target(environment))
 
         self._panel.sending(f"Preparing to send to {environment.name}…")
-        self._task = tasks.run(self._window, check, lambda checked: self._confirm(checked, order, kind),
+        self._task = tasks.run(self._window, check, self._confirm,
                                self._failed_before_sending, progress=None)
         return True
 
@@ -96,7 +96,7 @@ class SendFlow(QObject):
             self._panel.cancelling()
 
     # --- questions to the user (non-blocking message boxes, so tests and screen readers can answer them) ---
-    def _confirm(self, checked: CheckedOrder, order: dict, kind: OrderKind | None) -> None:
+    def _confirm(self, checked: CheckedOrder) -> None:
         self._task = None
         self._panel.idle()
         if self._cancelled:
@@ -114,7 +114,10 @@ class SendFlow(QObject):
                           "Send again anyway"))
         if checked.needs_confirmation:
             steps.append(_production_step(environment, po))
-        self._ask(steps, lambda: self._send(checked))
+        if steps:
+            self._ask(steps, lambda: self._send(checked))
+        else:
+            self._send(checked)
 
     def _ask(self, steps: list, then) -> None:
         if not steps:

@@ -1,5 +1,6 @@
 """A damaged, empty, read-only or full data folder: one paragraph, exit code 4, no traceback, old file kept."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -147,21 +148,7 @@ def test_a_data_folder_on_a_read_only_filesystem_gives_exit_4(sent_once, tmp_pat
 
 def test_a_really_full_disk_gives_exit_4_and_keeps_the_history(sent_once, tmp_path_factory):
     home = sent_once
-    saved = tmp_path_factory.mktemp("saved")
-    shutil.copytree(database(home).parent, saved / "data")
-    shutil.rmtree(database(home).parent)
-    _mount_tmpfs(database(home).parent, "1m")
-    try:
-        shutil.copytree(saved / "data", database(home).parent, dirs_exist_ok=True)
-        filler = database(home).parent / "filler"
-        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)  # fill every byte that is left
-        try:
-            while os.write(fd, b"\0" * 4096):
-                pass
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
+    with _full_disk(home, tmp_path_factory) as filler:
         orders = write_orders(home / "big.json", [order(f"DISK-{n}", *[f"R{i}" for i in range(60)])
                                                   for n in range(300)])
         with SandboxServer(token=TOKEN, rate_limit=None) as server:
@@ -173,8 +160,6 @@ def test_a_really_full_disk_gives_exit_4_and_keeps_the_history(sent_once, tmp_pa
         filler.unlink()
         history = json.loads(run_cli(home, "history", "--json").stdout)
         assert [r["purchase_orders"] for r in history] == [["KEEP-1"]]
-    finally:
-        _unmount(database(home).parent)
 
 
 def test_a_damaged_environments_file_is_a_local_data_problem_not_a_traceback(tmp_path):
@@ -184,12 +169,17 @@ def test_a_damaged_environments_file_is_a_local_data_problem_not_a_traceback(tmp
     (tmp_path / "config").mkdir(exist_ok=True)
     settings = tmp_path / "config" / "environments.json"
     orders = write_orders(tmp_path / "o.json", [order("ENV-BROKEN")])
+    said = []
     for broken in (b'{"environments": [{"name": 5}], "active_id": "x"}', b"\xff\xfe{"):
         settings.write_bytes(broken)
         result = run_cli(tmp_path, "send", orders, "--env", "Staging")
         assert result.returncode == 4, result.stderr
         assert "Traceback" not in result.stderr and str(settings) in result.stderr
         assert "nothing was sent" in result.stderr
+        assert "environments[" not in result.stderr and "active_id" not in result.stderr, "no JSON paths"
+        said.append(result.stderr)
+    assert "environment 1 in the list: Id: is required; Base URL: is required." in said[0], said[0]
+    assert "the file is not text" in said[1], said[1]
 
 
 def test_a_full_disk_without_a_keyring_says_the_disk_is_full(tmp_path, tmp_path_factory):
@@ -199,26 +189,33 @@ def test_a_full_disk_without_a_keyring_says_the_disk_is_full(tmp_path, tmp_path_
     with SandboxServer(token=TOKEN, rate_limit=None) as server:
         assert run_cli(home, "send", write_orders(home / "one.json", [order("KEEP-2")]), "--base-url",
                        server.url, token=TOKEN).returncode == 0
-        saved = tmp_path_factory.mktemp("saved")
-        shutil.copytree(database(home).parent, saved / "data")
-        shutil.rmtree(database(home).parent)
-        _mount_tmpfs(database(home).parent, "1m")
-        try:
-            shutil.copytree(saved / "data", database(home).parent, dirs_exist_ok=True)
-            filler = database(home).parent / "filler"
-            fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
-            try:
-                while os.write(fd, b"\0" * 4096):
-                    pass
-            except OSError:
-                pass
-            finally:
-                os.close(fd)
+        with _full_disk(home, tmp_path_factory):
             before = len(server.received())
             result = run_cli(home, "send", write_orders(home / "next.json", [order("DISK-X")]), "--base-url",
                              server.url)
             assert result.returncode == EXIT_LOCAL_DATA, result.stdout + result.stderr
             assert one_paragraph(result.stderr) and "the disk is full" in result.stderr, result.stderr
             assert len(server.received()) == before, "nothing leaves before it is written down"
+
+
+@contextlib.contextmanager
+def _full_disk(home, tmp_path_factory):
+    """The home's data folder moved onto a 1 MB tmpfs with every byte left taken by a filler file (yielded)."""
+    saved = tmp_path_factory.mktemp("saved")
+    shutil.copytree(database(home).parent, saved / "data")
+    shutil.rmtree(database(home).parent)
+    _mount_tmpfs(database(home).parent, "1m")
+    try:
+        shutil.copytree(saved / "data", database(home).parent, dirs_exist_ok=True)
+        filler = database(home).parent / "filler"
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+        try:
+            while os.write(fd, b"\0" * 4096):
+                pass
+        except OSError:
+            pass
         finally:
-            _unmount(database(home).parent)
+            os.close(fd)
+        yield filler
+    finally:
+        _unmount(database(home).parent)

@@ -45,3 +45,23 @@ def test_errors_a_send_or_resend_can_meet_are_worded_not_printed_as_their_data()
     for reason in ("no_key", "key_changed"):
         unreadable = message(BodyUnreadable(reason))
         assert reason not in unreadable and "Nothing was sent" in unreadable, unreadable
+
+
+def test_an_error_nobody_worded_gets_generic_words_not_its_text(caplog):
+    from spectrum_desktop.cli.errors import message
+    from spectrum_desktop.domain.errors import SpectrumDesktopError
+
+    class Unworded(SpectrumDesktopError):
+        pass
+
+    with caplog.at_level("ERROR", logger="spectrum_desktop.cli"):
+        text = message(Unworded("row 17 state=claimed owner=abc"))
+    assert "row 17" not in text and "Unworded" not in text and "log file" in text
+    assert "Unworded" in caplog.text
+
+
+def test_store_errors_are_worded_for_the_command_line():
+    from spectrum_desktop.cli.errors import message
+    from spectrum_desktop.domain.errors import InvalidRateLimit
+
+    assert "--rate-limit" in message(InvalidRateLimit(0, 60.0))

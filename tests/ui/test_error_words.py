@@ -75,3 +75,87 @@ def test_a_file_the_system_refused_is_worded_without_errno():
     text = user_message(PermissionError(13, "Permission denied", "/home/ann/orders-template.csv"))
     assert "Errno" not in text and "/home/ann/orders-template.csv" in text and "permission denied" in text
     assert "Errno" not in user_message(OSError(28, "No space left on device"))
+
+
+def test_an_unexpected_error_gets_the_generic_words_and_its_detail_goes_to_the_log(caplog):
+    """No raw exception text at the desk: a ValueError, an OSError without a reason or an app error nobody worded
+    gets GENERIC (which says what to do); the log names the error's type."""
+    from spectrum_desktop.domain.errors import SpectrumDesktopError
+
+    class Unworded(SpectrumDesktopError):
+        pass
+
+    for error in (ValueError("invalid literal for int() with base 10: 'x'"), OSError("socket went away"),
+                  Unworded("internal state 7"), KeyError("recipeSetId")):
+        with caplog.at_level("ERROR", logger="spectrum_desktop.ui"):
+            assert user_message(error) == GENERIC, error
+        assert type(error).__name__ in caplog.text
+    assert "Try again" in GENERIC and "log file" in GENERIC
+
+
+def test_the_windows_own_refusal_to_send_is_typed_and_worded_here():
+    from spectrum_desktop.ui.errors import OrderNotReady
+
+    assert user_message(OrderNotReady(1, ("Purchase order", "is required"))) == (
+        "Fix the order first: 1 problem to fix, listed beside the form. First: Purchase order: is required.")
+    assert user_message(OrderNotReady(3)) == "Fix the order first: 3 problems to fix, listed beside the form."
+
+
+def test_a_refused_environment_edit_is_worded_with_labels_not_setting_keys(tmp_path, monkeypatch):
+    from spectrum_desktop.services.context import AppContext
+    from spectrum_desktop.services.environments import InvalidEnvironment
+
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    service = AppContext().environments
+    try:
+        service.update("staging", {"batch_size": 0})
+    except InvalidEnvironment as error:
+        text = user_message(error)
+    assert text == "That change was not saved: Batch size: Use a whole number of orders from 1 to 1000."
+    try:
+        service.remove("local-sandbox")
+    except InvalidEnvironment as error:
+        text = user_message(error)
+    assert text.startswith("That change was not saved: Local sandbox is the active environment; choose another")
+    assert "settings:" not in text
+
+
+def test_a_refused_save_of_the_list_names_the_environment_not_its_id(tmp_path, monkeypatch):
+    """A save the settings file refuses (two entries with one id) reaches Preferences in words: the environment's
+    name, no JSON path, no 'settings:' key."""
+    from spectrum_desktop.services.context import AppContext
+    from spectrum_desktop.services.environments import InvalidEnvironment
+
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    context = AppContext()
+    staging = context.environments.get("staging")
+    try:
+        context.environments._save([*context.environments.list(), staging], "staging")
+    except InvalidEnvironment as error:
+        text = user_message(error)
+    assert "Staging" in text and "environments[" not in text and "settings" not in text, text
+
+
+def test_a_broken_environments_file_says_which_environment_and_field_without_json_paths(tmp_path, monkeypatch):
+    from spectrum_desktop.services.context import AppContext
+    from spectrum_desktop.services.errors import EnvironmentsFileInvalid
+
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "environments.json").write_text(
+        '{"environments": [{"id": "b", "name": "Berlin", "base_url": "sandbox:", "batch_size": 0}], "active_id": "b"}')
+    try:
+        AppContext().environments.list()
+    except EnvironmentsFileInvalid as error:
+        text = user_message(error)
+    assert "Berlin: Batch size: Use a whole number of orders from 1 to 1000" in text, text
+    assert "environments[" not in text and "batch_size" not in text and "environments.json" in text
+
+
+def test_store_errors_carry_data_and_are_worded_here():
+    from spectrum_desktop.domain.errors import DraftNotFound, InvalidRateLimit
+
+    gone = user_message(DraftNotFound(12))
+    assert gone != GENERIC and "draft" in gone and "12" not in gone
+    limit = user_message(InvalidRateLimit(0, 60.0))
+    assert limit != GENERIC and "Preferences" in limit

@@ -551,3 +551,24 @@ def test_the_json_preview_keeps_its_place_while_the_header_is_typed(window, qtbo
 def test_a_new_window_takes_typing_into_the_purchase_order_number(qtbot, window):
     type_text(qtbot, "PO-FIRST")
     assert window.editor.fields["purchaseOrderNumber"].text() == "PO-FIRST"
+
+
+def test_opening_preferences_from_an_empty_field_does_not_flag_it_but_leaving_it_does(window, qtbot):
+    """Ctrl+, while the cursor is in the empty purchase order field: the dialog taking the focus is not the person
+    leaving the field (nothing is flagged behind Preferences); a real Tab out of it afterwards still is."""
+    editor = window.editor
+    po = editor.fields["purchaseOrderNumber"]
+    qtbot.mouseClick(po, Qt.MouseButton.LeftButton)
+    assert focused() is po
+    press(qtbot, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.tools.preferences is not None and window.tools.preferences.isVisible()
+                    and focused() is not po, timeout=3000)
+    dialog = window.tools.preferences
+    qtbot.wait(50)
+    assert marked_fields(editor) == [], "opening a dialog is not leaving the field"
+    dialog.reject()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow() and focused() is po, timeout=3000)
+    assert marked_fields(editor) == [], "coming back to the window is not leaving the field either"
+    tab(qtbot)
+    assert marked_fields(editor) == ["purchaseOrderNumber"], "a real Tab out of the empty field still flags it"

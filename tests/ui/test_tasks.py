@@ -46,14 +46,27 @@ def test_unhandled_failure_opens_the_error_dialog(qtbot):
     parent = QWidget()
     qtbot.addWidget(parent)
 
+    from spectrum_desktop.services.errors import MissingToken
+    from spectrum_desktop.ui.errors import GENERIC
+
     def work(report, cancel):
-        raise ValueError("Check the base URL of the environment.")
+        raise MissingToken("Staging")
 
     task = tasks.run(parent, work, lambda r: None, progress=None)
     with qtbot.waitSignal(task.finished, timeout=3000):
         pass
     box = parent.findChild(QWidget, "errorDialog")
-    assert box is not None and "Check the base URL" in box.text()
+    assert box is not None and "No API token is saved for Staging" in box.text()
+    box.close()
+    box.deleteLater()
+
+    def broken(report, cancel):
+        raise ValueError("invalid literal for int() with base 10: 'x'")  # a programmer's text: not for the desk
+
+    task = tasks.run(parent, broken, lambda r: None, progress=None)
+    with qtbot.waitSignal(task.finished, timeout=3000):
+        pass
+    qtbot.waitUntil(lambda: any(b.text() == GENERIC for b in parent.findChildren(QWidget, "errorDialog")))
 
 
 def test_progress_appears_only_after_a_moment_and_cancel_reaches_the_worker(qtbot):
