@@ -529,7 +529,10 @@ class PgJournal:
         cannot both pass): with `skip_held_at` (now), an entry whose purchase order another live owner holds queued
         or sending there is not written; with `skip_delivered`, nor one history shows delivered there. Those come
         back as None."""
-        blobs = [self._cipher.encrypt(e.request_body) if self._cipher.persistent else None for e in entries]
+        problem = self.team_key_problem(sending=True)
+        if problem is not None:
+            raise problem  # nothing is written, or sent, that the team could not open again
+        blobs = [self._cipher.encrypt(e.request_body) for e in entries]
         ids: list[int | None] = []
         checking = skip_held_at is not None or skip_delivered
         with self._db.transaction() as conn:
@@ -553,10 +556,6 @@ class PgJournal:
                      entry.original_id, self.sender, owner, lease_until),
                 ).fetchone()
                 ids.append(int(row["id"]))
-        for submission_id, entry, blob in zip(ids, entries, blobs, strict=True):
-            if blob is None and submission_id is not None:
-                with self._memory_lock:
-                    self._memory_bodies[(submission_id, "request")] = entry.request_body
         if owner is not None and any(i is not None for i in ids):
             self._start_heartbeat()
         return ids

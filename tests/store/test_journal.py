@@ -2,6 +2,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 
 from spectrum_desktop.domain.states import FailureReason, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import RecipeSetResult
@@ -64,28 +65,32 @@ def test_bodies_are_stored_encrypted(journal, stored_body):
     assert stored and b"Secret Lane" not in stored and b"jo@example.com" not in stored
 
 
-def test_without_a_key_bodies_stay_in_memory_only(journal_factory, stored_body):
+def test_without_a_key_bodies_stay_in_memory_only_or_a_shared_history_writes_nothing(journal_factory, stored_body):
     journal = journal_factory(BodyCipher(None))
     assert not journal.bodies_persistent
-    # why, for the person: this computer's own history has a notice (no keyring); a shared one a typed team key
-    # problem, with which the services refuse to send (nothing is sent whose contents only memory keeps)
-    assert journal.notice or journal.team_key_problem() is not None
-    submission_id = _record(journal)
-    assert journal.request_body(submission_id) == BODY
-    assert stored_body(submission_id) is None
-    assert journal_factory(BodyCipher(None)).request_body(submission_id) is None
+    if journal.notice:  # this computer's own history: the contents are kept for this session, the person told why
+        submission_id = _record(journal)
+        assert journal.request_body(submission_id) == BODY
+        assert stored_body(submission_id) is None
+        assert journal_factory(BodyCipher(None)).request_body(submission_id) is None
+        return
+    # A shared history refuses (typed): nothing is written, or sent, that the team could not open again.
+    problem = journal.team_key_problem()
+    assert problem is not None
+    before = journal.history(HistoryQuery()).total
+    with pytest.raises(type(problem)):
+        _record(journal)
+    assert journal.history(HistoryQuery()).total == before
 
 
 def test_a_changed_key_gives_a_readable_error(journal, journal_factory):
     submission_id = _record(journal)
-    from cryptography.fernet import Fernet
-
     with pytest.raises(BodyUnreadable, match="key"):
         journal_factory(BodyCipher(Fernet.generate_key())).request_body(submission_id)
 
 
 def test_recover_turns_sending_into_unknown_and_returns_those_rows(journal_factory, journal):
-    crashed = journal_factory(BodyCipher(None), lease_seconds=0.3)
+    crashed = journal_factory(BodyCipher(Fernet.generate_key()), lease_seconds=0.3)
     sending = _record(crashed, "PO-A")
     crashed.mark_sending(sending)
     crashed.close() if hasattr(crashed, "close") else None  # the sender stops without finishing
