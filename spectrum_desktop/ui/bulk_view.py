@@ -464,6 +464,14 @@ class BulkView(QWidget):
         return HistoryFilter(environment_id=self._run_environment, states=NEEDS_ATTENTION, latest_only=True,
                              since=since, until=until, sender=sender or None)
 
+    def run_scope(self) -> str:
+        """What run_problems_filter narrows to beyond History's filter controls, in words for the chip History
+        shows beside them ("" before a run)."""
+        if self._run_started is None:
+            return ""
+        orders = {po for r in self._run_records.values() for po in r.purchase_orders}
+        return f"Only this Bulk run ({counted(len(orders), 'order')})" if orders else "Only this Bulk run"
+
     def _show_problems(self) -> None:
         history_filter = self.run_problems_filter()
         if history_filter is not None:

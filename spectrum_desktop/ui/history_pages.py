@@ -166,7 +166,8 @@ class HistoryPages:
         self._window.show_page("History")
         view = self.history
         view.show()
-        view.show_filter(history_filter)
+        bulk = self.bulk_tab.built
+        view.show_filter(history_filter, scope=bulk.run_scope() if bulk is not None else "")
 
 
 class _FinishBeforeClose(QObject):

@@ -28,7 +28,7 @@ from spectrum_desktop.ui.badges import BadgeDelegate, badge_width, text_width
 from spectrum_desktop.ui.files import documents_folder
 from spectrum_desktop.ui.history_format import (
     ATTEMPTS, COLUMNS, ENVIRONMENT, KIND, KIND_LABELS, LINE_ITEMS, MESSAGE, PURCHASE_ORDER, SENT_BY, STATE, STATE_LABELS, WHEN,
-    HistoryFilter, export_csv, local_time, outcome_texts, pretty_json,
+    HistoryFilter, export_csv, local_time, outcome_texts, pretty_json, state_label,
 )
 from spectrum_desktop.ui.history_model import HistoryModel, Page, PageFetcher
 from spectrum_desktop.ui.status_line import StatusLine
@@ -36,9 +36,11 @@ from spectrum_desktop.ui.task_guard import TaskGuard
 
 NEEDS_ATTENTION_LABEL = "Needs attention"
 DATE_FORMAT = "d MMM yyyy"
-MESSAGE_ROOM = 300
-DETAIL_ROOM = 480
-"""The detail goes beside the table only when every column, some of the message and the detail all fit."""
+SEARCH_LEAST = 200
+"""The search box is never narrower than this (its hint whole): when the filters do not all fit on one line, the
+search, Sent by, the count and the Bulk run chip go on a second line."""
+TABLE_SHARE, DETAIL_SHARE = 3, 2
+"""The detail is under the table (full width, so a failure's reason reads whole); the table keeps most of the height."""
 ALL_ENVIRONMENTS = "All environments"
 ANYONE = "Sent by anyone"
 SENT_BY_ROOM = 140
@@ -175,12 +177,28 @@ class HistoryView(QWidget):
         self.sent_by.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.sent_by.setMinimumContentsLength(9)
         self.sent_by.setVisible(False)  # a shared history only (set_shared): a local one is one person's
+        self.search.setMinimumWidth(SEARCH_LEAST)
         self.count_label = QLabel(objectName="historyCount")
+        # A filter no control shows (Bulk's "Show this run's problems": that run's exact times): said here, and
+        # gone when the person changes a filter or clicks it away (show_filter's `scope`).
+        self.scope_chip = QPushButton(objectName="historyScope")
+        self.scope_chip.setFlat(True)
+        self.scope_chip.setStyleSheet("QPushButton#historyScope { border: 1px solid palette(mid); border-radius: 9px;"
+                                      " padding: 2px 8px; background: palette(alternate-base); }")
+        self.scope_chip.setVisible(False)
+        self.scope_chip.clicked.connect(self.clear_scope)
 
-        filters = QHBoxLayout()
+        self._filter_lines = (QHBoxLayout(), QHBoxLayout())
         for w in (self.environment, self.state, self.attention_button, self.use_dates, self.date_from,
-                  QLabel("to"), self.date_to, self.search, self.sent_by, self.count_label):
-            filters.addWidget(w)
+                  QLabel("to"), self.date_to):
+            self._filter_lines[0].addWidget(w)
+        self._filter_tail = (self.search, self.sent_by, self.count_label, self.scope_chip)
+        self._tail_line = -1
+        filters = QVBoxLayout()
+        filters.setSpacing(4)
+        for line in self._filter_lines:
+            filters.addLayout(line)
+        self._place_filter_tail(0)
 
         icon = self.style().standardIcon
         self.resend_button = QPushButton(icon(QStyle.StandardPixmap.SP_BrowserReload), "Resend selected",
@@ -241,11 +259,12 @@ class HistoryView(QWidget):
         copy_row.addWidget(self.copy_response_button)
         detail_layout.addLayout(copy_row)
 
-        splitter = QSplitter(objectName="historySplitter")
+        splitter = QSplitter(Qt.Orientation.Vertical, objectName="historySplitter")
         splitter.addWidget(self.table)
         splitter.addWidget(detail_pane)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, TABLE_SHARE)
+        splitter.setStretchFactor(1, DETAIL_SHARE)
+        splitter.setSizes([TABLE_SHARE * 100, DETAIL_SHARE * 100])
         splitter.setChildrenCollapsible(False)
         self.splitter = splitter
         layout = QVBoxLayout(self)
@@ -267,6 +286,8 @@ class HistoryView(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.model.modelReset.connect(self._update_buttons)
         self.model.modelReset.connect(self._fit_kind)
+        self.model.modelReset.connect(self._fit_state)
+        self.model.rowsInserted.connect(lambda *_: self._fit_state(grow_only=True))
         self.model.modelReset.connect(lambda: self._fit_sent_by() if self.shared else None)
         self._dates_toggled(self.use_dates.isChecked(), apply=False)
         self._update_buttons()
@@ -283,7 +304,7 @@ class HistoryView(QWidget):
         header.resizeSection(PURCHASE_ORDER, text_width(font, [COLUMNS[PURCHASE_ORDER]]))
         header.resizeSection(LINE_ITEMS, text_width(font, [COLUMNS[LINE_ITEMS]]))
         header.resizeSection(ATTEMPTS, text_width(font, [COLUMNS[ATTEMPTS]]))
-        header.resizeSection(STATE, badge_width(font, outcome_texts()))
+        self._fit_state()
         header.resizeSection(SENT_BY, text_width(font, [COLUMNS[SENT_BY]]))
         self.table.setColumnHidden(SENT_BY, not self.shared)
         if self.shared:
@@ -301,6 +322,7 @@ class HistoryView(QWidget):
         self._me = me
         self.table.setColumnHidden(SENT_BY, not shared)
         self.sent_by.setVisible(shared)
+        self._fit_filters()
         if me and self.sent_by.findText(me) < 0:
             self.sent_by.addItem(me)
         if shared:
@@ -408,6 +430,36 @@ class HistoryView(QWidget):
         shown = {KIND_LABELS.get(r.kind, str(r.kind)) for r in self.model.loaded()} or {KIND_LABELS[OrderKind.ACK]}
         self.table.horizontalHeader().resizeSection(KIND, text_width(self.table.font(), [*shown, COLUMNS[KIND]]))
 
+    def _fit_state(self, grow_only: bool = False) -> None:
+        """The State column as wide as the badges shown (and its heading), not as the longest badge any row could
+        have: the room goes to Message. A later page with a wider badge widens it (`grow_only`: never narrows)."""
+        shown = {state_label(r) for r in self.model.loaded()} or {outcome_texts()[0]}
+        font, header = self.table.font(), self.table.horizontalHeader()
+        width = max(badge_width(font, sorted(shown)), text_width(font, [COLUMNS[STATE]]))
+        if not grow_only or width > header.sectionSize(STATE):
+            header.resizeSection(STATE, width)
+
+    def _place_filter_tail(self, line: int) -> None:
+        """Search, Sent by, the count and the Bulk run chip on the filters' first line (wide) or second (narrow)."""
+        if line == self._tail_line:
+            return
+        self._tail_line = line
+        target = self._filter_lines[line]
+        for layout in self._filter_lines:
+            for w in self._filter_tail:
+                layout.removeWidget(w)
+        for w in self._filter_tail:
+            target.addWidget(w, 1 if w is self.search else 0)
+
+    def _fit_filters(self) -> None:
+        first = self._filter_lines[0]
+        room = self.width() - self.layout().contentsMargins().left() - self.layout().contentsMargins().right()
+        head = sum(first.itemAt(i).widget().sizeHint().width() + first.spacing() for i in range(first.count())
+                   if first.itemAt(i).widget() not in self._filter_tail)
+        tail = sum(w.sizeHint().width() + first.spacing() for w in self._filter_tail if not w.isHidden())
+        tail += SEARCH_LEAST - self.search.sizeHint().width() if SEARCH_LEAST > self.search.sizeHint().width() else 0
+        self._place_filter_tail(0 if head + tail <= room else 1)
+
     def set_environments(self, environments: Sequence[Environment]) -> None:
         current = self.environment.currentData()
         self.environment.blockSignals(True)
@@ -449,7 +501,25 @@ class HistoryView(QWidget):
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
+        self._set_scope("")  # the person chose a filter: what the controls show is all there is to it
         self.show_filter(self.current_filter(), from_widgets=True)
+
+    @property
+    def scope(self) -> str:
+        """The words of the filter shown that no control shows ("" when the controls show all of it)."""
+        return self.scope_chip.text().removesuffix(" ×") if self.scope_chip.isVisibleTo(self) else ""
+
+    def clear_scope(self) -> None:
+        """The chip clicked away: the rows the filter controls show, without the hidden part."""
+        self.apply_filter()
+
+    def _set_scope(self, words: str) -> None:
+        self.scope_chip.setText(f"{words} ×" if words else "")
+        self.scope_chip.setToolTip(f"{words}: the list shows only these, beyond the filters on the left. "
+                                   "Click to show every submission the filters match." if words else "")
+        self.scope_chip.setAccessibleName(f"{words}. Remove this filter" if words else "")
+        self.scope_chip.setVisible(bool(words))
+        self._fit_filters()
 
     def _search_now(self) -> None:
         """The search box paused (or Enter was pressed): read its rows, unless they are the ones asked for already."""
@@ -457,12 +527,15 @@ class HistoryView(QWidget):
         if self.search.text().strip() != self._asked.search:
             self.apply_filter()
 
-    def show_filter(self, history_filter: HistoryFilter, from_widgets: bool = False) -> None:
-        """Show rows matching `history_filter`; the filter widgets follow where they can express it. A remote
-        source's rows are read off the GUI thread and shown when they come (the latest filter asked for wins)."""
+    def show_filter(self, history_filter: HistoryFilter, from_widgets: bool = False, scope: str = "") -> None:
+        """Show rows matching `history_filter`; the filter widgets follow where they can express it, and `scope`
+        (e.g. "Only this Bulk run (12 orders)") says what they cannot, in a chip beside them until the person
+        changes a filter or clicks it away. A remote source's rows are read off the GUI thread and shown when they
+        come (the latest filter asked for wins)."""
         if not from_widgets:
             self._search_timer.stop()  # a search typed a moment ago gives way to the filter shown now
             self._set_widgets(history_filter)
+            self._set_scope(scope)
         self._request(history_filter, None, self._filter_shown, lambda: self._filter_shown(history_filter, [], 0))
 
     def _filter_shown(self, history_filter: HistoryFilter, rows: list[SubmissionRecord], total: int) -> None:
@@ -610,7 +683,11 @@ class HistoryView(QWidget):
             self.apply_filter()
 
     def show_needs_attention(self) -> None:
-        self.state.setCurrentIndex(self.state.findText(NEEDS_ATTENTION_LABEL))
+        index = self.state.findText(NEEDS_ATTENTION_LABEL)
+        if self.state.currentIndex() == index:
+            self.apply_filter()  # chosen already (e.g. by Bulk's run filter): the button still means "these, all"
+        else:
+            self.state.setCurrentIndex(index)
 
     def _update_count(self) -> None:
         self.count_label.setText(count(self.model.total, "submission"))
@@ -625,17 +702,10 @@ class HistoryView(QWidget):
             self._reload_timer.start()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """The detail goes beside the table when there is room for every column, under it otherwise (1024 wide)."""
         super().resizeEvent(event)
+        self._fit_filters()
         if self.shared:
             self._fit_sent_by()
-        header = self.table.horizontalHeader()
-        columns = sum(header.sectionSize(c) for c in range(header.count() - 1) if not header.isSectionHidden(c))
-        columns += MESSAGE_ROOM
-        wide = self.width() >= columns + DETAIL_ROOM
-        wanted = Qt.Orientation.Horizontal if wide else Qt.Orientation.Vertical
-        if self.splitter.orientation() != wanted:
-            self.splitter.setOrientation(wanted)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
