@@ -189,8 +189,9 @@ class HistoryView(QWidget):
         self.scope_chip.clicked.connect(self.clear_scope)
 
         self._filter_lines = (QHBoxLayout(), QHBoxLayout())
-        for w in (self.environment, self.state, self.attention_button, self.use_dates, self.date_from,
-                  QLabel("to"), self.date_to):
+        self._filter_head = (self.environment, self.state, self.attention_button, self.use_dates, self.date_from,
+                             QLabel("to"), self.date_to)
+        for w in self._filter_head:
             self._filter_lines[0].addWidget(w)
         self._filter_tail = (self.search, self.sent_by, self.count_label, self.scope_chip)
         self._tail_line = -1
@@ -444,19 +445,26 @@ class HistoryView(QWidget):
         if line == self._tail_line:
             return
         self._tail_line = line
-        target = self._filter_lines[line]
+        target, first = self._filter_lines[line], self._filter_lines[0]
         for layout in self._filter_lines:
             for w in self._filter_tail:
                 layout.removeWidget(w)
+        last = first.itemAt(first.count() - 1)
+        if last is not None and last.spacerItem() is not None:
+            first.takeAt(first.count() - 1)
+        if line:
+            first.addStretch(1)  # the first line's filters stay together on the left, not spread over the width
         for w in self._filter_tail:
             target.addWidget(w, 1 if w is self.search else 0)
 
     def _fit_filters(self) -> None:
         first = self._filter_lines[0]
         room = self.width() - self.layout().contentsMargins().left() - self.layout().contentsMargins().right()
-        head = sum(first.itemAt(i).widget().sizeHint().width() + first.spacing() for i in range(first.count())
-                   if first.itemAt(i).widget() not in self._filter_tail)
-        tail = sum(w.sizeHint().width() + first.spacing() for w in self._filter_tail if not w.isHidden())
+        head = sum(w.sizeHint().width() + first.spacing() for w in self._filter_head)
+        tail = sum(w.sizeHint().width() + first.spacing() for w in self._filter_tail
+                   if not w.isHidden() and w is not self.count_label)
+        # The count as wide as a large one, whatever it says now: the line does not change as the count does.
+        tail += self.count_label.fontMetrics().horizontalAdvance(count(88888, "submission")) + first.spacing()
         tail += SEARCH_LEAST - self.search.sizeHint().width() if SEARCH_LEAST > self.search.sizeHint().width() else 0
         self._place_filter_tail(0 if head + tail <= room else 1)
 

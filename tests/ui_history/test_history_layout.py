@@ -116,3 +116,15 @@ def test_clicking_the_chip_away_shows_what_the_filters_show(qtbot, window, tmp_p
     qtbot.waitUntil(lambda: sorted(history_pos(history)) == ["NEW-1", "OLD-1"], timeout=3000)
     assert not history.scope_chip.isVisible()
     assert history.count_label.text() == "2 submissions"
+
+
+def test_narrow_filters_take_a_second_line_and_keep_working(qtbot, journal):
+    view = shown(qtbot, journal, (860, 560), shared=True)
+    assert view.search.width() >= SEARCH_LEAST
+    assert view.search.y() > view.environment.y(), "search, Sent by and the count on the second line"
+    assert view.date_to.geometry().right() < view.width() - 100, "the first line's filters stay together"
+    view.state.setCurrentIndex(view.state.findText("Failed"))  # a filter chosen (the chip cleared) lays out again
+    qtbot.waitUntil(lambda: view.model.total == 3, timeout=3000)
+    view.resize(1912, 900)
+    qtbot.waitUntil(lambda: view.search.y() == view.environment.y(), timeout=3000)
+    assert view.date_to.geometry().right() < view.search.x()
