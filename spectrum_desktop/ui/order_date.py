@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QDateTimeEdit, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from spectrum_desktop.domain.dates import is_iso_date, normalise_date
 from spectrum_desktop.ui.wheel_guard import guard_wheel
 
 PICKER_FORMAT = "yyyy-MM-dd HH:mm:ss"
+AS_SENT = "Sent as written in this box; the picker and Now fill it in."
+"""The caption under the date: of the text and the picker beside it, the text is the value sent."""
 
 
 def now_with_offset() -> str:
@@ -57,16 +60,32 @@ class OrderDateField(QWidget):
         policy.setRetainSizeWhenHidden(True)  # the line is kept, so the hint appearing never moves the fields below
         self.hint.setSizePolicy(policy)
         self.hint.setWordWrap(False)
+        # Which of the two counts: a small grey caption under the text says it is the one sent (the conversion hint
+        # takes its place when a typed date will be sent converted).
+        self.caption = QLabel(AS_SENT, objectName="orderDateCaption")
+        self.caption.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        small = self.caption.font()
+        small.setPointSizeF(small.pointSizeF() * 0.9)
+        self.caption.setFont(small)
+        self.edit.setAccessibleDescription(AS_SENT)
+        # Sensible widths on a wide screen: the text as long as its hint, the picker as its date and time.
+        self.edit.setMaximumWidth(self.edit.fontMetrics().horizontalAdvance(self.edit.placeholderText()) + 24)
+        self.picker.setMaximumWidth(self.picker.sizeHint().width() + 24)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit, 3)
         row.addWidget(self.picker, 2)
         row.addWidget(self.now_button)
+        row.addStretch(0)
+        below = QHBoxLayout()
+        below.setContentsMargins(0, 0, 0, 0)
+        below.addWidget(self.caption)
+        below.addWidget(self.hint, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(row)
-        layout.addWidget(self.hint)
+        layout.addLayout(below)
         self.edit.textChanged.connect(self._follow_text)
         self.picker.dateTimeChanged.connect(self._picked)
         self.now_button.clicked.connect(self.set_now)
@@ -78,6 +97,7 @@ class OrderDateField(QWidget):
         """Say what a non-ISO date will be sent as; hide the hint when the text is sent as typed."""
         self.hint.setText(f"Will be sent as {converted}" if converted else "")
         self.hint.setVisible(bool(converted))
+        self.caption.setVisible(not converted)
 
     def _follow_text(self, text: str) -> None:
         moment = _parsed(text)

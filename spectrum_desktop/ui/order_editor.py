@@ -83,8 +83,13 @@ LINE_ITEM_CHOICES = {info.key: list(info.choices) for info in COLUMNS if info.ch
 # Spellings the API also accepts (e.g. priority 2, proof status "requested") are shown as their choice.
 _SPELLINGS_OF = {tuple(member.value for member in choice): spellings for choice, spellings in SPELLINGS.items()}
 CHOICE_SPELLINGS = {key: _SPELLINGS_OF.get(tuple(words), {}) for key, words in CHOICES.items()}
+TEXT_COLUMN = 150
 COLUMN_WIDTHS = {Input.QUANTITY: 80, Input.DATE: 150, Input.CHOICE: 110, Input.LIST: 180}
-"""A column's first width by its kind of input (text: 150), until the person drags it."""
+"""A column's first width by its kind of input (text: TEXT_COLUMN), until the person drags it."""
+SPARE_KEYS = ("recipeSetId", "sku")
+"""The line-item columns that share the table's spare width (not Quantity), until the person drags them."""
+FIELD_MOST = 460
+"""The widest an order field gets on a wide screen (a purchase order number needs no 1,000 pixels)."""
 
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
@@ -166,6 +171,7 @@ class LineItemsTable(QTableView):
     Empty, it says how to add one, and Enter or Space in it adds one (`add_requested`)."""
 
     add_requested = Signal()
+    resized = Signal()
     EMPTY_TEXT = "No line items yet. Add one with the Add button, Ctrl+Shift+Return from any field, or Enter here."
 
     def _edge(self, forward: bool) -> bool:
@@ -187,6 +193,10 @@ class LineItemsTable(QTableView):
         if self._edge(forward):
             return QWidget.focusNextPrevChild(self, forward)
         return super().focusNextPrevChild(forward)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self.resized.emit()
 
     def paintEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().paintEvent(event)
@@ -263,6 +273,7 @@ class OrderEditor(QWidget):
         self.kind_combo.setAccessibleName("Kind of request")
         for kind, label in KIND_LABELS.items():
             self.kind_combo.addItem(label, kind)
+        self.kind_combo.setMaximumWidth(self.kind_combo.sizeHint().width() + 16)  # its longest kind, not the screen
         guard_wheel(self.kind_combo)
         self.fields: dict[str, QLineEdit | QComboBox] = {}
         self._rows: dict[str, FieldWithMessage] = {}
@@ -345,6 +356,7 @@ class OrderEditor(QWidget):
                     edit.setAccessibleName(info.label)
                     edit.setPlaceholderText(info.placeholder)
                     edit.setMinimumWidth(70)
+                    edit.setMaximumWidth(FIELD_MOST)
                 edit.textChanged.connect(self._on_changed)
             if info.help:
                 edit.setWhatsThis(info.help)
@@ -454,11 +466,17 @@ class OrderEditor(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        # The spare width goes to Recipe set ID and SKU (_fit_line_item_columns), not to the last column (Quantity).
+        header.setStretchLastSection(False)
         header.setTextElideMode(Qt.TextElideMode.ElideRight)
         for column, info in enumerate(COLUMNS):
             label = header.fontMetrics().horizontalAdvance(info.label) + 28
-            self.table.setColumnWidth(column, max(label, COLUMN_WIDTHS.get(info.input, 150)))
+            self.table.setColumnWidth(column, max(label, COLUMN_WIDTHS.get(info.input, TEXT_COLUMN)))
+        self._set_by_person: set[str] = set()
+        """Line-item columns the person gave a width (dragged, or remembered from last time): kept as they are."""
+        self._fitting = False
+        header.sectionResized.connect(self._column_resized)
+        self.table.resized.connect(self._fit_line_item_columns)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(lambda pos: self.columns_menu.popup(header.mapToGlobal(pos)))
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -618,9 +636,10 @@ class OrderEditor(QWidget):
     def place_result_panel(self, panel: QWidget) -> None:
         """Put the send's result under the JSON preview (the window does this; the form's room is not touched)."""
         self.side_splitter.addWidget(panel)
-        self.side_splitter.setStretchFactor(0, 3)
-        self.side_splitter.setStretchFactor(1, 2)
-        self.side_splitter.setSizes([600, 400])
+        # The result starts about half-way down (near eye level on a tall screen), not under a half-screen preview.
+        self.side_splitter.setStretchFactor(0, 1)
+        self.side_splitter.setStretchFactor(1, 1)
+        self.side_splitter.setSizes([450, 550])
 
     def _watch_fields(self) -> None:
         """A field's problem is shown once the field was left: listen for focus leaving each input."""
@@ -748,14 +767,41 @@ class OrderEditor(QWidget):
         self._apply_columns()
 
     def column_widths(self) -> dict[str, int]:
+        """The widths the person gave (remembered by the window); the others follow the table's width."""
         return {key: self.table.columnWidth(column) for column, key in enumerate(KEYS)
-                if not self.table.isColumnHidden(column)}
+                if not self.table.isColumnHidden(column) and key in self._set_by_person}
+
+    def _column_resized(self, column: int, old: int, new: int) -> None:
+        if self._fitting or not old or not new:  # ours, or a column hidden or shown
+            return
+        self._set_by_person.add(KEYS[column])
+        self._fit_line_item_columns()
+
+    def _fit_line_item_columns(self) -> None:
+        """Recipe set ID and SKU share what the table has beyond the other columns (Quantity stays narrow); a
+        column the person sized keeps its width."""
+        flexible = [c for c, key in enumerate(KEYS) if key in SPARE_KEYS and key not in self._set_by_person
+                    and not self.table.isColumnHidden(c)]
+        if not flexible or self._fitting:
+            return
+        fixed = sum(self.table.columnWidth(c) for c in range(len(KEYS))
+                    if c not in flexible and not self.table.isColumnHidden(c))
+        room = self.table.viewport().width() - fixed
+        self._fitting = True
+        try:
+            for n, column in enumerate(flexible):
+                share = room // len(flexible) + (room % len(flexible) if n == len(flexible) - 1 else 0)
+                self.table.setColumnWidth(column, max(TEXT_COLUMN, share))
+        finally:
+            self._fitting = False
 
     def set_column_widths(self, widths: dict[str, int]) -> None:
         for column, key in enumerate(KEYS):
             width = widths.get(key)
             if isinstance(width, int) and 20 <= width <= 2000:
                 self.table.setColumnWidth(column, width)
+                self._set_by_person.add(key)
+        self._fit_line_item_columns()
 
     def _choose_column(self, key: str, shown: bool) -> None:
         if shown and key not in self._chosen_columns:
@@ -773,6 +819,7 @@ class OrderEditor(QWidget):
         shown = recipe_sets or "skuQuantities" in self._chosen_columns
         if shown or self._sku_panel is not None:
             self.sku_panel.setVisible(shown)
+        self._fit_line_item_columns()
 
     # --- header ---------------------------------------------------------------------------------------------
     def more_fields_shown(self) -> bool:
