@@ -467,6 +467,7 @@ class HistoryView(QWidget):
 
     def _filter_shown(self, history_filter: HistoryFilter, rows: list[SubmissionRecord], total: int) -> None:
         self.model.show_page(history_filter, rows, total)
+        self._explain_empty(history_filter, total)
         self._read_senders()
         if not self._sized and self.model.rowCount():
             self._sized = True
@@ -916,6 +917,19 @@ class HistoryView(QWidget):
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
+
+    def _explain_empty(self, history_filter: HistoryFilter, total: int) -> None:
+        """A Sent by name that finds nothing says so (not a bare "0 submissions"): names are kept as each order
+        was sent, so rows sent under another name (a login name before "Your name" was set) are not that name's."""
+        note = ""
+        if history_filter.sender and not total and not self._read_problem:
+            note = (f"Nothing sent by “{history_filter.sender}” matches. Names are matched exactly as each order "
+                    f"was sent: pick “{ANYONE}” to see every name in the Sent by column.")
+        if note:
+            self._say(note)
+        elif self.status.text() == getattr(self, "_empty_note", ""):
+            self._say("")
+        self._empty_note = note
 
 
 def _unknown_words(n: int) -> str:
