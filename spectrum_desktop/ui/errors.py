@@ -198,7 +198,7 @@ def _shared_history_message(exc: BaseException) -> str:
             return (f"The database server for {exc.where} answered but refused the login: the password is missing "
                     "or wrong. Enter it under Password (it is kept in the keyring) and try again, or ask whoever "
                     "runs the database.")
-        return (f"Could not connect to {exc.where}. Check the server name and port in the address, that this "
+        return (f"Could not connect to the database {exc.where}. Check the server name and port in the address, that this "
                 "computer can reach that server over the network, and that the database server is running; then "
                 "try again.")
     if isinstance(exc, t.SharedHistoryUnavailable) and exc.login_refused:

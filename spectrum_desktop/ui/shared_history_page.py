@@ -59,8 +59,10 @@ class TeamKeyDialog(QDialog):
         self.key = QLineEdit(key, objectName="teamKeyText")
         self.key.setReadOnly(True)
         self.key.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.key.setMinimumWidth(self.key.fontMetrics().horizontalAdvance(key + "MM"))
-        self.key.selectAll()
+        # The whole key in view (frame and text margins come on top of the text's own width).
+        metrics = self.key.fontMetrics()
+        self.key.setMinimumWidth(metrics.horizontalAdvance(key) + 4 * metrics.averageCharWidth() + 16)
+        self.key.setCursorPosition(0)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
         self.copy_button = buttons.addButton("Copy key", QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.setObjectName("teamKeyCopy")

@@ -168,12 +168,13 @@ def test_testing_an_unreachable_address_says_what_to_check_not_an_outage(qtbot, 
     page.address.setText(f"postgresql://ann@127.0.0.1:{port}/team")
     qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
     text = _answer(qtbot, page)
-    assert text.startswith("Could not connect to team on 127.0.0.1")
+    assert text.startswith("Could not connect to the database team on 127.0.0.1")
     assert "server name and port" in text and "network" in text and "database server is running" in text
     assert "nothing can be sent" not in text
 
 
 def test_the_new_team_key_has_a_copy_button_and_a_fixed_width_selectable_font(qtbot, page):
+    from PySide6.QtCore import QPoint
     from PySide6.QtGui import QFontInfo, QGuiApplication
 
     key = "lI1O0-abcdefghijklmnopqrstuvwxyzABCDEFGHIJ="
@@ -182,7 +183,10 @@ def test_the_new_team_key_has_a_copy_button_and_a_fixed_width_selectable_font(qt
     qtbot.waitExposed(box)
     assert box.key.text() == key and box.key.isReadOnly()  # selectable, not editable
     assert QFontInfo(box.key.font()).fixedPitch()
-    assert box.key.width() >= box.key.fontMetrics().horizontalAdvance(key)  # the whole key in view
+    # The whole key in view: its first character at the left edge, its end inside the field.
+    box.key.setCursorPosition(len(key))
+    assert box.key.cursorPositionAt(QPoint(4, box.key.height() // 2)) == 0
+    assert box.key.cursorRect().right() < box.key.width()
     assert "only this once" in box.message.text()
     QGuiApplication.clipboard().clear()
     qtbot.mouseClick(box.copy_button, Qt.MouseButton.LeftButton)

@@ -156,11 +156,12 @@ def test_a_shared_history_in_use_is_named_in_the_title_help_and_an_empty_sent_by
     history.sent_by.setEditText("Ann Desk")
     history.sent_by.lineEdit().returnPressed.emit()
     qtbot.waitUntil(lambda: history.model.total == 0, timeout=5000)
-    assert "Nothing sent by “Ann Desk” matches" in history.status.text()
+    assert history.status.text() == "Nothing sent by “Ann Desk” matches."
+    assert "matched exactly as each order was sent" in history.detail.toPlainText()  # whole, where it fits
     history.sent_by.setEditText("Bob Smith")
     history.sent_by.lineEdit().returnPressed.emit()
     qtbot.waitUntil(lambda: history.model.total == 1, timeout=5000)
-    assert history.status.text() == ""
+    assert history.status.text() == "" and "matched exactly" not in history.detail.toPlainText()
 
     window.help.locations_action.trigger()
     dialog = window.help.dialog
