@@ -143,6 +143,9 @@ def shared_history_message(error: BaseException) -> str:
     """The shared history's (team mode's) typed errors, for the command line."""
     from spectrum_desktop.services import team as t
 
+    if isinstance(error, t.SharedHistoryUnavailable) and error.trying_address and not error.login_refused:
+        return (f"could not connect to the database {error.where}. Check the server name and port in the address, that this "
+                "computer can reach that server over the network, and that the database server is running.")
     if isinstance(error, t.SharedHistoryUnavailable) and error.login_refused:
         return (f"the shared history ({error.where}) refused the login: its password is missing or wrong, so "
                 "nothing was sent. Keep the password in ~/.pgpass or PGPASSWORD, or enter it in the window "

@@ -46,6 +46,9 @@ class AppContext:
         self._owns_sandbox = sandbox is None
         self._budgets: dict[tuple[str, int, float], object] = {}
         self._owner: Owner | None = None
+        self._named_by = None
+        """Team settings saved in Preferences since start: their name is the sender (their address waits for the
+        next start; `team_settings` stays what this process opened with)."""
         self.recovered: tuple = ()
         self.new_team_key: bytes | None = None
         """Set when this process set up an empty shared history: its team key, to be shown once."""
@@ -78,7 +81,17 @@ class AppContext:
     def sender(self) -> str:
         from spectrum_desktop.services.team import sender_name
 
-        return sender_name(self.team_settings)
+        return sender_name(self._named_by or self.team_settings)
+
+    def use_team_settings(self, settings) -> None:
+        """Preferences › Shared history was saved: the name chosen there is this process's sender from now on (the
+        rows it sends and copies, and the histories already open), so one person does not go under two names until
+        the next start. The address is not switched here: a history already open stays until the next start."""
+        self._named_by = settings
+        for name in ("journal", "local_journal"):
+            journal = self.__dict__.get(name)
+            if journal is not None:
+                journal.sender = self.sender
 
     @property
     def shared_history_url(self) -> str:

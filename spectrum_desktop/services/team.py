@@ -55,6 +55,13 @@ def sender_name(settings: TeamSettings | None = None) -> str:
     return name or "unknown"
 
 
+def sender_named(display_name: str) -> str:
+    """The sender for a display name typed now (Preferences › Shared history › Your name), by sender_name's rule."""
+    from spectrum_desktop.store.team_settings import TeamSettings
+
+    return sender_name(TeamSettings(display_name=display_name))
+
+
 def journal_url(settings: TeamSettings | None = None) -> str:
     """The shared history's address for this installation, or '' for the computer's own history."""
     return os.environ.get(URL_VARIABLE, "").strip() or (settings.journal_url.strip() if settings else "")
@@ -64,6 +71,20 @@ def administrator_url() -> str:
     """The address set for this computer by its start-up settings (SPECTRUM_DESKTOP_JOURNAL_URL), or ''. It wins over
     Preferences, so Preferences shows it and cannot change it."""
     return os.environ.get(URL_VARIABLE, "").strip()
+
+
+class _TryingAddress:
+    """Around Preferences' own connections to an address (Test, Save, Keep team key, Copy): an unreachable server
+    or a refused login is marked as found while trying that address (its words then say what to check), since the
+    history in use may be another one, or working."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, tb):
+        if isinstance(error, SharedHistoryUnavailable):
+            error.trying_address = True
+        return False
 
 
 @dataclass
@@ -139,12 +160,13 @@ def enter_team_key(url: str, key_text: str) -> bool:
     from spectrum_desktop.store.team_secrets import database_password, save_team_key
 
     address = parse_journal_url(url)
-    db = PgDatabase(address, password=database_password(address))
-    try:
-        key = key_text.strip().encode("ascii", "ignore")
-        check_team_key(db, key)
-    finally:
-        db.close()
+    with _TryingAddress():
+        db = PgDatabase(address, password=database_password(address))
+        try:
+            key = key_text.strip().encode("ascii", "ignore")
+            check_team_key(db, key)
+        finally:
+            db.close()
     return save_team_key(address, key)
 
 
@@ -164,12 +186,13 @@ def check_connection(url: str, password: str = "") -> ConnectionCheck:
     from spectrum_desktop.store.team_secrets import database_password
 
     address = parse_journal_url(url)
-    db = PgDatabase(address, password=password or database_password(address))
-    try:
-        rows = db.read("SELECT count(*) AS n FROM submissions")[0]["n"]
-        return ConnectionCheck(address.display, int(rows), team_key_state(db), db.schema_version)
-    finally:
-        db.close()
+    with _TryingAddress():
+        db = PgDatabase(address, password=password or database_password(address))
+        try:
+            rows = db.read("SELECT count(*) AS n FROM submissions")[0]["n"]
+            return ConnectionCheck(address.display, int(rows), team_key_state(db), db.schema_version)
+        finally:
+            db.close()
 
 
 @dataclass(frozen=True)
@@ -183,9 +206,11 @@ class ExportResult:
     key_saved: bool = False
 
 
-def export_history(local, shared: PgJournal, progress: Callable[[int, int], None] | None = None) -> ExportResult:
+def export_history(local, shared: PgJournal, progress: Callable[[int, int], None] | None = None,
+                   sender: str | None = None) -> ExportResult:
     """Copy every row of the local history into the shared one, oldest first; a row already copied (by anyone,
-    any number of times) is not copied again. Senders are the local history's owner."""
+    any number of times) is not copied again. Every row of this computer's history is its person's: `sender` (the
+    name they go by now) when given, else the local history's owner as it reports them."""
     from spectrum_desktop.store.crypto import BodyUnreadable
     from spectrum_desktop.store.journal import HistoryQuery
 
@@ -211,7 +236,7 @@ def export_history(local, shared: PgJournal, progress: Callable[[int, int], None
         ).encode("utf-8")).hexdigest()
         new_id, fresh = shared.import_record(record, origin, request, response, local.attempts(row.id),
                                              mapping.get(record.original_id) if record.original_id else None,
-                                             record.sender or shared.sender)
+                                             sender or record.sender or shared.sender)
         mapping[row.id] = new_id
         copied, already = copied + fresh, already + (not fresh)
         # Only a row copied now can have left its contents out now (one copied before was counted then).
@@ -256,21 +281,26 @@ def save_settings(url: str, display_name: str, password: str = "") -> TeamSettin
 def join(url: str, sender: str) -> SharedJournal:
     """Connect once as a member (Preferences › Shared history › Save): sets up an empty shared history and its
     team key (returned once in `new_team_key`). The journal is closed again; the caller only reads the result."""
-    shared = open_shared(url, sender)
+    with _TryingAddress():
+        shared = open_shared(url, sender)
     shared.journal.close()
     return shared
 
 
 def export_to(url: str, context: AppContext, progress: Callable[[int, int], None] | None = None,
-              on_new_key: Callable[[bytes | None, bool], None] | None = None) -> ExportResult:
-    """Copy this computer's own history (the context's) into the shared history at `url`, sent by the context's
-    sender. `on_new_key(key, saved)` is called once connected, before copying (so a key made for an empty shared
-    history is shown even if copying then fails); the result also carries it."""
-    shared = open_shared(url, context.sender)
-    try:
-        if on_new_key is not None:
-            on_new_key(shared.new_team_key, shared.key_saved)
-        result = export_history(context.local_journal, shared.journal, progress)
-        return replace(result, new_team_key=shared.new_team_key, key_saved=shared.key_saved)
-    finally:
-        shared.journal.close()
+              on_new_key: Callable[[bytes | None, bool], None] | None = None,
+              sender: str | None = None) -> ExportResult:
+    """Copy this computer's own history (the context's) into the shared history at `url`, every row as sent by
+    `sender` (the name the person chose at copy time; default: the context's sender, read now, not when the
+    context opened). `on_new_key(key, saved)` is called once connected, before copying (so a key made for an
+    empty shared history is shown even if copying then fails); the result also carries it."""
+    sender = sender or context.sender
+    with _TryingAddress():
+        shared = open_shared(url, sender)
+        try:
+            if on_new_key is not None:
+                on_new_key(shared.new_team_key, shared.key_saved)
+            result = export_history(context.local_journal, shared.journal, progress, sender)
+            return replace(result, new_team_key=shared.new_team_key, key_saved=shared.key_saved)
+        finally:
+            shared.journal.close()

@@ -167,6 +167,9 @@ class SharedHistoryUnavailable(SharedHistoryError):
         self.detail = detail  # the driver's first line, for the log only
         self.login_refused = login_refused
         """The server answered but wanted a password that was not given, or refused the one given."""
+        self.trying_address = False
+        """Set when the person was trying an address (Preferences › Shared history: Test, Save, Copy, Keep team key),
+        not using the history this window works on: what failed and what to check, not an outage of sending."""
         super().__init__(where)
 
 
@@ -908,7 +911,8 @@ class PgJournal:
                       response_body: str | None, attempts: Sequence[AttemptRecord], original_id: int | None,
                       sender: str) -> tuple[int, bool]:
         """Copy one row from elsewhere, once: returns (shared id, True when it was new). `origin` identifies the
-        source row; a second copy of the same origin is skipped."""
+        source row; a second copy of the same origin is skipped, but takes `sender` (rows of one computer's history
+        are one person's: copied again under the name they chose since, they go under that name)."""
         def seal(text: str | None) -> bytes | None:
             return self._cipher.encrypt(text) if text is not None and self._cipher.persistent else None
 
@@ -926,7 +930,11 @@ class PgJournal:
                  original_id, sender, origin),
             ).fetchone()
             if row is None:
-                existing = conn.execute("SELECT id FROM submissions WHERE origin = %s", (origin,)).fetchone()
+                existing = conn.execute("SELECT id, sender FROM submissions WHERE origin = %s", (origin,)).fetchone()
+                if existing["sender"] != sender:
+                    conn.execute("UPDATE submissions SET sender = %s WHERE id = %s", (sender, existing["id"]))
+                    conn.execute("UPDATE attempts SET sender = %s WHERE submission_id = %s AND sender = %s",
+                                 (sender, existing["id"], existing["sender"]))
                 return int(existing["id"]), False
             new_id = int(row["id"])
             if record.results:

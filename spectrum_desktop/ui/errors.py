@@ -192,6 +192,15 @@ def _shared_history_message(exc: BaseException) -> str:
     """The shared history's (team mode's) typed errors, for the window."""
     from spectrum_desktop.services import team as t
 
+    if isinstance(exc, t.SharedHistoryUnavailable) and exc.trying_address:
+        # Preferences › Shared history tried an address: the history in use is not down, this address failed.
+        if exc.login_refused:
+            return (f"The database server for {exc.where} answered but refused the login: the password is missing "
+                    "or wrong. Enter it under Password (it is kept in the keyring) and try again, or ask whoever "
+                    "runs the database.")
+        return (f"Could not connect to the database {exc.where}. Check the server name and port in the address, that this "
+                "computer can reach that server over the network, and that the database server is running; then "
+                "try again.")
     if isinstance(exc, t.SharedHistoryUnavailable) and exc.login_refused:
         return (f"The shared history ({exc.where}) refused the login: its password is missing or wrong, so nothing "
                 "can be sent now. Enter the password under Password in Preferences › Shared history (it is kept in "

@@ -197,27 +197,32 @@ class HelpMenu(QObject):
 
         body = QWidget()
         grid = QGridLayout(body)
-        for row, place in enumerate(locations()):
+        shared_url = getattr(getattr(self._window, "context", None), "shared_history_url", "")
+        for row, place in enumerate(locations(shared_url)):
             what = QLabel(place.what)
             what.setWordWrap(True)
-            path = QLabel(str(place.path), objectName=f"location{row}")
+            path = QLabel(place.shown, objectName=f"location{row}")
             path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             path.setWordWrap(True)
-            copy = QPushButton("Copy path")
+            copy = QPushButton("Copy address" if place.address else "Copy path")
             copy.setAutoDefault(False)
-            copy.clicked.connect(lambda _=False, p=str(place.path): QGuiApplication.clipboard().setText(p))
-            show = QPushButton("Open folder")
-            show.setAutoDefault(False)
-            folder = place.path if place.is_folder else place.path.parent
-            show.clicked.connect(lambda _=False, f=folder: QDesktopServices.openUrl(QUrl.fromLocalFile(str(f))))
+            copy.clicked.connect(lambda _=False, p=place.shown: QGuiApplication.clipboard().setText(p))
             grid.addWidget(what, row, 0)
             grid.addWidget(path, row, 1)
             grid.addWidget(copy, row, 2)
-            grid.addWidget(show, row, 3)
+            if place.path is not None:  # a database on a server has no folder here to open
+                show = QPushButton("Open folder")
+                show.setAutoDefault(False)
+                folder = place.path if place.is_folder else place.path.parent
+                show.clicked.connect(lambda _=False, f=folder: QDesktopServices.openUrl(QUrl.fromLocalFile(str(f))))
+                grid.addWidget(show, row, 3)
         grid.setColumnStretch(0, 2)
         grid.setColumnStretch(1, 3)
-        dialog = _dialog(self._window, "locationsDialog", "Where data and logs live",
-                         "The app keeps these on this computer. " + TOKENS_ARE_KEPT, body, (900, 380))
+        places = ("The app keeps these on this computer, except the shared history, which is on your team's "
+                  "database server (its password is never shown here). " if shared_url
+                  else "The app keeps these on this computer. ")
+        dialog = _dialog(self._window, "locationsDialog", "Where data and logs live", places + TOKENS_ARE_KEPT,
+                         body, (900, 420 if shared_url else 380))
         return self._open(dialog)
 
 

@@ -548,6 +548,7 @@ class HistoryView(QWidget):
 
     def _filter_shown(self, history_filter: HistoryFilter, rows: list[SubmissionRecord], total: int) -> None:
         self.model.show_page(history_filter, rows, total)
+        self._explain_empty(history_filter, total)
         self._read_senders()
         if not self._sized and self.model.rowCount():
             self._sized = True
@@ -753,7 +754,8 @@ class HistoryView(QWidget):
 
     def _clear_detail(self) -> None:
         self._detail = None
-        self.detail.setPlainText(self._read_problem)  # empty, or why the page could not be read (all of it)
+        # Empty, or why the page could not be read (all of it), or why a Sent by name found nothing.
+        self.detail.setPlainText(self._read_problem or getattr(self, "_empty_why", ""))
         self._update_copy()
 
     def _show_detail(self, row: int) -> None:
@@ -994,6 +996,24 @@ class HistoryView(QWidget):
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
+
+    def _explain_empty(self, history_filter: HistoryFilter, total: int) -> None:
+        """A Sent by name that finds nothing says so (not a bare "0 submissions"): briefly in the status line, whole
+        in the empty detail pane. Names are kept as each order was sent, so rows sent under another name (a login
+        name before "Your name" was set) are not that name's."""
+        note = why = ""
+        if history_filter.sender and not total and not self._read_problem:
+            note = f"Nothing sent by “{history_filter.sender}” matches."
+            why = (f"{note} Names are matched exactly as each order was sent. Pick “{ANYONE}” to see every name in "
+                   "the Sent by column.")
+        if note:
+            self._say(note)
+        elif self.status.text() == getattr(self, "_empty_note", ""):
+            self._say("")
+        before = getattr(self, "_empty_why", "")
+        self._empty_note, self._empty_why = note, why
+        if self._detail is None and not self._read_problem and (why or self.detail.toPlainText() == before):
+            self.detail.setPlainText(why)
 
 
 def _unknown_words(n: int) -> str:

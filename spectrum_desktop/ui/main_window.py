@@ -458,7 +458,9 @@ class MainWindow(QMainWindow):
             return
         environment = self._environments[index]
         self.band.show_environment(environment)
-        self.setWindowTitle(f"{title_name(environment)} — {APP_DISPLAY_NAME}")
+        # A shared history in use is said in the title (the status bar has no room to spare at 1024 px).
+        shared = " (shared history)" if getattr(self.context, "shared_history_url", "") else ""
+        self.setWindowTitle(f"{title_name(environment)} — {APP_DISPLAY_NAME}{shared}")
         self.send_action.setText(f"Sen&d to {environment.name}")
         self._settings.setValue("environment", environment.id)
         if not self.sender_flow.busy():

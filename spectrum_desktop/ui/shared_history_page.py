@@ -9,12 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -42,13 +44,49 @@ class _EnterDoes(QObject):
         return False
 
 
+class TeamKeyDialog(QDialog):
+    """The new team key, shown this once: in a fixed-width font (l, I and 1 differ), selectable, with Copy key."""
+
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("teamKeyShownOnce")
+        self.setWindowTitle("Team key")
+        self.message = QLabel(
+            "This shared history was empty, so a team key was made for it. Give it to each colleague once (they "
+            "paste it under Team key in Preferences › Shared history). It is kept in your keyring and is shown "
+            "only this once: copy it now.", objectName="teamKeyMessage")
+        self.message.setWordWrap(True)
+        self.key = QLineEdit(key, objectName="teamKeyText")
+        self.key.setReadOnly(True)
+        self.key.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        # The whole key in view (frame and text margins come on top of the text's own width).
+        metrics = self.key.fontMetrics()
+        self.key.setMinimumWidth(metrics.horizontalAdvance(key) + 4 * metrics.averageCharWidth() + 16)
+        self.key.setCursorPosition(0)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+        self.copy_button = buttons.addButton("Copy key", QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.setObjectName("teamKeyCopy")
+        self.copy_button.setAutoDefault(False)
+        self.copy_button.clicked.connect(self.copy_key)
+        buttons.accepted.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addWidget(self.key)
+        layout.addWidget(buttons)
+
+    def copy_key(self) -> None:
+        QGuiApplication.clipboard().setText(self.key.text())
+        self.copy_button.setText("Copied")
+
+
 class SharedHistoryPage(QWidget):
     def __init__(self, context: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("sharedHistoryPage")
         self._context = context
         self.task: tasks.Task | None = None
-        self.key_box: QMessageBox | None = None
+        self.key_box: TeamKeyDialog | None = None
+        self._copied_as = ""
         settings = team.load_settings()
         self._saved_url = settings.journal_url
         intro = QLabel(
@@ -70,6 +108,8 @@ class SharedHistoryPage(QWidget):
         self.team_key.setPlaceholderText("Paste the key a colleague gave you")
         self.test_button = QPushButton("Test", objectName="sharedHistoryTest")
         self.save_button = QPushButton("Save", objectName="sharedHistorySave")
+        self.save_button.setToolTip("Keeps the address and your name. A new address is used from the next start of "
+                                    "the app; your name counts at once.")
         self.key_button = QPushButton("Keep team key", objectName="sharedHistoryKeepKey")
         self.copy_button = QPushButton("Copy this computer's history into it", objectName="sharedHistoryCopy")
         self.set_by_administrator = QLabel(objectName="sharedHistorySetByAdministrator")
@@ -137,11 +177,14 @@ class SharedHistoryPage(QWidget):
         # An address set by the administrator is in force but is not this page's to keep: the file keeps its own.
         kept = self._saved_url if self.address.isReadOnly() else url
 
+        context = self._context
+
         def work(_report, _cancel):
-            team.save_settings(kept, name, password)
+            settings = team.save_settings(kept, name, password)
+            context.use_team_settings(settings)  # the name counts now: sends and copies from here on go under it
             if not url:
                 return None
-            return team.join(url, team.sender_name(team.load_settings()))
+            return team.join(url, context.sender)
 
         self._run(work, self._saved, "Connecting…")
 
@@ -158,10 +201,13 @@ class SharedHistoryPage(QWidget):
             self._say("Enter the shared history's address first.", ok=False)
             return
         context = self._context
+        # The rows are this person's, under the name in "Your name" now (not the one this window started with).
+        self._copied_as = sender = team.sender_named(self.display_name.text())
 
         def work(report, _cancel):
             return team.export_to(url, context,
-                                  lambda done, total: report(done, total, f"Copying {done} of {total}…"))
+                                  lambda done, total: report(done, total, f"Copying {done} of {total}…"),
+                                  sender=sender)
 
         self._run(work, self._copied, "Copying the history…")
 
@@ -177,19 +223,16 @@ class SharedHistoryPage(QWidget):
     def _saved(self, shared: team.SharedJournal | None) -> None:
         self.password.clear()
         if shared is None:
-            self._say("Saved: this computer keeps its own history (from the next start of the app).", ok=True)
+            self._say("Saved: this computer keeps its own history. Close Spectrum Desktop and start it again for "
+                  "that to take effect.", ok=True)
             return
-        self._say("Saved. The shared history is used from the next start of the app.", ok=True)
+        self._say("Saved. Close Spectrum Desktop and start it again to use the shared history: until then this "
+                  "window keeps the history it started with. Your name counts from now on.", ok=True)
         if shared.new_team_key is not None:
             self.show_new_key(shared.new_team_key.decode("ascii"))
 
     def show_new_key(self, key: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "Team key",
-                          "This shared history was empty, so a team key was made for it. Give it to each "
-                          "colleague once (they paste it here). It is kept in your keyring and will not be shown "
-                          f"again.\n\n{key}", QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("teamKeyShownOnce")
-        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box = TeamKeyDialog(key, self)
         self.key_box = box
         box.open()
 
@@ -205,7 +248,10 @@ class SharedHistoryPage(QWidget):
             return f"{n:,} order" if n == 1 else f"{n:,} orders"
 
         there = "was" if result.already_there == 1 else "were"
-        text = f"Copied {rows(result.copied)}; {rows(result.already_there)} {there} there already."
+        text = (f"Copied {rows(result.copied)} as sent by “{self._copied_as}”; {rows(result.already_there)} "
+                f"{there} there already.")
+        if self._copied_as != self._context.sender:
+            text += " Save to send under this name too."
         if result.bodies_left_out:
             text += f" The contents of {rows(result.bodies_left_out)} could not be copied."
         self._say(text, ok=True)

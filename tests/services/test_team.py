@@ -223,7 +223,67 @@ def test_a_missing_or_wrong_database_password_is_said_as_such_not_as_a_server_aw
     assert check_connection(url, "right-pass").rows == 0
     with pytest.raises(SharedHistoryUnavailable) as away:
         check_connection(f"postgresql://{role}@127.0.0.1:{pg_cluster.port + 1}/x", "right-pass")
-    assert not away.value.login_refused and "cannot be reached" in user_message(away.value)
+    assert not away.value.login_refused and away.value.trying_address
+    words = user_message(away.value)  # Test tried an address: what failed and what to check, not an outage
+    assert "Could not connect" in words and "port" in words and "database server is running" in words
+    assert "nothing can be sent" not in words
+
+
+def test_the_history_in_use_going_away_is_still_said_as_an_outage(home, pg_url, pg_cluster, monkeypatch):
+    from spectrum_desktop.store.pg_journal import SharedHistoryUnavailable
+    from spectrum_desktop.store.shared_url import parse_journal_url
+    from spectrum_desktop.ui.errors import user_message
+
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
+    shared = open_shared(pg_url, "ann")
+    try:
+        shared.journal.database.close()
+        shared.journal.database.address = parse_journal_url(f"postgresql://ann@127.0.0.1:{pg_cluster.port + 1}/x")
+        with pytest.raises(SharedHistoryUnavailable) as caught:
+            shared.journal.record("staging", OrderKind.ACK, "/api/order/acknowledgement", ["X"], [], [], "{}")
+        assert not caught.value.trying_address
+        assert "nothing can be sent now" in user_message(caught.value)
+    finally:
+        shared.journal.close()
+
+
+def test_rows_copied_again_after_a_name_change_go_under_the_name_chosen_now(home, pg_url, monkeypatch):
+    """One person, one name: rows copied under the login name (before "Your name" was saved) are the person's;
+    copying again under the chosen name moves them to it, so the Sent by filter on that name finds them."""
+    from spectrum_desktop.store.crypto import BodyCipher
+    from spectrum_desktop.store.database import Database
+
+    db = Database()
+    local = Journal(db, BodyCipher(Fernet.generate_key()), sender="root")
+    _send_one(local, "PO-1")
+    _send_one(local, "PO-2")
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
+    shared = open_shared(pg_url, "root")
+    try:
+        assert export_history(local, shared.journal).copied == 2
+        assert shared.journal.senders() == ["root"]
+        again = export_history(local, shared.journal, sender="Ann Desk")
+        assert (again.copied, again.already_there) == (0, 2)
+        assert shared.journal.senders() == ["Ann Desk"]
+        assert shared.journal.history(HistoryQuery(sender="Ann Desk")).total == 2
+        assert [r["sender"] for r in shared.journal.database.read("SELECT DISTINCT sender FROM attempts")] == [
+            "Ann Desk"]
+    finally:
+        shared.journal.close()
+        db.close()
+
+
+def test_a_name_saved_after_start_is_the_sender_of_this_process_at_once(home):
+    context = AppContext()
+    try:
+        local = context.local_journal
+        before = context.sender
+        assert before != "Ann Desk"
+        context.use_team_settings(TeamSettings(display_name="Ann Desk"))
+        assert context.sender == "Ann Desk" and local.sender == "Ann Desk"
+        assert context.shared_history_url == ""  # the address waits for the next start
+    finally:
+        context.close()
 
 
 _roles = itertools.count(1)

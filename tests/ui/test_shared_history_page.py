@@ -56,8 +56,8 @@ def test_testing_then_saving_an_empty_shared_history_shows_the_team_key_once(qtb
 
     assert keyring.get_password("spectrum-desktop", "journal:" + pg_url) == "db-pass-123"
     assert "db-pass-123" not in (tmp_path / "config" / "team.json").read_text() and page.password.text() == ""
-    key = page.key_box.text().rsplit("\n", 1)[-1]
-    assert len(key) == 44 and "will not be shown again" in page.key_box.text()
+    key = page.key_box.key.text()
+    assert len(key) == 44 and "only this once" in page.key_box.message.text()
     assert pg_url in (tmp_path / "config" / "team.json").read_text()
     assert key not in (tmp_path / "config" / "team.json").read_text()
     page.key_box.close()
@@ -107,3 +107,89 @@ def test_enter_in_a_field_does_that_fields_action_and_keeps_the_dialog_open(qtbo
     qtbot.keyClick(page.password, Qt.Key.Key_Return)
     assert page.status.text() == "Enter the address your team was given, then Test."
     assert page.window().isVisible()
+
+
+def test_saving_a_name_then_copying_puts_the_copied_rows_under_that_name(qtbot, page, context, pg_url, monkeypatch):
+    """The desk walk: this window started with the login name; "Your name" saved as Ann Desk, then Copy: the
+    copied rows are Ann Desk's (not the login name read when the window opened), and so are this window's sends."""
+    from cryptography.fernet import Fernet
+
+    from spectrum_desktop.domain.states import OrderKind
+    from spectrum_desktop.services.team import open_shared
+    from spectrum_desktop.store.journal import HistoryQuery
+
+    local = context.local_journal  # opened at start, before the name was saved
+    local.record("staging", OrderKind.FULL, "/api/order", ["PO-1"], ["RS-1"], ["SKU-1"], "{}")
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
+    page.address.setText(pg_url)
+    page.display_name.setText("Ann Desk")
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.status.text().startswith("Saved."), timeout=15000)
+    assert "start it again" in page.status.text()
+    assert context.sender == "Ann Desk" and local.sender == "Ann Desk"
+    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.status.text().startswith("Copied"), timeout=15000)
+    assert page.status.text().startswith("Copied 1 order as sent by “Ann Desk”")
+    shared = open_shared(pg_url, "someone else", make_key=False)
+    try:
+        assert shared.journal.senders() == ["Ann Desk"]
+        assert shared.journal.history(HistoryQuery(sender="Ann Desk")).total == 1
+    finally:
+        shared.journal.close()
+
+
+def test_copying_with_a_name_typed_but_not_saved_uses_it_and_says_to_save(qtbot, page, context, pg_url,
+                                                                           monkeypatch):
+    from cryptography.fernet import Fernet
+
+    from spectrum_desktop.domain.states import OrderKind
+    from spectrum_desktop.services.team import open_shared
+
+    context.local_journal.record("staging", OrderKind.FULL, "/api/order", ["PO-2"], ["RS-2"], ["SKU-2"], "{}")
+    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
+    page.address.setText(pg_url)
+    page.display_name.setText("Ann Desk")
+    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.status.text().startswith("Copied"), timeout=15000)
+    assert "“Ann Desk”" in page.status.text() and "Save to send under this name too" in page.status.text()
+    shared = open_shared(pg_url, "x", make_key=False)
+    try:
+        assert shared.journal.senders() == ["Ann Desk"]
+    finally:
+        shared.journal.close()
+
+
+def test_testing_an_unreachable_address_says_what_to_check_not_an_outage(qtbot, page):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    page.address.setText(f"postgresql://ann@127.0.0.1:{port}/team")
+    qtbot.mouseClick(page.test_button, Qt.MouseButton.LeftButton)
+    text = _answer(qtbot, page)
+    assert text.startswith("Could not connect to the database team on 127.0.0.1")
+    assert "server name and port" in text and "network" in text and "database server is running" in text
+    assert "nothing can be sent" not in text
+
+
+def test_the_new_team_key_has_a_copy_button_and_a_fixed_width_selectable_font(qtbot, page):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QFontInfo, QGuiApplication
+
+    key = "lI1O0-abcdefghijklmnopqrstuvwxyzABCDEFGHIJ="
+    page.show_new_key(key)
+    box = page.key_box
+    qtbot.waitExposed(box)
+    assert box.key.text() == key and box.key.isReadOnly()  # selectable, not editable
+    assert QFontInfo(box.key.font()).fixedPitch()
+    # The whole key in view: its first character at the left edge, its end inside the field.
+    box.key.setCursorPosition(len(key))
+    assert box.key.cursorPositionAt(QPoint(4, box.key.height() // 2)) == 0
+    assert box.key.cursorRect().right() < box.key.width()
+    assert "only this once" in box.message.text()
+    QGuiApplication.clipboard().clear()
+    qtbot.mouseClick(box.copy_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == key
+    assert box.isVisible()  # copying does not close it
+    box.accept()

@@ -124,3 +124,49 @@ def test_a_member_without_the_team_key_is_refused_in_words_and_nothing_is_sent(q
         assert server.received() == []
         assert context.submissions.page(HistoryQuery()).total == 0  # nothing journaled: nothing lost
         window.close()
+
+
+def test_a_shared_history_in_use_is_named_in_the_title_help_and_an_empty_sent_by_says_why(qtbot, team, monkeypatch):
+    """Sent by on a name with no rows says why (names are matched as each order was sent), not a bare 0; the title
+    says a shared history is in use; Help › Where data and logs live shows its address, and the local file as
+    this computer's own history."""
+    import os
+
+    from PySide6.QtWidgets import QLabel
+
+    from spectrum_desktop.domain.states import OrderKind
+    from spectrum_desktop.services.team import open_shared
+
+    a, b = team
+    url = os.environ["SPECTRUM_DESKTOP_JOURNAL_URL"]
+    bob = open_shared(url, "Bob Smith")
+    bob.journal.record("staging", OrderKind.FULL, "/api/order", ["PO-B"], ["RS-B"], ["SKU-B"], "{}")
+    bob.journal.close()
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(b))
+    monkeypatch.setenv("SPECTRUM_DESKTOP_USER", "Ann Desk")
+    window = build_main_window(AppContext())
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.windowTitle().endswith("(shared history)")
+    window.show_page("History")
+    history = window.findChild(HistoryView)
+    qtbot.waitUntil(lambda: history.model.total == 1, timeout=10000)
+    history.sent_by.setEditText("Ann Desk")
+    history.sent_by.lineEdit().returnPressed.emit()
+    qtbot.waitUntil(lambda: history.model.total == 0, timeout=5000)
+    assert history.status.text() == "Nothing sent by “Ann Desk” matches."
+    assert "matched exactly as each order was sent" in history.detail.toPlainText()  # whole, where it fits
+    history.sent_by.setEditText("Bob Smith")
+    history.sent_by.lineEdit().returnPressed.emit()
+    qtbot.waitUntil(lambda: history.model.total == 1, timeout=5000)
+    assert history.status.text() == "" and "matched exactly" not in history.detail.toPlainText()
+
+    window.help.locations_action.trigger()
+    dialog = window.help.dialog
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert url in shown and "shared history" in shown
+    assert "This computer's own history" in shown and str(b / "data") in shown
+    dialog.close()
+    window.close()
