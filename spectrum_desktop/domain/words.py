@@ -48,6 +48,11 @@ def environments_problem(error) -> str:
     return "the environment chosen as the active one is not in the list"
 
 
+def listed(items: list[str], most: int = 5) -> str:
+    """`listed(["A", "B", "C"], 2)` -> "A, B and 1 more": a few names of a long list, and how many are left out."""
+    return ", ".join(items[:most]) + (f" and {len(items) - most} more" if len(items) > most else "")
+
+
 def still_partly_accepted(record: SubmissionRecord) -> bool:
     """A resend whose recipe sets Spectrum refused again, of an order it had accepted in part before."""
     return (str(record.state) == "failed" and str(record.reason) == "rejected" and bool(record.accepted_earlier))

@@ -75,3 +75,28 @@ def test_opening_the_refused_resend_in_the_editor_keeps_the_already_accepted_not
         window.send_action.trigger()
     assert sent.args[0].state == SubmissionState.SUCCEEDED and sent.args[0].original_id == again.id
     assert [[i["recipeSetId"] for i in b["lineItems"]] for b in posted(server, "STAND-2")][-1] == ["FAIL-2"]
+
+
+def test_resend_all_is_off_when_nothing_needs_attention_and_its_question_names_environments_and_orders(
+        qtbot, journal):
+    from tests.ui_history.test_history_view import fill, make_view
+
+    asked = []
+    view = make_view(qtbot, journal, confirm=lambda q: asked.append(q) or False)
+    assert view.model.total == 0
+    assert not view.resend_all_button.isEnabled()
+    assert view.resend_all_button.toolTip() == "Nothing in this list needs attention: there is nothing to resend."
+    fill(journal, 2)  # delivered: still nothing to resend
+    view.apply_filter()
+    assert view.model.total == 2 and not view.resend_all_button.isEnabled()
+
+    fill(journal, 6, SubmissionState.FAILED, prefix="ST")
+    fill(journal, 1, SubmissionState.FAILED, environment="production", prefix="PR")
+    view.apply_filter()
+    assert view.resend_all_button.isEnabled()
+    assert "failed, partly accepted" in view.resend_all_button.toolTip()
+    assert view.confirm_resend_all() is None  # answered No
+    assert len(asked) == 1
+    question = asked[0]
+    assert question.startswith("Resend 7 submissions that need attention? To Production and Staging: "
+                               "PR-0, ST-5, ST-4, ST-3, ST-2 and 2 more. 1 of them goes to PRODUCTION"), question
