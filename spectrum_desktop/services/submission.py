@@ -590,6 +590,11 @@ class SubmissionService:
     def bodies_notice(self) -> str:
         return getattr(self._journal, "notice", "")
 
+    def delivered_to(self, environment_id: str, purchase_orders: Sequence[str]) -> set[str]:
+        """Which of these purchase orders history shows delivered to that environment (Bulk marks them before a
+        send, which skips them unless forced)."""
+        return self._journal.delivered(environment_id, list(purchase_orders)) if purchase_orders else set()
+
     def delivered(self, record: SubmissionRecord) -> set[str]:
         """Which of the row's purchase orders history shows delivered to its environment."""
         return self._journal.delivered(record.environment_id, record.purchase_orders)

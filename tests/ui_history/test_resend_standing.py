@@ -100,3 +100,43 @@ def test_resend_all_is_off_when_nothing_needs_attention_and_its_question_names_e
     question = asked[0]
     assert question.startswith("Resend 7 submissions that need attention? To Production and Staging: "
                                "PR-0, ST-5, ST-4, ST-3, ST-2 and 2 more. 1 of them goes to PRODUCTION"), question
+
+
+def test_bulk_marks_orders_delivered_before_sending_says_so_after_skipping_and_the_bar_ends_full(
+        qtbot, journal, sandbox, tmp_path):
+    import json
+
+    from PySide6.QtCore import Qt
+
+    from spectrum_desktop.ui.bulk_model import OUTCOME, VALID
+    from tests.ui_history.test_bulk_view import make_view as bulk_view
+    from tests.ui_history.test_bulk_view import plan
+
+    path = tmp_path / "o.json"
+    path.write_text(json.dumps([order("BK-1"), order("BK-2"), order("BK-3")]))
+    view = bulk_view(qtbot, journal, sandbox, plan())
+    view.open_path(str(path))
+    qtbot.waitUntil(lambda: view.guard.running == 0, timeout=3000)
+    model = view.model
+    assert [model.data(model.index(r, VALID)) for r in range(3)] == ["Valid"] * 3
+    with qtbot.waitSignal(view.send_finished, timeout=10_000):
+        qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
+    assert view.progress.text() == "3 / 3" and view.time_left.text() == "done"
+
+    # The same file, opened again: every order is marked before anything is sent.
+    path.write_text(json.dumps([order("BK-1"), order("BK-4"), order("BK-3")]))
+    view.clear()
+    view.open_path(str(path))
+    qtbot.waitUntil(lambda: model.data(model.index(0, VALID)) == "Already delivered", timeout=3000)
+    assert [model.data(model.index(r, VALID)) for r in range(3)] == ["Already delivered", "Valid",
+                                                                     "Already delivered"]
+    assert "delivered to Staging already" in model.data(model.index(0, VALID), Qt.ItemDataRole.ToolTipRole)
+    assert "2 already delivered there will be skipped" in view.send_button.toolTip()
+    with qtbot.waitSignal(view.send_finished, timeout=10_000) as run:
+        qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
+    assert sorted(run.args[0].skipped_delivered) == ["BK-1", "BK-3"]
+    outcomes = [model.data(model.index(r, OUTCOME)) for r in range(3)]
+    assert outcomes == ["Already delivered to Staging: not sent again", "Succeeded",
+                        "Already delivered to Staging: not sent again"]
+    assert view.progress.value() == view.progress.maximum() == 3
+    assert view.progress.text() == "3 / 3: 1 sent, 2 skipped" and view.time_left.text() == "done"
