@@ -22,6 +22,8 @@ COLUMNS = ("Source", "Purchase order", "Valid", "Outcome", "Problems")
 SOURCE, PURCHASE_ORDER, VALID, OUTCOME, PROBLEMS = range(len(COLUMNS))
 INVALID_TEXT = "Invalid – not sent"
 ALREADY_DELIVERED = "Already delivered"
+NOT_SENT_AGAIN = "Not sent again"
+"""The Outcome of an order a run skipped because History shows it delivered there (Problems says where)."""
 """The Valid column of an order History shows delivered to the environment already (a send skips it)."""
 SENT_FROM_EDITOR = "Fixed in the editor"
 Index = QModelIndex | QPersistentModelIndex
@@ -104,8 +106,8 @@ def check(raw: object, source: str = "", order_line: int | None = None, item_lin
 
 
 def not_sent_again(environment_name: str) -> str:
-    """The Outcome of an order a run skipped because History shows it delivered there."""
-    return f"Already delivered to {environment_name}: not sent again"
+    """What the row of an order a run skipped because History shows it delivered there says (Problems column)."""
+    return f"Already delivered to {environment_name}: not sent again."
 
 
 def _lines_text(lines: Sequence[int]) -> str:
@@ -250,10 +252,12 @@ class BulkModel(QAbstractTableModel):
             return "Valid" if row.valid else INVALID_TEXT
         if column == OUTCOME:
             if row.outcome is None and row.skipped and row.already_delivered:
-                return not_sent_again(row.delivered_to)
+                return NOT_SENT_AGAIN
             return state_label(row.outcome) if row.outcome is not None else ""
         if row.sent_elsewhere and not row.valid:
             return "Corrected and sent from the editor."
+        if row.skipped and row.already_delivered:
+            return not_sent_again(row.delivered_to)
         return "; ".join(row.problems) or row.outcome_problem
 
     @staticmethod
@@ -265,7 +269,7 @@ class BulkModel(QAbstractTableModel):
                 "\n".join(f"• {p}" for p in row.problems)
         if column == OUTCOME and row.outcome is not None:
             return row.outcome.message or state_label(row.outcome)
-        if column in (VALID, OUTCOME) and row.already_delivered:
+        if column in (VALID, OUTCOME, PROBLEMS) and row.already_delivered:
             return (f"History shows {row.purchase_order} delivered to {row.delivered_to} already: Send valid orders "
                     "skips it; Send them anyway (after a send) sends it again.")
         if column == PROBLEMS and row.problems and not row.sent_elsewhere:

@@ -224,6 +224,9 @@ class BulkView(QWidget):
                 continue
             if not self.model.rows or self._all_done():
                 self._reset_run()
+                self.progress.reset()  # the last run's "3 / 3" is not this table's
+                self.progress.setFormat("%v / %m")
+                self.time_left.setText("")
                 self.model.load(entries, Path(path).name)
             else:
                 self.model.append(entries, Path(path).name)
@@ -250,6 +253,7 @@ class BulkView(QWidget):
             if self._task is None and self._source.plan().environment_id == plan.environment_id:
                 self.model.mark_delivered(delivered, plan.environment_name)
                 self._update_buttons()
+                self._update_summary(self._last_outcome)
 
         return tasks.run(self, self.guard.wrap(lambda _report, _cancel: lookup(plan, pos) if pos else set()), found,
                          lambda _exc: None, progress=None)
@@ -522,6 +526,10 @@ class BulkView(QWidget):
                     "editor).")
         else:
             text = f"{counted(len(rows), 'order')}, all valid."
+        delivered = sum(1 for r in rows if r.already_delivered and not r.skipped)
+        if delivered and outcome is None:
+            text += (f" {delivered} {'was' if delivered == 1 else 'were'} already delivered there "
+                     "(“Already delivered”): a send skips them.")
         if outcome is not None:
             outcomes = [r.outcome for r in rows if r.outcome is not None]
             counts = {state: sum(1 for r in outcomes if r.state == state) for state, _ in SUMMARY_STATES}

@@ -23,7 +23,7 @@ from spectrum_desktop.services.history import SubmissionDetail
 from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.errors import show_error, user_message
 from spectrum_desktop.ui.history_detail import detail_text
-from spectrum_desktop.domain.words import count, listed
+from spectrum_desktop.domain.words import STILL_PARTLY_ACCEPTED, count, listed, still_partly_accepted
 from spectrum_desktop.ui.badges import BadgeDelegate, badge_width, text_width
 from spectrum_desktop.ui.files import documents_folder
 from spectrum_desktop.ui.history_format import (
@@ -965,7 +965,7 @@ def _production_part(production: int, total: int) -> str:
 def _summary(verb: str, records: list[SubmissionRecord]) -> str:
     counts: dict[str, int] = {}
     for r in records:
-        label = STATE_LABELS.get(r.state, str(r.state)).lower()
+        label = (STILL_PARTLY_ACCEPTED if still_partly_accepted(r) else STATE_LABELS.get(r.state, str(r.state))).lower()
         counts[label] = counts.get(label, 0) + 1
     parts = ", ".join(f"{n} {label}" for label, n in counts.items())
     return f"{verb} {len(records)}: {parts}." if records else f"{verb} nothing."

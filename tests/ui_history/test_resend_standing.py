@@ -45,6 +45,7 @@ def test_a_refused_resend_of_a_partly_accepted_order_says_the_order_is_still_par
     message = model.data(model.index(row, MESSAGE))
     assert message.startswith("Still partly accepted: RS-200 accepted earlier; FAIL-2 refused again.")
     assert "1 of 1" not in message and "RS-200 is never sent again" in message
+    assert history.status.text() == "Resent 1: 1 still partly accepted."
     # The result panel under the order says the same.
     assert window.results.headline.text() == "Still partly accepted: RS-200 accepted earlier; FAIL-2 refused again."
     assert not window.results.correct_button.isHidden()
@@ -108,7 +109,7 @@ def test_bulk_marks_orders_delivered_before_sending_says_so_after_skipping_and_t
 
     from PySide6.QtCore import Qt
 
-    from spectrum_desktop.ui.bulk_model import OUTCOME, VALID
+    from spectrum_desktop.ui.bulk_model import OUTCOME, PROBLEMS, VALID
     from tests.ui_history.test_bulk_view import make_view as bulk_view
     from tests.ui_history.test_bulk_view import plan
 
@@ -132,11 +133,13 @@ def test_bulk_marks_orders_delivered_before_sending_says_so_after_skipping_and_t
                                                                      "Already delivered"]
     assert "delivered to Staging already" in model.data(model.index(0, VALID), Qt.ItemDataRole.ToolTipRole)
     assert "2 already delivered there will be skipped" in view.send_button.toolTip()
+    assert "2 were already delivered there" in view.summary.text()
+    assert view.progress.text() != "3 / 3", "the last run's bar is not this table's"
     with qtbot.waitSignal(view.send_finished, timeout=10_000) as run:
         qtbot.mouseClick(view.send_button, Qt.MouseButton.LeftButton)
     assert sorted(run.args[0].skipped_delivered) == ["BK-1", "BK-3"]
     outcomes = [model.data(model.index(r, OUTCOME)) for r in range(3)]
-    assert outcomes == ["Already delivered to Staging: not sent again", "Succeeded",
-                        "Already delivered to Staging: not sent again"]
+    assert outcomes == ["Not sent again", "Succeeded", "Not sent again"]
+    assert model.data(model.index(0, PROBLEMS)) == "Already delivered to Staging: not sent again."
     assert view.progress.value() == view.progress.maximum() == 3
     assert view.progress.text() == "3 / 3: 1 sent, 2 skipped" and view.time_left.text() == "done"
