@@ -42,13 +42,14 @@ def run(args: argparse.Namespace) -> int:
         service = context.submissions
         page = history.page(service, environment_id, states, page_size=args.limit, sender=args.sent_by)
         rows = [service.record(r.id) for r in page.rows]
+        names = context.environment_names()
         show_new_team_key(context.new_team_key, context.new_team_key_saved)
         problem = service.team_key_problem()
         if problem is not None and problem.state != problem.NOT_ENTERED:  # no key could be made, or a wrong one
             print(f"note: {message(problem)}", file=sys.stderr)
     finally:
         context.close()
-    print_records(rows, args.json)
+    print_records(rows, args.json, names=names)
     return EXIT_OK
 
 

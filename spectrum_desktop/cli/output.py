@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
@@ -43,15 +43,17 @@ def record_dict(record: SubmissionRecord) -> dict:
     }
 
 
-def print_records(records: Iterable[SubmissionRecord], as_json: bool, out=None) -> None:
+def print_records(records: Iterable[SubmissionRecord], as_json: bool, out=None,
+                  names: Mapping[str, str] | None = None) -> None:
+    """`names`: environment id -> name, for the table (JSON keeps the id)."""
     try:
-        _print_records(records, as_json, out or sys.stdout)
+        _print_records(records, as_json, out or sys.stdout, names or {})
     except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly, as other tools do
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def _print_records(records: Iterable[SubmissionRecord], as_json: bool, out) -> None:
+def _print_records(records: Iterable[SubmissionRecord], as_json: bool, out, names: Mapping[str, str]) -> None:
     records = list(records)
     if as_json:
         json.dump([record_dict(r) for r in records], out, indent=2)
@@ -59,15 +61,17 @@ def _print_records(records: Iterable[SubmissionRecord], as_json: bool, out) -> N
         return
     if not records:
         return
-    header = f"{'ID':>6}  {'ENVIRONMENT':<14} {'PURCHASE ORDER':<18} {'STATE':<24} {'HTTP':>4}  MESSAGE"
+    shown = {r.environment_id: names.get(r.environment_id, r.environment_id) for r in records}
+    width = max(14, *(len(name) for name in shown.values()))
+    header = f"{'ID':>6}  {'ENVIRONMENT':<{width}} {'PURCHASE ORDER':<18} {'STATE':<24} {'HTTP':>4}  MESSAGE"
     out.write(header + "\n")
     for r in records:
         state = STILL_PARTLY_ACCEPTED.lower() if still_partly_accepted(r) else \
             str(r.state) + (f" ({r.reason})" if r.reason else "")
         http = str(r.http_status) if r.http_status is not None else "-"
-        out.write(
-            f"{r.id:>6}  {r.environment_id:<14} {','.join(r.purchase_orders):<18} {state:<24} {http:>4}  {summary(r) or NO_ANSWER.get(r.state, '')}\n"
-        )
+        message = summary(r) or NO_ANSWER.get(r.state, "")
+        out.write(f"{r.id:>6}  {shown[r.environment_id]:<{width}} {','.join(r.purchase_orders):<18} {state:<24} "
+                  f"{http:>4}  {message}\n")
         for result in r.results:
             mark = "ok  " if result.success else "FAIL"
             out.write(f"{'':>8}{mark} recipeSet {result.recipe_set_id}: {result.message}\n")

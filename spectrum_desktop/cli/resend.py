@@ -51,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         sendable = [r.id for r in rows if not isinstance(targets[r.environment_id], Exception)]
         problems = [(r.id, targets[r.environment_id]) for r in rows if isinstance(targets[r.environment_id], Exception)]
         report = service.resend(sendable, only_latest=args.failed)
+        names = context.environment_names()
     finally:
         context.close()
     for submission_id, error in problems:
@@ -61,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"skipped {', '.join(report.skipped_busy)}: another window or run is sending "
               f"{'it' if len(report.skipped_busy) == 1 else 'them'} right now or has sent "
               f"{'it' if len(report.skipped_busy) == 1 else 'them'} again already.", file=sys.stderr)
-    print_records(report.records, args.json)
+    print_records(report.records, args.json, names=names)
     records = report.records
     if problems or report.problems:
         return EXIT_BAD_INPUT if not records else max(exit_code_for(records), EXIT_NOT_ALL_SUCCEEDED)

@@ -89,7 +89,7 @@ def _send(context, args: argparse.Namespace, rate: tuple[int, float] | None) -> 
     # --rate-limit: a tighter budget over the same machine-wide rows (everyone sending there then keeps to it).
     budget = context.budget(getattr(target.limits, "scope", target.environment_id), *rate) if rate else None
     report = service.send(checked, force=args.force, batch_size=batch_size, budget=budget)
-    print_records(report.records, args.json)
+    print_records(report.records, args.json, names=context.environment_names())
     code = exit_code_for(report.records) if report.records else EXIT_OK
     if report.skipped_delivered:
         print(delivered_not_sent_again(report.skipped_delivered, target.name, _list(report.skipped_delivered)),

@@ -11,7 +11,8 @@ from spectrum_desktop.domain.submission import SubmissionRecord
 EXIT_CODES_HELP = (
     "exit codes: 0 everything succeeded; 1 something was sent and not all succeeded (or outcome unknown); "
     "2 bad input or usage, nothing sent; 3 could not reach or authenticate to the server; "
-    "4 could not read or write local data (damaged, read-only or full), nothing sent"
+    "4 could not read or write local data (damaged, read-only or full) or a shared history set up by a newer "
+    "version, nothing sent"
 )
 
 DONE = {SubmissionState.SUCCEEDED, SubmissionState.ALREADY_SUBMITTED}

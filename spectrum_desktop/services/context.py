@@ -165,6 +165,17 @@ class AppContext:
             raise UnknownEnvironment(name_or_id)
         return environment
 
+    def environment_names(self) -> dict[str, str]:
+        """Environment id -> the name people know it by, for output meant for people ({} when the settings cannot
+        be read: the caller then shows ids, and the error is reported where the settings are needed)."""
+        from spectrum_desktop.store.environments import SettingsError
+
+        try:
+            environments = self.settings.load().environments
+        except (SettingsError, OSError):
+            return {}
+        return {environment.id: environment.name for environment in environments}
+
     def limits(self, environment: Environment):
         """The environment's budget (one limiter per endpoint): machine-wide in the local database, or the
         team's in the shared history when there is one."""

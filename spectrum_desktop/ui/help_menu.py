@@ -175,10 +175,12 @@ class HelpMenu(QObject):
                                   table, (560, 520)))
 
     def show_sandbox_values(self) -> QDialog:
-        from spectrum_desktop.sandbox.magic import MAGIC_HEADER, MAGIC_VALUES
+        from spectrum_desktop.domain.fields import label_for
+        from spectrum_desktop.sandbox.magic import MAGIC_VALUES
 
-        rows = [tuple(plain(cell) for cell in row) for row in MAGIC_VALUES]
-        table = _table(MAGIC_HEADER, rows, "sandboxValuesTable")
+        rows = [(*(row.desk or (plain(row.value), label_for(row.field or ""))), row.seen)
+                for row in MAGIC_VALUES if row.seen]
+        table = _table(("Type this", "in", "and you see"), rows, "sandboxValuesTable")
         table.setAccessibleName("Sandbox test values")
         intro = ("Like a payment provider's test cards: in the <b>Local sandbox</b> environment, start a value with "
                  "one of these to get a chosen answer, to practise or to show a colleague what each result looks "

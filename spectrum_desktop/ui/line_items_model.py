@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QToolTip
+from PySide6.QtGui import QColor, QPalette, QPen
+from PySide6.QtWidgets import QComboBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QToolTip
 
 from spectrum_desktop.domain.fields import FieldInfo, line_item_fields
 from spectrum_desktop.domain.states import OrderKind
@@ -199,7 +199,21 @@ class LineItemsModel(QAbstractTableModel):
 
 
 class CellDelegate(QStyledItemDelegate):
-    """Shows a cell's whole text as its tooltip when the column is too narrow for it (a problem's message wins)."""
+    """Shows a cell's whole text as its tooltip when the column is too narrow for it (a problem's message wins).
+    A selected cell with a problem keeps its problem colour; its selection is drawn as a frame around it."""
+
+    def paint(self, painter, option, index) -> None:
+        selected = option.state & QStyle.StateFlag.State_Selected
+        if not selected or index.data(Qt.ItemDataRole.BackgroundRole) is None:
+            super().paint(painter, option, index)
+            return
+        plain = QStyleOptionViewItem(option)
+        plain.state &= ~QStyle.StateFlag.State_Selected
+        super().paint(painter, plain, index)
+        painter.save()
+        painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Highlight), 2))
+        painter.drawRect(option.rect.adjusted(1, 1, -1, -1))
+        painter.restore()
 
     def helpEvent(self, event, view, option, index):  # noqa: N802 - Qt override
         if index.isValid() and index.data(Qt.ItemDataRole.ToolTipRole) is None:

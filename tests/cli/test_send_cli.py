@@ -42,6 +42,9 @@ def test_local_sandbox_needs_no_token(tmp_path):
     assert {r["environment"] for r in rows.values()} == {"local-sandbox"}
     shown = json.loads(run_cli(tmp_path, "history", "--env", "local-sandbox", "--json", token=None).stdout)
     assert len(shown) == 2
+    table = run_cli(tmp_path, "history", token=None).stdout  # for people: the environment's name, not its id
+    lines = [line for line in table.splitlines() if "LOCAL-" in line]
+    assert len(lines) == 2 and all("Local sandbox" in line and "local-sandbox" not in line for line in lines), table
 
 
 def test_a_file_never_resends_accepted_recipe_sets_and_says_so(tmp_path, server):

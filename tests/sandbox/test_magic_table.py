@@ -14,5 +14,5 @@ def test_the_readme_shows_the_magic_values_table_verbatim():
 def test_every_magic_prefix_is_in_the_table():
     prefixes = [magic.FAIL_RECIPE_SET, magic.ERR500, magic.SLOW, magic.HTML502, magic.BADJSON, magic.RATE403,
                 magic.DENY403, magic.DROP]
-    firsts = " ".join(row[0] for row in magic.MAGIC_VALUES)
+    firsts = " ".join(row.value for row in magic.MAGIC_VALUES)
     assert all(f"`{p}..." in firsts for p in prefixes)

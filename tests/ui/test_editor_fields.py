@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
 from spectrum_desktop.ui.line_items_model import SKU_QUANTITIES_COLUMN
 from spectrum_desktop.ui.order_editor import OrderEditor
@@ -272,3 +272,27 @@ def test_an_address_field_in_error_shows_its_message(editor, qtbot):
     assert "required" in city.toolTip()
     qtbot.keyClicks(city, "Leeds")
     qtbot.waitUntil(lambda: city.toolTip() == "", timeout=2000)
+
+
+def test_a_selected_cell_with_a_problem_still_shows_its_problem_colour(editor, qtbot):
+    """The selected cell of a line item with a problem keeps its red fill (the selection is drawn as a frame):
+    a selection fill over it hid the problem until another row was chosen."""
+    from PySide6.QtGui import QColor
+
+    from spectrum_desktop.ui.colour_scheme import tone
+    from spectrum_desktop.ui.line_items_model import KEYS
+
+    editor.load({**VALID, "lineItems": [{"recipeSetId": "RS-1", "sku": "SKU-1", "quantity": 0}]})
+    editor.reveal_problems()
+    table = editor.table
+    cell = table.model().index(0, KEYS.index("quantity"))
+    qtbot.waitUntil(lambda: cell.data(Qt.ItemDataRole.BackgroundRole) is not None)
+    table.setCurrentIndex(cell)
+    table.selectionModel().select(cell, table.selectionModel().SelectionFlag.ClearAndSelect)
+    editor.findChild(QLineEdit, "purchaseOrderNumber").setFocus()  # the focus leaves the table
+    qtbot.wait(50)
+    middle = table.visualRect(cell).center()
+    shown = QColor(table.viewport().grab().toImage().pixel(middle))
+    fill = QColor(tone("error_fill"))
+    assert abs(shown.red() - fill.red()) + abs(shown.green() - fill.green()) + abs(shown.blue() - fill.blue()) < 30, \
+        shown.name()

@@ -98,9 +98,16 @@ def test_every_listed_shortcut_is_in_a_menu_of_the_menu_bar_even_after_a_right_c
 def test_sandbox_test_values_are_the_readme_table(qtbot, window):
     dialog = trigger(window, "helpSandbox")
     rows = table_rows(dialog.findChild(QTableWidget, "sandboxValuesTable"))
-    assert len(rows) == len(MAGIC_VALUES)
-    assert rows[0][0] == "FAIL... (e.g. FAIL-1)" and "`" not in " ".join(" ".join(r) for r in rows)
-    assert any(r[0].startswith("ERR500") and "trace" in r[2] for r in rows)
+    assert len(rows) == len([v for v in MAGIC_VALUES if v.seen]) == len(MAGIC_VALUES) - 1  # a wrong token: not here
+    words = " ".join(" ".join(r) for r in rows)
+    assert rows[0][:2] == ["FAIL... (e.g. FAIL-1)", "Recipe set ID"]
+    assert any(r[0].startswith("ERR500") and r[1] == "Purchase order number" and "reference number" in r[2]
+               for r in rows)
+    said = " ".join(" ".join(r[1:]) for r in rows)  # the values themselves (RATE403, BADJSON) are what to type
+    for developer_word in ("`", "recipeSetId", "purchaseOrderNumber", "success: false", "--slow-delay", "HTTP",
+                           "403", "SPECTRUM_API_TOKEN", "JSON"):
+        assert developer_word not in (words if developer_word in ("`", "purchaseOrderNumber") else said), \
+            developer_word
 
 
 def test_where_data_and_logs_live_shows_the_real_folders(qtbot, window, tmp_path):
