@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
+from spectrum_desktop.domain.words import STILL_PARTLY_ACCEPTED, still_partly_accepted, summary
 
 NO_ANSWER = {
     SubmissionState.UNKNOWN: "No answer was recorded (the run sending it stopped or was cut off); "
@@ -35,6 +36,7 @@ def record_dict(record: SubmissionRecord) -> dict:
         "created_at": record.created_at.isoformat(),
         "original_id": record.original_id,
         "sender": record.sender,
+        "accepted_earlier": list(record.accepted_earlier),
         "results": [
             {"recipeSetId": r.recipe_set_id, "success": r.success, "message": r.message} for r in record.results
         ],
@@ -64,9 +66,10 @@ def _print_records(records: Iterable[SubmissionRecord], as_json: bool, out, name
     header = f"{'ID':>6}  {'ENVIRONMENT':<{width}} {'PURCHASE ORDER':<18} {'STATE':<24} {'HTTP':>4}  MESSAGE"
     out.write(header + "\n")
     for r in records:
-        state = str(r.state) + (f" ({r.reason})" if r.reason else "")
+        state = STILL_PARTLY_ACCEPTED.lower() if still_partly_accepted(r) else \
+            str(r.state) + (f" ({r.reason})" if r.reason else "")
         http = str(r.http_status) if r.http_status is not None else "-"
-        message = r.message or NO_ANSWER.get(r.state, "")
+        message = summary(r) or NO_ANSWER.get(r.state, "")
         out.write(f"{r.id:>6}  {shown[r.environment_id]:<{width}} {','.join(r.purchase_orders):<18} {state:<24} "
                   f"{http:>4}  {message}\n")
         for result in r.results:

@@ -111,7 +111,9 @@ def _orders(items: list) -> str:
 
 
 def _list(pos: list[str], most: int = 10) -> str:
-    return ", ".join(pos[:most]) + (f" and {len(pos) - most} more" if len(pos) > most else "")
+    from spectrum_desktop.domain.words import listed
+
+    return listed(pos, most)
 
 
 def _rate(text: str) -> tuple[int, float]:

@@ -58,3 +58,7 @@ class SubmissionRecord:
     results: tuple[RecipeSetResult, ...] = field(default=())
     sender: str = ""
     """Who sent it: a login or display name (the shared history records it; a local history is one person's)."""
+    accepted_earlier: tuple[str, ...] = ()
+    """Not stored: for a resend Spectrum refused, the recipeSetIds of its purchase order that the rows it resends
+    had accepted (filled by the services when they hand a row out), so the row can say where the order as a whole
+    stands (domain.words.standing)."""

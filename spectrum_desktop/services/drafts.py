@@ -31,6 +31,12 @@ class DraftInfo:
     kind: str
     order: dict[str, Any]
     saved_at: datetime
+    correction_of: int | None = None
+    """The History row the order corrects (Open in editor), so a restored draft is sent as that correction."""
+
+
+CORRECTION_KEYS = frozenset({"order", "correctionOf"})
+"""A draft of a correction is kept as {"order": ..., "correctionOf": id} (no order has exactly these keys)."""
 
 
 def draft_name(order: dict[str, Any]) -> str:
@@ -69,10 +75,12 @@ class DraftKeeper:
         self._store()
         return self._persistent
 
-    def save(self, order: dict[str, Any], kind: str) -> int:
-        """Write the order as this window's draft (overwriting the previous write) and return its id."""
+    def save(self, order: dict[str, Any], kind: str, correction_of: int | None = None) -> int:
+        """Write the order as this window's draft (overwriting the previous write) and return its id;
+        `correction_of`: the History row it corrects, kept with it."""
+        body = json.dumps(order if correction_of is None else {"order": order, "correctionOf": int(correction_of)})
         try:
-            self.draft_id = self._store().save(draft_name(order), str(kind), json.dumps(order), self.draft_id)
+            self.draft_id = self._store().save(draft_name(order), str(kind), body, self.draft_id)
         except (OSError, RuntimeError) as error:
             raise DraftNotKept("save", type(error).__name__) from None
         return self.draft_id
@@ -93,7 +101,11 @@ class DraftKeeper:
             order = json.loads(draft.body)
         except ValueError:
             order = {}
-        return DraftInfo(draft.id, draft.name, draft.kind, order if isinstance(order, dict) else {}, draft.saved_at)
+        correction_of = None
+        if isinstance(order, dict) and set(order) == CORRECTION_KEYS and isinstance(order["correctionOf"], int):
+            order, correction_of = order["order"], order["correctionOf"]
+        return DraftInfo(draft.id, draft.name, draft.kind, order if isinstance(order, dict) else {}, draft.saved_at,
+                         correction_of)
 
     def adopt(self, draft: DraftInfo) -> None:
         """Carry on editing a restored draft: later saves overwrite it instead of adding another."""

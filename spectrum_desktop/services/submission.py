@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from spectrum_desktop.domain.endpoints import ACKS_PATH as MANY_ENDPOINT
 from spectrum_desktop.domain.endpoints import ENDPOINTS
 from spectrum_desktop.domain.errors import LocalDataError
-from spectrum_desktop.domain.states import NEEDS_ATTENTION, OrderKind, SubmissionState
+from spectrum_desktop.domain.states import NEEDS_ATTENTION, FailureReason, OrderKind, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
 from spectrum_desktop.domain.words import count
 from spectrum_desktop.services.errors import (
@@ -412,6 +412,16 @@ class SubmissionService:
             accepted = tuple(then + sorted(since - set(then)))
             failed = {r.recipe_set_id for r in record.results if not r.success}
             body = only_failed_recipe_sets(body, failed - since)
+        elif record.state == SubmissionState.FAILED and not self._journal.delivered(record.environment_id, [po]):
+            # A refused resend (or a new order) of a purchase order Spectrum accepted in part here: the recipe sets
+            # it accepted (by any row) are shown as accepted and left out, as for the partly accepted row itself.
+            since = self._journal.accepted_recipe_sets(record.environment_id, po)
+            if since:
+                earlier = list(self.with_standing(record).accepted_earlier)
+                accepted = tuple(earlier + sorted(since - set(earlier)))
+                sent = {str(i.get("recipeSetId", "")) for key in ("lineItems", "recipeSets")
+                        for i in body.get(key) or [] if isinstance(i, dict)}
+                body = only_failed_recipe_sets(body, sent - since)
         return Correction(submission_id, record.environment_id, po, body, accepted)
 
     def submit(self, raw: object, target: Target, kind: OrderKind | None = None,
@@ -580,12 +590,45 @@ class SubmissionService:
     def bodies_notice(self) -> str:
         return getattr(self._journal, "notice", "")
 
+    def delivered_to(self, environment_id: str, purchase_orders: Sequence[str]) -> set[str]:
+        """Which of these purchase orders history shows delivered to that environment (Bulk marks them before a
+        send, which skips them unless forced)."""
+        return self._journal.delivered(environment_id, list(purchase_orders)) if purchase_orders else set()
+
     def delivered(self, record: SubmissionRecord) -> set[str]:
         """Which of the row's purchase orders history shows delivered to its environment."""
         return self._journal.delivered(record.environment_id, record.purchase_orders)
 
     def page(self, query: Any) -> HistoryPage:
-        return self._journal.history(query)
+        found = self._journal.history(query)
+        return replace(found, rows=tuple(self.with_standing(r) for r in found.rows))
+
+    def with_standing(self, record: SubmissionRecord) -> SubmissionRecord:
+        """The row with `accepted_earlier` filled in when it is a resend Spectrum refused of an order it had accepted
+        in part: the recipe sets the rows it resends (following the chain of originals) had accepted. The journal's
+        row is not changed; the front ends word it with domain.words.standing."""
+        if record.state != SubmissionState.FAILED or record.reason != FailureReason.REJECTED \
+                or record.original_id is None:
+            return record
+        own = set(record.recipe_set_ids)
+        pos = set(record.purchase_orders)
+        earlier: list[str] = []
+        seen: set[int] = set()
+        original_id: int | None = record.original_id
+        while original_id is not None and original_id not in seen and len(seen) < 100:
+            seen.add(original_id)
+            try:
+                original = self._journal.get(original_id)
+            except LookupError:
+                break
+            if original.environment_id != record.environment_id:
+                break
+            for result in original.results:
+                if result.success and result.recipe_set_id not in own and result.recipe_set_id not in earlier \
+                        and (not result.purchase_order or result.purchase_order in pos):
+                    earlier.append(result.recipe_set_id)
+            original_id = original.original_id
+        return replace(record, accepted_earlier=tuple(earlier)) if earlier else record
 
     def _refuse_without_team_key(self) -> None:
         """Nothing is sent without being journaled first, contents included: a shared history whose team key this
@@ -605,7 +648,7 @@ class SubmissionService:
 
     def record(self, submission_id: int) -> SubmissionRecord:
         try:
-            return self._journal.get(submission_id)
+            return self.with_standing(self._journal.get(submission_id))
         except LookupError:
             raise NotInHistory(submission_id) from None
 
@@ -805,9 +848,9 @@ class SubmissionService:
             "Spectrum already has this purchase order, so it was not sent again." + has + " " + " ".join(advice)
         ), response_body=response)
 
-    @staticmethod
-    def _done(report: SendReport, records: list[SubmissionRecord], done: list[int], total: int,
+    def _done(self, report: SendReport, records: list[SubmissionRecord], done: list[int], total: int,
               progress: ProgressCallback) -> None:
+        records = [self.with_standing(r) for r in records]
         report.records.extend(records)
         done[0] += len(records)
         progress(Progress(done[0], total, records[-1] if records else None, tuple(records)))

@@ -21,6 +21,10 @@ from spectrum_desktop.ui.history_format import MESSAGE, cell, state_label
 COLUMNS = ("Source", "Purchase order", "Valid", "Outcome", "Problems")
 SOURCE, PURCHASE_ORDER, VALID, OUTCOME, PROBLEMS = range(len(COLUMNS))
 INVALID_TEXT = "Invalid – not sent"
+ALREADY_DELIVERED = "Already delivered"
+NOT_SENT_AGAIN = "Not sent again"
+"""The Outcome of an order a run skipped because History shows it delivered there (Problems says where)."""
+"""The Valid column of an order History shows delivered to the environment already (a send skips it)."""
 SENT_FROM_EDITOR = "Fixed in the editor"
 Index = QModelIndex | QPersistentModelIndex
 QUIET_STATES = frozenset({SubmissionState.SUCCEEDED, SubmissionState.QUEUED, SubmissionState.SENDING})
@@ -36,6 +40,14 @@ class BulkRow:
     outcome: SubmissionRecord | None = None
     sent_elsewhere: bool = False
     """Sent from the editor or History (after a fix), not by this page: the row is done, not invalid."""
+    delivered_to: str = ""
+    """The environment (its name) History shows this order delivered to already: Send valid orders skips it."""
+    skipped: bool = False
+    """A run skipped it because it was delivered there already (`delivered_to`)."""
+
+    @property
+    def already_delivered(self) -> bool:
+        return self.valid and self.outcome is None and bool(self.delivered_to)
 
     @property
     def valid(self) -> bool:
@@ -91,6 +103,11 @@ def check(raw: object, source: str = "", order_line: int | None = None, item_lin
         problems += [csv_place(path, order_line, item_lines) + p for p, path in zip(exc.problems, exc.paths,
                                                                                      strict=True)]
     return BulkRow(raw, po, source, problems)
+
+
+def not_sent_again(environment_name: str) -> str:
+    """What the row of an order a run skipped because History shows it delivered there says (Problems column)."""
+    return f"Already delivered to {environment_name}: not sent again."
 
 
 def _lines_text(lines: Sequence[int]) -> str:
@@ -179,6 +196,19 @@ class BulkModel(QAbstractTableModel):
         self._changed(target, VALID)
         return target
 
+    def mark_delivered(self, purchase_orders: set[str], environment_name: str, skipped: bool = False) -> None:
+        """Valid rows not sent yet whose purchase order History shows delivered to `environment_name` say so (and,
+        with `skipped`, that the run just made did not send them); the others stop saying so (another
+        environment was chosen, or they were sent from here)."""
+        for n, row in enumerate(self.rows):
+            if not row.valid or row.outcome is not None:
+                continue
+            delivered = environment_name if row.purchase_order in purchase_orders else ""
+            now_skipped = bool(delivered) and (skipped or (row.skipped and delivered == row.delivered_to))
+            if (row.delivered_to, row.skipped) != (delivered, now_skipped):
+                row.delivered_to, row.skipped = delivered, now_skipped
+                self._changed(n, VALID)
+
     def _changed(self, row: int, first: int = OUTCOME) -> None:
         self.dataChanged.emit(self.index(row, first), self.index(row, PROBLEMS))
 
@@ -203,6 +233,8 @@ class BulkModel(QAbstractTableModel):
                 return INVALID_COLOUR
             if column == OUTCOME and row.outcome is not None:
                 return STATE_COLOURS.get(row.outcome.state)
+            if column == VALID and row.already_delivered:
+                return STATE_COLOURS[SubmissionState.ALREADY_SUBMITTED]
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
@@ -215,11 +247,17 @@ class BulkModel(QAbstractTableModel):
         if column == VALID:
             if row.sent_elsewhere:
                 return SENT_FROM_EDITOR if not row.valid else "Valid"
+            if row.already_delivered:
+                return ALREADY_DELIVERED
             return "Valid" if row.valid else INVALID_TEXT
         if column == OUTCOME:
+            if row.outcome is None and row.skipped and row.already_delivered:
+                return NOT_SENT_AGAIN
             return state_label(row.outcome) if row.outcome is not None else ""
         if row.sent_elsewhere and not row.valid:
             return "Corrected and sent from the editor."
+        if row.skipped and row.already_delivered:
+            return not_sent_again(row.delivered_to)
         return "; ".join(row.problems) or row.outcome_problem
 
     @staticmethod
@@ -231,6 +269,9 @@ class BulkModel(QAbstractTableModel):
                 "\n".join(f"• {p}" for p in row.problems)
         if column == OUTCOME and row.outcome is not None:
             return row.outcome.message or state_label(row.outcome)
+        if column in (VALID, OUTCOME, PROBLEMS) and row.already_delivered:
+            return (f"History shows {row.purchase_order} delivered to {row.delivered_to} already: Send valid orders "
+                    "skips it; Send them anyway (after a send) sends it again.")
         if column == PROBLEMS and row.problems and not row.sent_elsewhere:
             return "\n".join(f"• {p}" for p in row.problems)
         if column == PROBLEMS and row.outcome_problem:

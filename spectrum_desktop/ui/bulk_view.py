@@ -79,6 +79,9 @@ class BulkSource:
     plan: Callable[[], SendPlan]
     send: Send
     resume: Resume | None = None
+    delivered: Callable[[SendPlan, list[str]], set[str]] | None = None
+    """Which of these purchase orders History shows delivered to the plan's environment (read off the GUI thread):
+    their rows say "Already delivered" before a send skips them."""
 
 
 class BulkView(QWidget):
@@ -221,6 +224,9 @@ class BulkView(QWidget):
                 continue
             if not self.model.rows or self._all_done():
                 self._reset_run()
+                self.progress.reset()  # the last run's "3 / 3" is not this table's
+                self.progress.setFormat("%v / %m")
+                self.time_left.setText("")
                 self.model.load(entries, Path(path).name)
             else:
                 self.model.append(entries, Path(path).name)
@@ -228,8 +234,29 @@ class BulkView(QWidget):
         if loaded:
             for column in (SOURCE, PURCHASE_ORDER):
                 self.table.resizeColumnToContents(column)
+            self.refresh_delivered()
         self._update_summary()
         return loaded
+
+    def refresh_delivered(self) -> tasks.Task | None:
+        """Mark the valid rows not sent yet that History shows delivered to the active environment ("Already
+        delivered": a send skips them), read off the GUI thread; called when files are opened and when the
+        environment changes. A lookup that fails marks nothing (the send still skips them)."""
+        lookup = self._source.delivered
+        rows = self.model.unsent_rows()
+        if lookup is None or self._task is not None:
+            return None
+        plan = self._source.plan()
+        pos = list(dict.fromkeys(r.purchase_order for r in rows))
+
+        def found(delivered: set[str]) -> None:
+            if self._task is None and self._source.plan().environment_id == plan.environment_id:
+                self.model.mark_delivered(delivered, plan.environment_name)
+                self._update_buttons()
+                self._update_summary(self._last_outcome)
+
+        return tasks.run(self, self.guard.wrap(lambda _report, _cancel: lookup(plan, pos) if pos else set()), found,
+                         lambda _exc: None, progress=None)
 
     def open_path(self, path: str) -> bool:
         return self.open_paths([path])
@@ -339,6 +366,7 @@ class BulkView(QWidget):
 
         self.progress.setRange(0, count)
         self.progress.setValue(0)
+        self.progress.setFormat("%v / %m")
         self._send_started = time.monotonic()
         self._show_time_left(0, count)
         self.problems_button.setVisible(False)
@@ -370,8 +398,11 @@ class BulkView(QWidget):
         if sending:
             self.send_button.setToolTip(SENDING_TIP)
         elif to_send:
+            delivered = sum(1 for r in self._to_send() if r.already_delivered) if not self._queued_ids else 0
             self.send_button.setToolTip(f"Send {counted(to_send, 'valid order')} not sent yet"
-                                        + (" (resumes the cancelled run)" if self._queued_ids else ""))
+                                        + (" (resumes the cancelled run)" if self._queued_ids else "")
+                                        + (f"; {delivered} already delivered there will be skipped" if delivered
+                                           else ""))
         elif self.model.rows:
             self.send_button.setToolTip("Every valid order has been sent. Open more orders to send them.")
         else:
@@ -429,12 +460,27 @@ class BulkView(QWidget):
         self._delivered_skipped += [po for po in getattr(outcome, "skipped_delivered", ())
                                     if po not in self._delivered_skipped]
         self._accepted_skipped.update(getattr(outcome, "skipped_accepted", ()))
+        if self._plan is not None:
+            self.model.mark_delivered(set(self._delivered_skipped), self._plan.environment_name, skipped=True)
+        self._end_progress(outcome)
         self._last_outcome = outcome
         self._set_sending(False)
         self._update_summary(outcome)
         self.progressed.emit()
         self.send_finished.emit(outcome)
         self._notify("Bulk send finished", self.summary.text())
+
+    def _end_progress(self, outcome) -> None:
+        """The bar counts every order the run dealt with, the skipped ones included (it ends at 3 / 3 when one of
+        three was already delivered), and says how many were skipped."""
+        sent = len(outcome.records)
+        skipped = len(set(getattr(outcome, "skipped_delivered", ())) | set(getattr(outcome, "skipped_accepted", ()))
+                      | set(getattr(outcome, "skipped_busy", ())))
+        handled = min(sent + skipped, self.progress.maximum())
+        self.progress.setValue(max(self.progress.value(), handled))
+        if skipped:
+            self.progress.setFormat(f"%v / %m: {sent} sent, {skipped} skipped")
+        self._show_time_left(self.progress.value(), self.progress.maximum())
 
     def _failed(self, exc: BaseException) -> None:
         self._drain()
@@ -488,6 +534,10 @@ class BulkView(QWidget):
                     "editor).")
         else:
             text = f"{counted(len(rows), 'order')}, all valid."
+        delivered = sum(1 for r in rows if r.already_delivered and not r.skipped)
+        if delivered and outcome is None:
+            text += (f" {delivered} {'was' if delivered == 1 else 'were'} already delivered there "
+                     "(“Already delivered”): a send skips them.")
         if outcome is not None:
             outcomes = [r.outcome for r in rows if r.outcome is not None]
             counts = {state: sum(1 for r in outcomes if r.state == state) for state, _ in SUMMARY_STATES}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -26,10 +27,13 @@ class DraftAutosave(QObject):
     saved = Signal(int)
     failed = Signal(str)
 
-    def __init__(self, editor: Any, keeper: Any, parent: QObject | None = None) -> None:
+    def __init__(self, editor: Any, keeper: Any, parent: QObject | None = None,
+                 correction_of: Callable[[], int | None] | None = None) -> None:
         super().__init__(parent)
         self._editor = editor
         self._keeper = keeper
+        self._correction_of = correction_of or (lambda: None)
+        """The History row the order in the editor corrects (kept with the draft), or None."""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(AUTOSAVE_MS)
@@ -47,7 +51,7 @@ class DraftAutosave(QObject):
         """Write the form now (Save draft, Ctrl+S); False with `failed` emitted when it could not be written."""
         self._timer.stop()
         try:
-            draft_id = self._keeper.save(self._editor.order(), str(self._editor.kind()))
+            draft_id = self._keeper.save(self._editor.order(), str(self._editor.kind()), self._correction_of())
         except Exception as error:  # noqa: BLE001 - the typing stays in the window; say why it was not saved
             self.failed.emit(user_message(error))
             return False
@@ -63,10 +67,12 @@ class DraftAutosave(QObject):
         self._timer.stop()
 
 
-def offer_unsent_draft(parent: QWidget, keeper: Any, draft: Any, restore) -> QMessageBox | None:
+def offer_unsent_draft(parent: QWidget, keeper: Any, draft: Any, restore,
+                       restore_correction: Callable[[int], None] | None = None) -> QMessageBox | None:
     """Ask (without blocking) whether to bring back `draft` (from `keeper.unsent()`), left by an earlier session.
 
-    `restore(order: dict, kind: str)` fills the form. Returns the open message box (objectName "draftRecovery"),
+    `restore(order: dict, kind: str)` fills the form; `restore_correction(original_id)` then links it again to the
+    History row it corrects (a draft of a correction). Returns the open message box (objectName "draftRecovery"),
     or None when there is nothing to offer.
     """
     from PySide6.QtWidgets import QMessageBox
@@ -95,6 +101,8 @@ def offer_unsent_draft(parent: QWidget, keeper: Any, draft: Any, restore) -> QMe
         if button is restore_button:
             keeper.adopt(draft)
             restore(draft.order, draft.kind)
+            if restore_correction is not None and getattr(draft, "correction_of", None) is not None:
+                restore_correction(draft.correction_of)
         elif button is discard_button:
             keeper.discard(draft)
 

@@ -87,7 +87,9 @@ def bulk_send_delivered_button(orders: int) -> str:
 
 
 def _listed(items: list[str], most: int) -> str:
-    return ", ".join(items[:most]) + (f" and {len(items) - most} more" if len(items) > most else "")
+    from spectrum_desktop.domain.words import listed
+
+    return listed(items, most)
 
 
 def _typed_message(exc: BaseException) -> str:

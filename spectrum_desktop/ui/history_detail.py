@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from spectrum_desktop.domain.words import summary
 from spectrum_desktop.domain.fields import field_by_key
 from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.services.history import SubmissionDetail
@@ -44,7 +45,7 @@ def detail_text(detail: SubmissionDetail, names: Mapping[str, str] | None = None
     if r.http_status is not None:
         lines.append(f"HTTP status: {r.http_status}")
     if r.message:
-        lines.append(f"Message: {r.message}")
+        lines.append(f"Message: {summary(r)}")
     if detail.results:
         lines += ["", f"{field_by_key('recipeSets').label}:"]
         for res in detail.results:

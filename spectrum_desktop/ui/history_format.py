@@ -13,6 +13,7 @@ from datetime import datetime
 from spectrum_desktop.domain.fields import kind_labels
 from spectrum_desktop.domain.states import NEEDS_ATTENTION, FailureReason, SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
+from spectrum_desktop.domain.words import STILL_PARTLY_ACCEPTED, still_partly_accepted, summary
 
 COLUMNS = ("When", "Environment", "Kind", "Purchase order", "Line items", "State", "Attempts", "Sent by", "Message")
 WHEN, ENVIRONMENT, KIND, PURCHASE_ORDER, LINE_ITEMS, STATE, ATTEMPTS, SENT_BY, MESSAGE = range(len(COLUMNS))
@@ -78,6 +79,8 @@ def local_time(moment: datetime | None) -> str:
 
 
 def state_label(record: SubmissionRecord) -> str:
+    if still_partly_accepted(record):
+        return STILL_PARTLY_ACCEPTED  # a refused resend: the order as a whole (the message says what was refused)
     label = STATE_LABELS.get(record.state, str(record.state))
     if record.state == SubmissionState.FAILED and record.reason is not None:
         label += f" ({REASON_LABELS.get(record.reason, str(record.reason))})"
@@ -87,7 +90,8 @@ def state_label(record: SubmissionRecord) -> str:
 def outcome_texts() -> list[str]:
     """Every text the State column can show (for a column that fits them all)."""
     failed = STATE_LABELS[SubmissionState.FAILED]
-    return list(STATE_LABELS.values()) + [f"{failed} ({reason})" for reason in REASON_LABELS.values()]
+    return list(STATE_LABELS.values()) + [f"{failed} ({reason})" for reason in REASON_LABELS.values()] \
+        + [STILL_PARTLY_ACCEPTED]
 
 
 def sent_as(record: SubmissionRecord) -> str:
@@ -130,7 +134,7 @@ def cell(record: SubmissionRecord, column: int, names: Mapping[str, str] | None 
         return str(record.attempts)
     if column == SENT_BY:
         return record.sender
-    return record.message
+    return summary(record)
 
 
 def trace_id(*texts: str | None) -> str:

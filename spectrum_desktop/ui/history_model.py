@@ -7,7 +7,9 @@ from collections.abc import Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from spectrum_desktop.domain.states import SubmissionState
 from spectrum_desktop.domain.submission import SubmissionRecord
+from spectrum_desktop.domain.words import still_partly_accepted, summary
 from spectrum_desktop.ui.badges import BADGE_ROLE, STATE_COLOURS
 from spectrum_desktop.ui.history_format import (
     COLUMNS, ENVIRONMENT, KIND, MESSAGE, PURCHASE_ORDER, SENT_BY, STATE, HistoryFilter, cell, environment_name,
@@ -131,7 +133,7 @@ class HistoryModel(QAbstractTableModel):
             return cell(record, column, self._names)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column in (STATE, MESSAGE):
-                return record.message or None
+                return summary(record) or None
             if column in (PURCHASE_ORDER, KIND, SENT_BY):
                 return cell(record, column) or None
             if column == ENVIRONMENT:
@@ -140,7 +142,7 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == ENVIRONMENT:
             return self._colours.get(record.environment_id)
         if role == BADGE_ROLE and column == STATE:
-            return STATE_COLOURS.get(record.state)
+            return STATE_COLOURS.get(SubmissionState.PARTIAL if still_partly_accepted(record) else record.state)
         return None
 
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:

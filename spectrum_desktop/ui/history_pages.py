@@ -157,6 +157,7 @@ class HistoryPages:
         view.progressed.connect(self.notify_changed)
         view.show_problems.connect(self._show_problems)
         view.sending_changed.connect(window.set_bulk_sending)
+        window.environment_changed.connect(lambda _id: view.refresh_delivered())
         return view
 
     def _show_problems(self, history_filter: HistoryFilter) -> None:

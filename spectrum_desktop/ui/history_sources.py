@@ -104,7 +104,10 @@ def bulk_source(service: Any, plan: Callable[[], SendPlan],
             raise report.problems[0]
         return report
 
-    return BulkSource(plan=plan, send=send, resume=resume)
+    def delivered(p: SendPlan, purchase_orders: list[str]) -> set[str]:
+        return service.delivered_to(p.environment_id, purchase_orders)
+
+    return BulkSource(plan=plan, send=send, resume=resume, delivered=delivered)
 
 
 def plan_for(environment: Any) -> SendPlan:

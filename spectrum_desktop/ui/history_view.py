@@ -23,12 +23,12 @@ from spectrum_desktop.services.history import SubmissionDetail
 from spectrum_desktop.ui import tasks
 from spectrum_desktop.ui.errors import show_error, user_message
 from spectrum_desktop.ui.history_detail import detail_text
-from spectrum_desktop.domain.words import count
+from spectrum_desktop.domain.words import STILL_PARTLY_ACCEPTED, count, listed, still_partly_accepted
 from spectrum_desktop.ui.badges import BadgeDelegate, badge_width, text_width
 from spectrum_desktop.ui.files import documents_folder
 from spectrum_desktop.ui.history_format import (
     ATTEMPTS, COLUMNS, ENVIRONMENT, KIND, KIND_LABELS, LINE_ITEMS, MESSAGE, PURCHASE_ORDER, SENT_BY, STATE, STATE_LABELS, WHEN,
-    HistoryFilter, export_csv, local_time, outcome_texts, pretty_json, state_label,
+    HistoryFilter, environment_name, export_csv, local_time, outcome_texts, pretty_json, state_label,
 )
 from spectrum_desktop.ui.history_model import HistoryModel, Page, PageFetcher
 from spectrum_desktop.ui.status_line import StatusLine
@@ -58,6 +58,8 @@ SEARCH_DELAY_MS = 275
 CLOSE_WAIT_SECONDS = 10.0
 LIVE_MS = 500
 COUNTING = "Counting the submissions that need attention…"
+RESEND_ALL_TIP = "Resend every failed, partly accepted, unknown or queued row in this filter"
+NOTHING_NEEDS_ATTENTION = "Nothing in this list needs attention: there is nothing to resend."
 RESEND_SAFETY = ("Nothing accepted is sent twice: a partly accepted order goes with its failed recipe sets only, "
                  "and one whose outcome is unknown is checked in Spectrum first.")
 
@@ -206,7 +208,7 @@ class HistoryView(QWidget):
                                          objectName="historyResendSelected")
         self.resend_button.clicked.connect(self.resend_selected)
         self.resend_all_button = QPushButton("Resend all that need attention", objectName="historyResendAll")
-        self.resend_all_button.setToolTip("Resend every failed, partly accepted, unknown or queued row in this filter")
+        self.resend_all_button.setToolTip(RESEND_ALL_TIP)
         self.resend_all_button.clicked.connect(self.confirm_resend_all)
         self.check_button = QPushButton(icon(QStyle.StandardPixmap.SP_MessageBoxQuestion), "Check in Spectrum",
                                         objectName="historyCheck")
@@ -396,8 +398,19 @@ class HistoryView(QWidget):
         self.edit_button.setToolTip("Open the selected order in the editor to correct it and send it again"
                                     if chosen else "Select a submission first (or double-click it)")
         self.export_button.setEnabled(self.model.total > 0)
+        self._update_resend_all()
         self._update_check(selected)
         self._update_copy()
+
+    def _update_resend_all(self) -> None:
+        """Resend all: enabled when the list may hold a row that needs attention (an empty list, or every row
+        loaded and none failed, partly accepted, unknown or queued, has nothing to resend)."""
+        states = self.model.filter.states
+        rows = self.model.loaded()
+        possible = self.model.total > 0 and (not states or bool(states & NEEDS_ATTENTION)) and (
+            len(rows) < self.model.total or any(r.state in NEEDS_ATTENTION for r in rows))
+        self.resend_all_button.setEnabled(possible)
+        self.resend_all_button.setToolTip(RESEND_ALL_TIP if possible else NOTHING_NEEDS_ATTENTION)
 
     def _update_check(self, selected: list[SubmissionRecord]) -> None:
         unknown = sum(1 for r in selected if r.state == SubmissionState.UNKNOWN)
@@ -824,11 +837,16 @@ class HistoryView(QWidget):
         production_ids = [pid for pid in self._production if attention.environment_id in (None, pid)]
         fetch = self._source.fetch
 
-        def counts() -> tuple[int, int]:
-            total = fetch(attention, 0, 1)[1]
-            if not total:
-                return 0, 0
-            return total, sum(fetch(replace(attention, environment_id=pid), 0, 1)[1] for pid in production_ids)
+        names = self.model.names()
+
+        def counts() -> tuple[int, int, list[str], list[str]]:
+            rows = self._all_rows(attention)
+            if not rows:
+                return 0, 0, [], []
+            production = sum(fetch(replace(attention, environment_id=pid), 0, 1)[1] for pid in production_ids)
+            environments = list(dict.fromkeys(environment_name(r, names) for r in rows))
+            pos = list(dict.fromkeys(po for r in rows for po in r.purchase_orders))
+            return len(rows), production, environments, pos
 
         if not self._source.remote:
             return self._confirm_counted(*counts())
@@ -836,13 +854,17 @@ class HistoryView(QWidget):
         self._run_read(counts, lambda found: self._confirm_counted(*found), self._read_failed)
         return None
 
-    def _confirm_counted(self, total: int, production: int) -> tasks.Task | None:
+    def _confirm_counted(self, total: int, production: int, environments: Sequence[str] = (),
+                         pos: Sequence[str] = ()) -> tasks.Task | None:
         if not total:
             self._say("Nothing in this filter needs attention.")
             return None
         if self.status.text() == COUNTING:
             self._say("")
         question = f"Resend {count(total, 'submission')} that need{'s' if total == 1 else ''} attention?"
+        if environments:
+            question += (f" To {' and '.join(environments) if len(environments) <= 2 else listed(list(environments))}"
+                         f": {listed(list(pos))}.")
         if production:
             question += " " + _production_part(production, total)
         question += " " + RESEND_SAFETY
@@ -1041,7 +1063,7 @@ def _production_part(production: int, total: int) -> str:
 def _summary(verb: str, records: list[SubmissionRecord]) -> str:
     counts: dict[str, int] = {}
     for r in records:
-        label = STATE_LABELS.get(r.state, str(r.state)).lower()
+        label = (STILL_PARTLY_ACCEPTED if still_partly_accepted(r) else STATE_LABELS.get(r.state, str(r.state))).lower()
         counts[label] = counts.get(label, 0) + 1
     parts = ", ".join(f"{n} {label}" for label, n in counts.items())
     return f"{verb} {len(records)}: {parts}." if records else f"{verb} nothing."

@@ -389,6 +389,16 @@ class MainWindow(QMainWindow):
         if not keep_result and not self.sender_flow.busy():
             self.results.clear()
 
+    def correction_of(self) -> int | None:
+        """The History row the order in the editor corrects (kept with its draft), or None."""
+        return self._correction.original_id if self._correction is not None else None
+
+    def restore_correction(self, correction: Any) -> None:
+        """A restored draft of a correction: link the order in the editor to that row again (its note comes back
+        and Send is a correction), unless another purchase order is in the form now."""
+        if correction is not None and self.editor.order().get("purchaseOrderNumber") == correction.purchase_order:
+            self._set_correction(correction)
+
     def _set_correction(self, correction: Any) -> None:
         self._correction = correction
         if correction is None or not correction.accepted:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from spectrum_desktop.domain.states import FailureReason, SubmissionState
 from spectrum_desktop.domain.dates import readable_moment
 from spectrum_desktop.domain.words import count as counted
+from spectrum_desktop.domain.words import never_again, refused_again, refused_why, standing, still_partly_accepted
 
 if TYPE_CHECKING:  # annotations only: the records' module is loaded when a send or the History needs it
     from spectrum_desktop.domain.submission import RecipeSetResult, SubmissionRecord
@@ -120,6 +121,16 @@ def describe(
             "only be answered “already submitted”).",
             rows,
             actions=(Action.CHECK, Action.SEND_AGAIN),
+        )
+    if still_partly_accepted(record):
+        refused = refused_again(record)
+        one = len(refused) == 1
+        return ResultText(
+            Tone.PARTIAL, standing(record),
+            " ".join(part for part in (f"{po}:", refused_why(record), f"Press {CORRECT_LABEL} to fix "
+                                       f"{'it' if one else 'them'} in the form and send {'it' if one else 'them'} "
+                                       f"again; {never_again(record)}") if part),
+            rows, actions=(Action.CORRECT,),
         )
     if state is SubmissionState.FAILED:
         return _failure(reason, message, po, environment_name, rows, record, rate_window_seconds)

@@ -58,7 +58,10 @@ class WindowTools(QObject):
         self._window = window
         self._context = window.context
         self.keeper = DraftKeeper(self._context)
-        self.autosave = DraftAutosave(window.editor, self.keeper, self)
+        self._restoring_correction: int | None = None
+        """The History row a restored draft corrects, while its correction is read (kept with the draft meanwhile)."""
+        self.autosave = DraftAutosave(window.editor, self.keeper, self,
+                                      correction_of=lambda: window.correction_of() or self._restoring_correction)
         self.autosave.saved.connect(lambda _id: window.statusBar().showMessage("Draft saved.", 3000))
         self.autosave.failed.connect(lambda text: window.statusBar().showMessage(text, 10000))
         self.token_dialog = None
@@ -129,7 +132,7 @@ class WindowTools(QObject):
 
     def offer_draft(self, draft: Any) -> None:
         """Offer back a draft an earlier session left unsent (looked up off the GUI thread at start)."""
-        self.recovery = offer_unsent_draft(self._window, self.keeper, draft, self._restore)
+        self.recovery = offer_unsent_draft(self._window, self.keeper, draft, self._restore, self._restore_correction)
         if not self.keeper.persistent:
             self._window.statusBar().showMessage(
                 "No keyring: drafts are kept only while the app runs. Unlock or install a keyring.", 15000)
@@ -146,6 +149,21 @@ class WindowTools(QObject):
     def _restore(self, order: dict, kind: str) -> None:
         self._window.editor.load(order, kind or None)
         self._window.statusBar().showMessage("The unsent order was restored.", 5000)
+
+    def _restore_correction(self, original_id: int) -> None:
+        """The restored draft corrects a History row: read that correction (the accepted recipe sets) off the GUI
+        thread, then link the order to it again."""
+        self._restoring_correction = original_id
+        service = self._context.submissions
+
+        def done(correction: Any) -> None:
+            self._restoring_correction = None
+            self._window.restore_correction(correction)
+
+        def failed(_error: BaseException) -> None:  # the row is gone or unreadable: the order stays a new one
+            self._restoring_correction = None
+
+        tasks.run(self._window, lambda _report, _cancel: service.correction(original_id), done, failed, progress=None)
 
     def _on_sent(self, record: Any) -> None:
         if getattr(record, "state", None) in DELIVERED:

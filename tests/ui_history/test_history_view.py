@@ -128,7 +128,7 @@ def test_resend_all_needing_attention_after_sandbox_accepts_then_resend_of_deliv
     sandbox.set_accept_failures(True)
     with qtbot.waitSignal(view.resend_finished, timeout=10_000) as resent:
         qtbot.mouseClick(view.resend_all_button, Qt.MouseButton.LeftButton)
-    assert asked == ["Resend 2 submissions that need attention? " + RESEND_SAFETY]
+    assert asked == ["Resend 2 submissions that need attention? To Staging: PO-DOWN, PO-PART. " + RESEND_SAFETY]
     assert sorted(r.purchase_orders[0] for r in resent.args[0]) == ["PO-DOWN", "PO-PART"]
     assert {r.state for r in resent.args[0]} == {SubmissionState.SUCCEEDED}
     assert all(r.original_id in (partial.id, failed.id) for r in resent.args[0])
@@ -243,8 +243,8 @@ def test_resending_to_production_asks_naming_the_count_and_no_sends_nothing(qtbo
     view = make_view(qtbot, journal, lambda r: target(sandbox, r.environment_id),
                      confirm=lambda q: asked.append(q) or False)
     assert view.confirm_resend_all() is None
-    assert asked == ["Resend 2 submissions that need attention? 1 of them goes to PRODUCTION: a real order. "
-                     + RESEND_SAFETY]
+    assert asked == ["Resend 2 submissions that need attention? To Staging and Production: STAGE-1, PROD-1. "
+                     "1 of them goes to PRODUCTION: a real order. " + RESEND_SAFETY]
     view.table.selectAll()
     assert view.resend_selected() is None
     assert "1 of them goes to PRODUCTION" in asked[-1]
@@ -297,7 +297,7 @@ def test_the_count_and_questions_have_the_right_plural(qtbot, journal, sandbox):
     view = make_view(qtbot, journal, confirm=lambda q: asked.append(q) or False)
     assert view.count_label.text() == "1 submission"
     view.confirm_resend_all()
-    assert asked == ["Resend 1 submission that needs attention? " + RESEND_SAFETY]
+    assert asked == ["Resend 1 submission that needs attention? To Staging: PO-0. " + RESEND_SAFETY]
     fill(journal, 1, state=SubmissionState.FAILED, prefix="PX")
     view.apply_filter()
     assert view.count_label.text() == "2 submissions"

@@ -110,7 +110,8 @@ def test_resend_all_counts_off_the_gui_thread_then_asks(qtbot, shared):
     view = shared_view(qtbot, shared, confirm=lambda question: asked.append(question) or False)
     qtbot.waitUntil(lambda: view.model.total == 3, timeout=10000)
     assert view.confirm_resend_all() is None
-    qtbot.waitUntil(lambda: asked == ["Resend 3 submissions that need attention? " + RESEND_SAFETY], timeout=10000)
+    qtbot.waitUntil(lambda: asked == ["Resend 3 submissions that need attention? To Staging: PO-2, PO-1, PO-0. "
+                                      + RESEND_SAFETY], timeout=10000)
 
 
 def test_the_windows_history_reads_off_the_gui_thread_exactly_when_it_is_the_shared_one():
