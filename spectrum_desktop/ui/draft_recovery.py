@@ -83,10 +83,10 @@ def offer_unsent_draft(parent: QWidget, keeper: Any, draft: Any, restore,
     count = len(draft.order.get("lineItems") or draft.order.get("recipeSets") or [])
     box = QMessageBox(
         QMessageBox.Icon.Question,
-        "Restore unsent order?",
-        f"The app was closed before this order was sent:\n\n{draft.name} ({counted(count, 'line item')}), "
-        f"last edited {when}."
-        "\n\nRestore it to carry on, or discard it for good?",
+        "Restore the order you were working on?",
+        f"This order was still in the form when the app closed, not yet delivered:\n\n{draft.name} "
+        f"({counted(count, 'line item')}), last edited {when}."
+        "\n\nRestore it to carry on (History shows what was sent of it, if anything), or discard it for good?",
         QMessageBox.StandardButton.NoButton,
         parent,
     )
