@@ -95,10 +95,11 @@ class AppContext:
 
     @property
     def shared_history_url(self) -> str:
-        """The shared history's address ('' when this computer keeps its own)."""
-        from spectrum_desktop.services.team import journal_url
+        """The shared history's address ('' when this computer keeps its own). Read at start (the window's title):
+        no shared-history or encryption library is loaded for it."""
+        from spectrum_desktop.store.shared_url import configured_url
 
-        return journal_url(self.team_settings)
+        return configured_url(self.team_settings.journal_url)
 
     @cached_property
     def journal(self):

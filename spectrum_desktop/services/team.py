@@ -22,6 +22,7 @@ from spectrum_desktop.store.shared_url import (
     JournalUrlSettingRefused,
     PasswordInJournalUrl,
     SharedHistoryError,
+    configured_url,
 )
 
 __all__ = [
@@ -64,7 +65,7 @@ def sender_named(display_name: str) -> str:
 
 def journal_url(settings: TeamSettings | None = None) -> str:
     """The shared history's address for this installation, or '' for the computer's own history."""
-    return os.environ.get(URL_VARIABLE, "").strip() or (settings.journal_url.strip() if settings else "")
+    return configured_url(settings.journal_url if settings else "")
 
 
 def administrator_url() -> str:

@@ -19,6 +19,12 @@ KEYRING_PREFIX = "journal:"
 SAFE_SSLMODES = frozenset({"require", "verify-ca", "verify-full"})
 
 
+def configured_url(saved: str = "") -> str:
+    """The shared history's address for this installation: SPECTRUM_DESKTOP_JOURNAL_URL, else the one saved in
+    Preferences (`saved`), else '' (this computer keeps its own history). Light: the window reads it at start."""
+    return os.environ.get(URL_VARIABLE, "").strip() or saved.strip()
+
+
 class SharedHistoryError(SpectrumDesktopError):
     """Base of the shared history's typed errors. Data only: ui/errors.py and cli/errors.py say them in words."""
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QPalette, QPen
-from PySide6.QtWidgets import QComboBox, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QToolTip
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QToolTip
 
 from spectrum_desktop.domain.fields import FieldInfo, line_item_fields
 from spectrum_desktop.domain.states import OrderKind
@@ -203,6 +203,9 @@ class CellDelegate(QStyledItemDelegate):
     A selected cell with a problem keeps its problem colour; its selection is drawn as a frame around it."""
 
     def paint(self, painter, option, index) -> None:
+        from PySide6.QtGui import QPalette, QPen  # (QStyle's class costs 10 ms to load: not on the way to the window)
+        from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
         selected = option.state & QStyle.StateFlag.State_Selected
         if not selected or index.data(Qt.ItemDataRole.BackgroundRole) is None:
             super().paint(painter, option, index)

@@ -193,7 +193,9 @@ main_window.warm_up_validation = warm_up
 window = open_main_window(data_dir())
 editor = window.editor
 seen["loaded_when_built"] = sorted(m for m in ("pydantic", "spectrum_desktop.domain.schema", "importlib.metadata",
-                                             "PySide6.QtNetwork") if m in sys.modules)
+                                             "PySide6.QtNetwork", "psycopg", "cryptography",
+                                             "spectrum_desktop.services.team", "spectrum_desktop.store.pg_journal")
+                                   if m in sys.modules)
 seen["preview_when_built"] = editor.preview.toPlainText()
 seen["send_enabled_when_built"] = window.send_action.isEnabled()
 window.show()
@@ -230,8 +232,8 @@ def test_the_window_opens_without_pydantic_and_warms_it_on_a_worker_thread_after
     from spectrum_desktop.domain.states import OrderKind
 
     seen = run_startup_child("idle", tmp_path)
-    assert seen["loaded_when_built"] == [], "validation (pydantic), the version lookup and the listening for later " \
-                                            "launches (Qt's network module) wait until the window is up"
+    assert seen["loaded_when_built"] == [], "validation (pydantic), the version lookup, the listening for later " \
+        "launches (Qt's network module) and the shared history's and encryption's libraries wait until the window is up"
     assert '"lineItems": []' in seen["preview_when_built"] and '"orderDate"' in seen["preview_when_built"]
     assert seen["send_enabled_when_built"] is False
     assert seen["warm_up_thread"] != "MainThread"
