@@ -779,7 +779,11 @@ class OrderEditor(QWidget):
 
     def _fit_line_item_columns(self) -> None:
         """Recipe set ID and SKU share what the table has beyond the other columns (Quantity stays narrow); a
-        column the person sized keeps its width."""
+        column the person sized keeps its width. Not before the table is shown: it has no width to share yet (its
+        first resize fits it), and asking for its viewport loads the view's Python enums, 12 ms on the way to the
+        window."""
+        if not self.table.isVisible():
+            return
         flexible = [c for c, key in enumerate(KEYS) if key in SPARE_KEYS and key not in self._set_by_person
                     and not self.table.isColumnHidden(c)]
         if not flexible or self._fitting:
