@@ -7,21 +7,12 @@ from spectrum_desktop.cli.output import print_records
 from spectrum_desktop.domain.states import FailureReason, SubmissionState
 from spectrum_desktop.ui.badges import BADGE_ROLE, STATE_COLOURS
 from spectrum_desktop.ui.history_format import MESSAGE, STATE
-from spectrum_desktop.ui.history_view import HistoryView
 from tests.ui_history.helpers import order
-from tests.ui_history.test_window_pages import page, posted, trigger_shortcut, window_and_sandbox  # noqa: F401
+from tests.ui_history.test_window_pages import posted, sent_partly_accepted, window_and_sandbox  # noqa: F401
 
 
 def _partly_accepted_then_resent(qtbot, window, server, po):
-    history = page(window, HistoryView)
-    window.load_order(order(po, "RS-200", "FAIL-2"))
-    with qtbot.waitSignal(window.send_finished, timeout=10_000) as sent:
-        window.send_action.trigger()
-    original = sent.args[0]
-    assert original.state == SubmissionState.PARTIAL
-    trigger_shortcut(window, "Ctrl+H")
-    qtbot.waitUntil(lambda: history.model.total == 1, timeout=3000)
-    history.table.selectRow(0)
+    history, original = sent_partly_accepted(qtbot, window, po, "RS-200", "FAIL-2")
     with qtbot.waitSignal(history.resend_finished, timeout=10_000) as resent:
         history.resend_selected()
     again = resent.args[0][0]

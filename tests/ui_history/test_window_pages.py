@@ -231,18 +231,23 @@ def posted(server, po):
             and r.body.get("purchaseOrderNumber") == po]
 
 
-def test_a_partial_order_opened_from_history_sends_only_the_failed_recipe_set(qtbot, window_and_sandbox):
-    window, server = window_and_sandbox
+def sent_partly_accepted(qtbot, window, po, *recipe_sets):
+    """Send an order the sandbox accepts in part from the form, then show History with that row selected."""
     history = page(window, HistoryView)
-    window.load_order(order("PART-1", "R1", "FAIL-1", "R2"))
+    window.load_order(order(po, *recipe_sets))
     with qtbot.waitSignal(window.send_finished, timeout=10_000) as sent:
         window.send_action.trigger()
     original = sent.args[0]
     assert original.state == SubmissionState.PARTIAL
-
     trigger_shortcut(window, "Ctrl+H")
     qtbot.waitUntil(lambda: history.model.total == 1, timeout=3000)
     history.table.selectRow(0)
+    return history, original
+
+
+def test_a_partial_order_opened_from_history_sends_only_the_failed_recipe_set(qtbot, window_and_sandbox):
+    window, server = window_and_sandbox
+    history, original = sent_partly_accepted(qtbot, window, "PART-1", "R1", "FAIL-1", "R2")
     with qtbot.waitSignal(history.open_in_editor, timeout=3000):
         history.edit_button.click()
     assert window.pages.currentWidget() is window.editor
