@@ -520,6 +520,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(raw)))
             for name, value in reply.headers.items():
                 self.send_header(name, value)
+            if self.close_connection:  # said, so a client does not reuse the connection this answer ends (a race:
+                self.send_header("Connection", "close")  # its next request met the closed socket, 1 run in 25)
             self.end_headers()
             self.wfile.write(raw)
         except OSError:

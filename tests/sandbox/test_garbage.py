@@ -74,6 +74,9 @@ def test_huge_body_sent_by_requests_gets_413(sandbox):
     reply = requests.post(sandbox.url + ACK, data=b"[" + b"1," * 100_000 + b"1]",
                           headers={"SPECTRUM_API_TOKEN": TOKEN, "Content-Type": "application/json"}, timeout=5)
     assert reply.status_code == 413 and "bytes" in reply.json()["error"]
+    # The sandbox closes this connection after the answer, and says so: a client that pooled it would otherwise
+    # send its next request into the closed socket (seen as "no answer": outcome unknown).
+    assert reply.headers.get("Connection", "").lower() == "close"
     assert still_serves(sandbox)
 
 
