@@ -11,13 +11,18 @@ from spectrum_desktop.services.team import open_shared
 from spectrum_desktop.ui.live_history import LiveHistory
 
 
-def test_a_colleagues_row_reloads_the_history_on_the_gui_thread(qtbot, tmp_path, pg_url, monkeypatch):
-    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
-    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", pg_url)
+def shared_context_and_window(qtbot, home, monkeypatch, url):
+    """A context on the shared history at `url` (with a team key) and a window for its live history."""
+    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(home))
+    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", url)
     monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
-    context = AppContext()
     window = QWidget()
     qtbot.addWidget(window)
+    return AppContext(), window
+
+
+def test_a_colleagues_row_reloads_the_history_on_the_gui_thread(qtbot, tmp_path, pg_url, monkeypatch):
+    context, window = shared_context_and_window(qtbot, tmp_path, monkeypatch, pg_url)
     reloads, threads, seen = [], [], []
     live = LiveHistory(window, context, lambda: (reloads.append(1), threads.append(threading.current_thread())))
     live.arrived.connect(seen.append)
@@ -47,12 +52,7 @@ def test_a_shared_history_away_at_start_is_listened_to_once_it_is_back(qtbot, tm
     monkeypatch.setattr(live_history, "RETRY_MS", 200, raising=False)
     name = f"later_{tmp_path.name}".replace("-", "_")[:60]
     url = pg_cluster.url(name)  # no such database yet: the shared history is away
-    monkeypatch.setenv("SPECTRUM_DESKTOP_HOME", str(tmp_path))
-    monkeypatch.setenv("SPECTRUM_DESKTOP_JOURNAL_URL", url)
-    monkeypatch.setenv("SPECTRUM_DESKTOP_TEAM_KEY", Fernet.generate_key().decode())
-    context = AppContext()
-    window = QWidget()
-    qtbot.addWidget(window)
+    context, window = shared_context_and_window(qtbot, tmp_path, monkeypatch, url)
     reloads = []
     live = LiveHistory(window, context, lambda: reloads.append(1))
     try:

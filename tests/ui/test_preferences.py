@@ -197,23 +197,24 @@ def test_un_marking_another_production_environment_asks_without_typing(qtbot, pa
     assert not context.environments.get("Training").is_production
 
 
-def test_a_new_environment_at_the_production_address_cannot_be_saved_as_not_production_silently(qtbot, page, context):
+def saved_new(qtbot, page, name, address):
+    """Add an environment with this name and address, press Save; the question it raises (or None)."""
     qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
-    qtbot.keyClicks(page.form.name, "Live 2")
-    retype(qtbot, page.form.base_url, "https://API.spectrumcustomizer.com/")
+    qtbot.keyClicks(page.form.name, name)
+    retype(qtbot, page.form.base_url, address)
     qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
-    question = page.not_production_question
+    return page.not_production_question
+
+
+def test_a_new_environment_at_the_production_address_cannot_be_saved_as_not_production_silently(qtbot, page, context):
+    question = saved_new(qtbot, page, "Live 2", "https://API.spectrumcustomizer.com/")
     assert question is not None and question.isVisible() and not question.confirm_button.isEnabled()
     question.reject()
     assert all(e.name != "Live 2" for e in context.environments.list())
 
 
 def test_a_new_environment_at_the_production_address_is_offered_to_be_marked_as_production(qtbot, page, context):
-    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
-    qtbot.keyClicks(page.form.name, "Live 3")
-    retype(qtbot, page.form.base_url, "https://api.spectrumcustomizer.com")
-    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
-    question = page.not_production_question
+    question = saved_new(qtbot, page, "Live 3", "https://api.spectrumcustomizer.com")
     said = " ".join(label.text() for label in question.findChildren(QLabel))
     assert "no longer" not in said, "it never was production"
     assert "not marked as production" in said and question.windowTitle() == "Mark it as production?"
