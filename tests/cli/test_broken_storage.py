@@ -129,21 +129,14 @@ def _unmount(where):
 
 def test_a_data_folder_on_a_read_only_filesystem_gives_exit_4(sent_once, tmp_path_factory):
     home = sent_once
-    saved = tmp_path_factory.mktemp("saved")
-    shutil.copytree(database(home).parent, saved / "data")
-    shutil.rmtree(database(home).parent)
-    _mount_tmpfs(database(home).parent, "4m")
-    try:
-        shutil.copytree(saved / "data", database(home).parent, dirs_exist_ok=True)
-        subprocess.run(["mount", "-o", "remount,ro", str(database(home).parent)], check=True)
+    with _data_on_tmpfs(home, tmp_path_factory, "4m") as folder:
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
         orders = write_orders(home / "ro.json", [order("RO-2")])
         for args in (("history",), ("send", orders, "--base-url", "http://127.0.0.1:9")):
             result = run_cli(home, *args)
             assert result.returncode == EXIT_LOCAL_DATA, (args, result.stdout, result.stderr)
             assert one_paragraph(result.stderr) and "read-only" in result.stderr, result.stderr
         assert run_cli(home, "validate", orders).returncode == 0
-    finally:
-        _unmount(database(home).parent)
 
 
 def test_a_really_full_disk_gives_exit_4_and_keeps_the_history(sent_once, tmp_path_factory):
@@ -199,15 +192,25 @@ def test_a_full_disk_without_a_keyring_says_the_disk_is_full(tmp_path, tmp_path_
 
 
 @contextlib.contextmanager
-def _full_disk(home, tmp_path_factory):
-    """The home's data folder moved onto a 1 MB tmpfs with every byte left taken by a filler file (yielded)."""
+def _data_on_tmpfs(home, tmp_path_factory, size):
+    """The home's data folder, contents kept, moved onto a tmpfs of `size` (yielded; unmounted afterwards)."""
+    folder = database(home).parent
     saved = tmp_path_factory.mktemp("saved")
-    shutil.copytree(database(home).parent, saved / "data")
-    shutil.rmtree(database(home).parent)
-    _mount_tmpfs(database(home).parent, "1m")
+    shutil.copytree(folder, saved / "data")
+    shutil.rmtree(folder)
+    _mount_tmpfs(folder, size)
     try:
-        shutil.copytree(saved / "data", database(home).parent, dirs_exist_ok=True)
-        filler = database(home).parent / "filler"
+        shutil.copytree(saved / "data", folder, dirs_exist_ok=True)
+        yield folder
+    finally:
+        _unmount(folder)
+
+
+@contextlib.contextmanager
+def _full_disk(home, tmp_path_factory):
+    """The home's data folder on a 1 MB tmpfs with every byte left taken by a filler file (yielded)."""
+    with _data_on_tmpfs(home, tmp_path_factory, "1m") as folder:
+        filler = folder / "filler"
         fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
         try:
             while os.write(fd, b"\0" * 4096):
@@ -217,5 +220,3 @@ def _full_disk(home, tmp_path_factory):
         finally:
             os.close(fd)
         yield filler
-    finally:
-        _unmount(database(home).parent)
